@@ -1,0 +1,179 @@
+namespace Atmos.Plugins.Contracts;
+
+/// <summary>Which part of the configuration a logout covers.</summary>
+public enum LogoutScope
+{
+    /// <summary>One identity and the session entries of its chain.</summary>
+    Identity,
+
+    /// <summary>A provider, every identity whose chain ends at it, and its whole folder.</summary>
+    Provider,
+
+    /// <summary>Every provider and every identity, standalone ones included.</summary>
+    All,
+}
+
+/// <summary>The two classes of stored credential (SPEC §2).</summary>
+public enum CredentialClass
+{
+    /// <summary>Tokens, temporary role credentials, anything with a session token or an expiry. Every logout removes them.</summary>
+    Session,
+
+    /// <summary>Keychain credentials: IAM user keys, service-account keys, client secrets. Removed only with <c>--keychain</c>.</summary>
+    LongLived,
+}
+
+/// <summary>How a step ended.</summary>
+public enum StepStatus
+{
+    /// <summary>Something was removed.</summary>
+    Removed,
+
+    /// <summary>Nothing was there to remove: already logged out. Not an error.</summary>
+    NotFound,
+
+    /// <summary>The step could not do its work; <see cref="StepResult.Reason"/> says why.</summary>
+    Failed,
+}
+
+/// <summary>A provider as configured, with its file folder resolved by the host.</summary>
+/// <param name="Name">The provider's name (its key under <c>auth.providers</c>).</param>
+/// <param name="Kind">Its kind, one this plugin declared.</param>
+/// <param name="BaseFolder">The resolved base folder: <c>spec.files.base_path</c> (tilde expanded) or <c>&lt;config home&gt;/atmos/&lt;cloud&gt;</c>. Deletes must stay inside it.</param>
+/// <param name="Folder">The provider's own folder, <c>&lt;BaseFolder&gt;/&lt;Name&gt;</c>.</param>
+/// <param name="UsesDefaultBase">True when no <c>base_path</c> was configured (the output then says "XDG-compliant").</param>
+/// <param name="Settings">Every other setting of the provider (region, start_url, spec...).</param>
+public sealed record ProviderTarget(
+    string Name,
+    string Kind,
+    string BaseFolder,
+    string Folder,
+    bool UsesDefaultBase,
+    Settings Settings);
+
+/// <summary>An identity as configured, with its resolved chain.</summary>
+/// <param name="Name">The identity's name (its key under <c>auth.identities</c>).</param>
+/// <param name="Kind">Its kind, one this plugin declared.</param>
+/// <param name="Chain">The authentication chain from the root provider (or first standalone identity) to this identity, inclusive.</param>
+/// <param name="Provider">The provider the chain ends at, or null for a standalone identity (such as <c>aws/user</c>).</param>
+/// <param name="Settings">Every other setting of the identity (principal, account, via...).</param>
+public sealed record IdentityTarget(
+    string Name,
+    string Kind,
+    IReadOnlyList<string> Chain,
+    ProviderTarget? Provider,
+    Settings Settings);
+
+/// <summary>What a plugin is asked to plan or inspect.</summary>
+/// <param name="Scope">The scope the user asked for.</param>
+/// <param name="Providers">Providers of this plugin's kinds being logged out entirely (their folders go).</param>
+/// <param name="Identities">Identities of this plugin's kinds being logged out. In provider and all scopes this includes the identities under <paramref name="Providers"/>.</param>
+/// <param name="Environment">Where things live on this machine.</param>
+public sealed record PlanRequest(
+    LogoutScope Scope,
+    IReadOnlyList<ProviderTarget> Providers,
+    IReadOnlyList<IdentityTarget> Identities,
+    PluginEnvironment Environment);
+
+/// <summary>Where things live on this machine, as the host resolved it. Use it instead of reading the process environment.</summary>
+/// <param name="HomeDirectory">The user's home folder.</param>
+/// <param name="DefaultBaseFolder"><c>&lt;config home&gt;/atmos/&lt;cloud&gt;</c> for this plugin: where standalone identities' files live.</param>
+/// <param name="CacheHome"><c>$XDG_CACHE_HOME</c> or <c>~/.cache</c>.</param>
+/// <param name="DataHome"><c>$XDG_DATA_HOME</c> or <c>~/.local/share</c>.</param>
+/// <param name="LockTimeout">How long to wait for a file lock before failing the step.</param>
+/// <param name="Clock">The run's clock (for expiry checks).</param>
+/// <param name="Variables">A snapshot of the process environment variables.</param>
+public sealed record PluginEnvironment(
+    string HomeDirectory,
+    string DefaultBaseFolder,
+    string CacheHome,
+    string DataHome,
+    TimeSpan LockTimeout,
+    TimeProvider Clock,
+    IReadOnlyDictionary<string, string> Variables)
+{
+    /// <summary>Shows a path the way the output does: the home folder as <c>~</c>.</summary>
+    /// <param name="path">An absolute path.</param>
+    public string Display(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var home = HomeDirectory.TrimEnd(Path.DirectorySeparatorChar);
+        if (home.Length > 0 && (path == home || path.StartsWith(home + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+        {
+            return "~" + path[home.Length..];
+        }
+
+        return path;
+    }
+}
+
+/// <summary>
+/// One planned file operation. Pure data: the plan is printed by <c>--dry-run</c>, recorded in the audit trail and
+/// replayed, so it must never contain a secret.
+/// </summary>
+public sealed record FileStep
+{
+    /// <summary>A stable verb of the plugin's own, such as <c>remove-profiles</c>; the plugin dispatches on it in <see cref="IProviderPlugin.Execute"/>.</summary>
+    public required string Action { get; init; }
+
+    /// <summary>The identities or providers this step logs out (they count towards "logged out from N identities").</summary>
+    public required IReadOnlyList<string> Principals { get; init; }
+
+    /// <summary>The absolute path shown on the step's line: a file, or a folder ending with a separator.</summary>
+    public required string Target { get; init; }
+
+    /// <summary>Every absolute path the step may change; <c>--dry-run</c> lists these.</summary>
+    public IReadOnlyList<string> Paths { get; init; } = [];
+
+    /// <summary>Shown after the target in parentheses, such as <c>XDG-compliant</c>.</summary>
+    public string? Note { get; init; }
+
+    /// <summary>Session files go with every logout; long-lived ones only with <c>--keychain</c>.</summary>
+    public CredentialClass Class { get; init; } = CredentialClass.Session;
+
+    /// <summary>The plugin's own execution data (section names, folder to delete...). No secrets.</summary>
+    public IReadOnlyDictionary<string, string> Arguments { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>The outcome of one step.</summary>
+/// <param name="Status">Removed, not found or failed.</param>
+/// <param name="Reason">A few words shown in parentheses on the step's line, such as <c>permission denied</c>.</param>
+/// <param name="Detail">The full sentence for the "Errors encountered" list: what failed and how to fix it.</param>
+public sealed record StepResult(StepStatus Status, string? Reason = null, string? Detail = null)
+{
+    /// <summary>Something was removed.</summary>
+    public static StepResult Removed() => new(StepStatus.Removed);
+
+    /// <summary>Nothing was there to remove.</summary>
+    /// <param name="detail">Optional: what was looked for.</param>
+    public static StepResult NotFound(string? detail = null) => new(StepStatus.NotFound, "not found - already logged out", detail);
+
+    /// <summary>The step failed.</summary>
+    /// <param name="reason">A few words, such as <c>permission denied</c>.</param>
+    /// <param name="detail">What failed and how to fix it.</param>
+    public static StepResult Failed(string reason, string? detail = null) => new(StepStatus.Failed, reason, detail ?? reason);
+}
+
+/// <summary>A keyring entry handed to <see cref="IProviderPlugin.Classify"/>.</summary>
+/// <param name="Name">The entry's key: the identity or provider name.</param>
+/// <param name="Kind">The kind of the identity or provider of that name.</param>
+/// <param name="EnvelopeType">The envelope's <c>type</c> (<c>aws</c>, <c>azure</c>, <c>gcp</c>, <c>oidc</c>), or null when the value is not an envelope.</param>
+/// <param name="Fields">The envelope's top-level <c>data</c> fields as text (nested values as JSON); empty when not an envelope. Contains secrets: read, never copy out.</param>
+public sealed record KeyringEntry(
+    string Name,
+    string Kind,
+    string? EnvelopeType,
+    IReadOnlyDictionary<string, string?> Fields);
+
+/// <summary>A credential file that exists now, for <c>atmos auth status</c>.</summary>
+/// <param name="Principal">The identity or provider it belongs to.</param>
+/// <param name="Path">Its absolute path.</param>
+/// <param name="Class">Session or long-lived.</param>
+/// <param name="Description">A few words: "SSO token", "profile in credentials"...</param>
+/// <param name="Expires">When the credential expires, if it says.</param>
+public sealed record StoredArtifact(
+    string Principal,
+    string Path,
+    CredentialClass Class,
+    string Description,
+    DateTimeOffset? Expires = null);

@@ -1,0 +1,115 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Atmos.Plugins.Contracts.Safety;
+
+/// <summary>
+/// Locked, atomic edits of JSON files (Azure CLI profiles, MSAL caches...). Unknown fields survive because the
+/// document is edited as a tree; the UTF-8 BOM, the indentation style and the final newline of the original are kept.
+/// A file that is not valid JSON is reported and left untouched.
+/// </summary>
+public static class JsonFile
+{
+    private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
+
+    /// <summary>Parses JSON bytes (with or without a BOM).</summary>
+    /// <param name="content">The bytes.</param>
+    /// <param name="path">For error messages.</param>
+    /// <exception cref="MalformedFileException">The content is not JSON.</exception>
+    public static JsonNode Parse(byte[] content, string path = "")
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var body = content.AsSpan().StartsWith(Bom) ? content.AsSpan(Bom.Length) : content.AsSpan();
+        try
+        {
+            return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Disallow })
+                ?? throw new MalformedFileException(path, 0, "is JSON null, not an object");
+        }
+        catch (JsonException ex)
+        {
+            throw new MalformedFileException(path, (int)(ex.LineNumber ?? -1) + 1, "is not valid JSON");
+        }
+    }
+
+    /// <summary>
+    /// Edits a JSON file under its lock. <paramref name="edit"/> mutates the parsed tree in place and says what to do:
+    /// <see cref="FileEditKind.Unchanged"/>, <see cref="FileEditKind.Replace"/> (write the mutated tree) or
+    /// <see cref="FileEditKind.Delete"/>.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="edit">Mutates the tree and returns the decision.</param>
+    /// <param name="lockTimeout">How long to wait for the lock.</param>
+    /// <param name="cancellationToken">Cancels waiting for the lock.</param>
+    public static EditOutcome Edit(string path, Func<JsonNode, FileEditKind> edit, TimeSpan lockTimeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(edit);
+        return AtomicFile.Edit(
+            path,
+            original =>
+            {
+                var document = Parse(original, path);
+                return edit(document) switch
+                {
+                    FileEditKind.Replace => FileEdit.Replace(Serialize(document, original)),
+                    FileEditKind.Delete => FileEdit.Delete,
+                    _ => FileEdit.Unchanged,
+                };
+            },
+            lockTimeout,
+            cancellationToken);
+    }
+
+    /// <summary>Serializes <paramref name="document"/> in the style of <paramref name="original"/> (BOM, indentation, final newline).</summary>
+    /// <param name="document">The tree to write.</param>
+    /// <param name="original">The bytes it was read from.</param>
+    public static byte[] Serialize(JsonNode document, byte[] original)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(original);
+        var hasBom = original.AsSpan().StartsWith(Bom);
+        var text = Encoding.UTF8.GetString(hasBom ? original.AsSpan(Bom.Length) : original.AsSpan());
+        var options = new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var indent = DetectIndent(text);
+        if (indent is { } style)
+        {
+            options.WriteIndented = true;
+            options.IndentCharacter = style.Character;
+            options.IndentSize = style.Size;
+        }
+
+        var json = document.ToJsonString(options);
+        if (text.EndsWith('\n'))
+        {
+            json += text.EndsWith("\r\n", StringComparison.Ordinal) ? "\r\n" : "\n";
+        }
+
+        if (text.Contains("\r\n", StringComparison.Ordinal))
+        {
+            json = json.Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal);
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(json);
+        return hasBom ? [.. Bom, .. bytes] : bytes;
+    }
+
+    private static (char Character, int Size)? DetectIndent(string text)
+    {
+        foreach (var line in text.Split('\n').Skip(1))
+        {
+            var width = 0;
+            while (width < line.Length && line[width] is ' ' or '\t')
+            {
+                width++;
+            }
+
+            if (width > 0 && width < line.Length)
+            {
+                return (line[0], Math.Clamp(width, 1, 127));
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,38 @@
+namespace Atmos.Plugins.Contracts.Safety;
+
+/// <summary>Turns the exceptions of the safe primitives into failed <see cref="StepResult"/>s with the fix spelled out.</summary>
+public static class StepResults
+{
+    /// <summary>
+    /// A failed result for <paramref name="exception"/>, raised while working on <paramref name="path"/>.
+    /// Unknown exception types become a failure carrying their message; nothing is rethrown.
+    /// </summary>
+    /// <param name="exception">What went wrong.</param>
+    /// <param name="path">The file or folder being changed.</param>
+    /// <param name="environment">For showing paths with <c>~</c>.</param>
+    public static StepResult FromException(Exception exception, string path, PluginEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        ArgumentNullException.ThrowIfNull(environment);
+        var shown = environment.Display(path);
+        var folder = environment.Display(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(path)) ?? path);
+        return exception switch
+        {
+            UnauthorizedAccessException => StepResult.Failed(
+                "permission denied",
+                $"permission denied changing {shown}; check ownership and permissions with: ls -la {folder}"),
+            LockTimeoutException timeout => StepResult.Failed(
+                "locked by another process",
+                $"{shown} stayed locked for {timeout.Timeout.TotalSeconds:0.#} s by another process; retry when it finishes"),
+            MalformedFileException malformed => StepResult.Failed(
+                "malformed file, left untouched",
+                $"{environment.Display(malformed.FilePath.Length > 0 ? malformed.FilePath : path)}{(malformed.Line > 0 ? $":{malformed.Line}" : string.Empty)}: {malformed.Problem}; the file was left untouched, fix or remove it by hand"),
+            UnsafePathException unsafePath => StepResult.Failed(
+                "refused: unsafe path",
+                $"{environment.Display(unsafePath.FilePath)} {unsafePath.Problem}"),
+            OperationCanceledException => StepResult.Failed("interrupted", $"interrupted before {shown} was changed"),
+            IOException io => StepResult.Failed("I/O error", $"{shown}: {io.Message}"),
+            _ => StepResult.Failed("unexpected error", $"{shown}: {exception.GetType().Name}: {exception.Message}"),
+        };
+    }
+}
