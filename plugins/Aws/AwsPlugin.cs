@@ -1,0 +1,264 @@
+using Atmos.Plugins.Contracts;
+using Atmos.Plugins.Contracts.Safety;
+
+namespace Atmos.Plugins.Aws;
+
+/// <summary>
+/// AWS: profiles in <c>&lt;base&gt;/&lt;provider&gt;/credentials</c> and <c>config</c>, the provider folder, and the AWS CLI's
+/// SSO token cache of the provider's start URL.
+/// </summary>
+public sealed class AwsPlugin : IProviderPlugin
+{
+    private const string RemoveProfiles = "remove-profiles";
+    private const string RemoveProviderFolder = "remove-provider-folder";
+    private const string ClearSsoCache = "clear-sso-cache";
+
+    /// <inheritdoc />
+    public string Cloud => "aws";
+
+    /// <inheritdoc />
+    public IEnumerable<string> ValidateProvider(ProviderTarget provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        if (string.IsNullOrWhiteSpace(provider.Settings.GetString("region")))
+        {
+            yield return $"provider '{provider.Name}' ({provider.Kind}) has no region; add region: e.g. us-east-1";
+        }
+
+        if (provider.Kind == AwsKinds.IdentityCenter)
+        {
+            var startUrl = provider.Settings.GetString("start_url");
+            if (string.IsNullOrWhiteSpace(startUrl))
+            {
+                yield return $"provider '{provider.Name}' has no start_url; add start_url: https://<org>.awsapps.com/start";
+            }
+            else if (!Uri.TryCreate(startUrl, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
+            {
+                yield return $"provider '{provider.Name}': start_url '{startUrl}' is not an https:// URL";
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public IEnumerable<string> ValidateIdentity(IdentityTarget identity)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        var via = identity.Settings.GetSection("via");
+        switch (identity.Kind)
+        {
+            case AwsKinds.PermissionSet:
+                if (via?.GetString("provider") is null)
+                {
+                    yield return $"identity '{identity.Name}' (aws/permission-set) needs via.provider naming an aws/iam-identity-center provider";
+                }
+
+                if (string.IsNullOrWhiteSpace(identity.Settings.GetString("principal.name")))
+                {
+                    yield return $"identity '{identity.Name}' needs principal.name (the permission set, e.g. AdminAccess)";
+                }
+
+                if (identity.Settings.GetString("principal.account.name") is null && identity.Settings.GetString("principal.account.id") is null
+                    && identity.Settings.GetString("account.name") is null && identity.Settings.GetString("account.id") is null)
+                {
+                    yield return $"identity '{identity.Name}' needs principal.account.name or principal.account.id";
+                }
+
+                break;
+            case AwsKinds.AssumeRole:
+                if (via is null)
+                {
+                    yield return $"identity '{identity.Name}' (aws/assume-role) needs via.provider or via.identity to assume the role from";
+                }
+
+                if (identity.Settings.GetString("principal.assume_role") is not { Length: > 0 } role || !role.StartsWith("arn:", StringComparison.Ordinal))
+                {
+                    yield return $"identity '{identity.Name}' needs principal.assume_role with the role ARN (arn:aws:iam::<account>:role/<name>)";
+                }
+
+                break;
+        }
+    }
+
+    /// <inheritdoc />
+    public CredentialClass Classify(KeyringEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.Fields.TryGetValue("session_token", out var token) && !string.IsNullOrEmpty(token))
+        {
+            return CredentialClass.Session;
+        }
+
+        // IAM user access keys are the keychain credential; tokens and temporary credentials are session data.
+        return entry.Kind == AwsKinds.User ? CredentialClass.LongLived : CredentialClass.Session;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<FileStep> Plan(PlanRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var environment = request.Environment;
+        var steps = new List<FileStep>();
+        var wholeProviders = request.Providers.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+
+        foreach (var provider in request.Providers)
+        {
+            var folder = new DirectoryInfo(provider.Folder);
+            if (folder.Exists || folder.LinkTarget is not null)
+            {
+                steps.Add(new FileStep
+                {
+                    Action = RemoveProviderFolder,
+                    Principals = [provider.Name],
+                    Target = WithSeparator(provider.Folder),
+                    Paths = [WithSeparator(provider.Folder)],
+                    Note = Note(provider.UsesDefaultBase),
+                    Arguments = new Dictionary<string, string> { ["base"] = provider.BaseFolder, ["folder"] = provider.Folder },
+                });
+            }
+        }
+
+        // Identities not covered by a whole provider folder: remove only their sections, one step per folder.
+        var byFolder = request.Identities
+            .Where(i => i.Provider is null || !wholeProviders.Contains(i.Provider.Name))
+            .GroupBy(i => i.Provider?.Folder ?? Path.Join(environment.DefaultBaseFolder, AwsKinds.StandaloneFolder), StringComparer.Ordinal);
+        foreach (var group in byFolder)
+        {
+            var provider = group.First().Provider;
+            var profiles = group.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+            var found = new HashSet<string>(StringComparer.Ordinal);
+            var paths = ProfileFiles.FilesToEdit(group.Key, profiles, found);
+            if (paths.Count == 0)
+            {
+                continue;
+            }
+
+            steps.Add(new FileStep
+            {
+                Action = RemoveProfiles,
+                Principals = group.Select(i => i.Name).Where(found.Contains).ToList(),
+                Target = WithSeparator(group.Key),
+                Paths = paths,
+                Note = Note(provider?.UsesDefaultBase ?? true),
+                Arguments = new Dictionary<string, string>
+                {
+                    ["base"] = provider?.BaseFolder ?? environment.DefaultBaseFolder,
+                    ["folder"] = group.Key,
+                    ["profiles"] = string.Join('\n', profiles.Order(StringComparer.Ordinal)),
+                },
+            });
+        }
+
+        // The SSO token of every Identity Center provider involved, whole-provider or an identity's root.
+        var ssoProviders = request.Providers
+            .Concat(request.Identities.Select(i => i.Provider).OfType<ProviderTarget>())
+            .Where(p => p.Kind == AwsKinds.IdentityCenter)
+            .DistinctBy(p => p.Name);
+        foreach (var provider in ssoProviders)
+        {
+            var files = SsoTokenCache.FilesOf(provider, environment);
+            if (files.Count > 0)
+            {
+                steps.Add(new FileStep
+                {
+                    Action = ClearSsoCache,
+                    Principals = [provider.Name],
+                    Target = WithSeparator(SsoTokenCache.Folder(environment)),
+                    Paths = files,
+                    Note = "SSO token cache",
+                    Arguments = new Dictionary<string, string> { ["start_url"] = provider.Settings.GetString("start_url")! },
+                });
+            }
+        }
+
+        return steps;
+    }
+
+    /// <inheritdoc />
+    public StepResult Execute(FileStep step, PluginEnvironment environment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        ArgumentNullException.ThrowIfNull(environment);
+        switch (step.Action)
+        {
+            case RemoveProviderFolder:
+                var folder = step.Arguments["folder"];
+                try
+                {
+                    return ContainedPath.Delete(step.Arguments["base"], folder)
+                        ? StepResult.Removed()
+                        : StepResult.NotFound($"{environment.Display(folder)} does not exist");
+                }
+                catch (Exception ex)
+                {
+                    return StepResults.FromException(ex, folder, environment);
+                }
+
+            case RemoveProfiles:
+                var profiles = step.Arguments["profiles"].Split('\n').ToHashSet(StringComparer.Ordinal);
+                return ProfileFiles.Remove(step.Arguments["base"], step.Arguments["folder"], profiles, environment, cancellationToken);
+
+            case ClearSsoCache:
+                return SsoTokenCache.Clear(step.Paths, step.Arguments["start_url"], environment);
+
+            default:
+                return StepResult.Failed("unknown action", $"the aws plugin has no action '{step.Action}'");
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<StoredArtifact> Inspect(PlanRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var environment = request.Environment;
+        var artifacts = new List<StoredArtifact>();
+        foreach (var identity in request.Identities)
+        {
+            var folder = identity.Provider?.Folder ?? Path.Join(environment.DefaultBaseFolder, AwsKinds.StandaloneFolder);
+            var profile = new HashSet<string>(StringComparer.Ordinal) { identity.Name };
+            foreach (var (file, description) in new[] { (ProfileFiles.Credentials, "profile in credentials"), (ProfileFiles.Config, "profile in config") })
+            {
+                var path = Path.Join(folder, file);
+                try
+                {
+                    if (!File.Exists(path))
+                    {
+                        continue;
+                    }
+
+                    var document = IniDocument.Parse(File.ReadAllBytes(path), path);
+                    var section = file == ProfileFiles.Credentials ? identity.Name : document.SectionNames.FirstOrDefault(h => ProfileFiles.IsConfigSection(h, profile));
+                    if (section is not null && document.Contains(h => h == section))
+                    {
+                        var expires = document.GetValue(section, "aws_session_expiration") ?? document.GetValue(section, "x_security_token_expires");
+                        var session = file == ProfileFiles.Config || document.GetValue(section, "aws_session_token") is not null;
+                        artifacts.Add(new StoredArtifact(identity.Name, path, session ? CredentialClass.Session : CredentialClass.LongLived, description, ParseTime(expires)));
+                    }
+                }
+                catch (Exception ex) when (ex is MalformedFileException or IOException or UnauthorizedAccessException)
+                {
+                    artifacts.Add(new StoredArtifact(identity.Name, path, CredentialClass.Session, $"unreadable: {ex.Message}"));
+                }
+            }
+        }
+
+        foreach (var provider in request.Providers.Concat(request.Identities.Select(i => i.Provider).OfType<ProviderTarget>()).DistinctBy(p => p.Name))
+        {
+            if (provider.Kind == AwsKinds.IdentityCenter)
+            {
+                foreach (var file in SsoTokenCache.FilesOf(provider, environment))
+                {
+                    artifacts.Add(new StoredArtifact(provider.Name, file, CredentialClass.Session, "SSO token", SsoTokenCache.ExpiresAt(file)));
+                }
+            }
+        }
+
+        return artifacts;
+    }
+
+    private static string? Note(bool usesDefaultBase) => usesDefaultBase ? "XDG-compliant" : null;
+
+    private static string WithSeparator(string folder) => Path.TrimEndingDirectorySeparator(folder) + Path.DirectorySeparatorChar;
+
+    private static DateTimeOffset? ParseTime(string? text) =>
+        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+}

@@ -1,0 +1,137 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Atmos.Plugins.Contracts;
+using Atmos.Plugins.Contracts.Safety;
+
+namespace Atmos.Plugins.Aws;
+
+/// <summary>
+/// The AWS CLI's SSO token cache, <c>~/.aws/sso/cache/</c>. The CLI names a token file by the SHA-1 of the start URL
+/// (legacy profiles) or of the sso-session name. Only those files, and only when they belong to the provider's start
+/// URL, are ours to remove; the folder and every other file stay.
+/// </summary>
+internal static class SsoTokenCache
+{
+    public static string Folder(PluginEnvironment environment) => Path.Join(environment.HomeDirectory, ".aws", "sso", "cache");
+
+    /// <summary>The cache files of this provider that exist now.</summary>
+    public static List<string> FilesOf(ProviderTarget provider, PluginEnvironment environment)
+    {
+        var startUrl = provider.Settings.GetString("start_url");
+        var folder = Folder(environment);
+        var files = new List<string>();
+        if (string.IsNullOrWhiteSpace(startUrl) || !Directory.Exists(folder))
+        {
+            return files;
+        }
+
+        foreach (var (key, isStartUrl) in Keys(provider, startUrl))
+        {
+            var path = Path.Join(folder, Sha1(key) + ".json");
+            if (!files.Contains(path) && Belongs(path, startUrl, isStartUrl))
+            {
+                files.Add(path);
+            }
+        }
+
+        return files;
+    }
+
+    /// <summary>When the token in a cache file expires, if it says.</summary>
+    public static DateTimeOffset? ExpiresAt(string path)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            return document.RootElement.TryGetProperty("expiresAt", out var value) && value.ValueKind == JsonValueKind.String
+                && DateTimeOffset.TryParse(value.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+                ? at
+                : null;
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Removes the planned cache files, re-checking each still belongs to the provider.</summary>
+    public static StepResult Clear(IReadOnlyList<string> paths, string startUrl, PluginEnvironment environment)
+    {
+        var folder = Folder(environment);
+        var removed = 0;
+        foreach (var path in paths)
+        {
+            if (!string.Equals(Path.GetDirectoryName(path), folder, StringComparison.Ordinal))
+            {
+                return StepResult.Failed("refused: unsafe path", $"{environment.Display(path)} is not directly inside {environment.Display(folder)}");
+            }
+
+            var isStartUrlFile = Path.GetFileNameWithoutExtension(path) == Sha1(startUrl) || Path.GetFileNameWithoutExtension(path) == Sha1(startUrl.TrimEnd('/'));
+            var info = new FileInfo(path);
+            if (info.LinkTarget is null && (!info.Exists || !Belongs(path, startUrl, isStartUrlFile)))
+            {
+                continue;
+            }
+
+            try
+            {
+                File.Delete(path); // unlinks a symbolic link; never follows it
+                removed++;
+            }
+            catch (Exception ex)
+            {
+                return StepResults.FromException(ex, path, environment);
+            }
+        }
+
+        return removed > 0 ? StepResult.Removed() : StepResult.NotFound($"no SSO token for {startUrl} in {environment.Display(folder)}");
+    }
+
+    private static IEnumerable<(string Key, bool IsStartUrl)> Keys(ProviderTarget provider, string startUrl)
+    {
+        yield return (startUrl, true);
+        if (startUrl.EndsWith('/'))
+        {
+            yield return (startUrl.TrimEnd('/'), true);
+        }
+
+        yield return (provider.Name, false);
+        foreach (var setting in new[] { "sso_session", "session_name", "spec.sso_session" })
+        {
+            if (provider.Settings.GetString(setting) is { Length: > 0 } session)
+            {
+                yield return (session, false);
+            }
+        }
+    }
+
+    // A file named after the start URL is ours unless it names another start URL; a file named after a session name
+    // must name our start URL, because another tool may use the same session name for another organisation.
+    private static bool Belongs(string path, string startUrl, bool namedAfterStartUrl)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("startUrl", out var url) && url.ValueKind == JsonValueKind.String)
+            {
+                return string.Equals(url.GetString()?.TrimEnd('/'), startUrl.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+            }
+
+            return namedAfterStartUrl;
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return namedAfterStartUrl;
+        }
+    }
+
+    private static string Sha1(string text) =>
+        Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(text)));
+}

@@ -1,0 +1,98 @@
+using Atmos.Plugins.Contracts;
+using Atmos.Plugins.Engine.Keyring;
+
+namespace Atmos.Plugins.Engine.Config;
+
+/// <summary>Where something was written in atmos.yaml, for error messages (1-based line and column).</summary>
+public sealed record SourceLocation(string File, int Line, int Column)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{File}:{Line}:{Column}";
+}
+
+/// <summary>A provider under <c>auth.providers</c>.</summary>
+/// <param name="Name">Its key.</param>
+/// <param name="Kind">Its <c>kind</c>.</param>
+/// <param name="BasePath">Its <c>spec.files.base_path</c>, as written (not expanded), or null.</param>
+/// <param name="Settings">All of its settings.</param>
+/// <param name="Location">Where its key is.</param>
+public sealed record ProviderConfig(string Name, string Kind, string? BasePath, Settings Settings, SourceLocation Location);
+
+/// <summary>An identity under <c>auth.identities</c>.</summary>
+/// <param name="Name">Its key.</param>
+/// <param name="Kind">Its <c>kind</c>.</param>
+/// <param name="ViaProvider"><c>via.provider</c>, or null.</param>
+/// <param name="ViaIdentity"><c>via.identity</c>, or null.</param>
+/// <param name="Settings">All of its settings.</param>
+/// <param name="Location">Where its key is.</param>
+public sealed record IdentityConfig(string Name, string Kind, string? ViaProvider, string? ViaIdentity, Settings Settings, SourceLocation Location);
+
+/// <summary>The audit trail settings (<c>auth.audit</c>).</summary>
+/// <param name="Enabled">False turns the audit file off.</param>
+/// <param name="Path">Where the audit file goes; null = <c>$XDG_STATE_HOME/atmos/audit.jsonl</c>.</param>
+public sealed record AuditSettings(bool Enabled, string? Path)
+{
+    /// <summary>On, at the default path.</summary>
+    public static AuditSettings Default { get; } = new(true, null);
+}
+
+/// <summary>The <c>auth:</c> section of atmos.yaml.</summary>
+public sealed record AuthConfig
+{
+    /// <summary>The file it was read from, or null for an in-memory config.</summary>
+    public string? SourcePath { get; init; }
+
+    /// <summary>Providers by name, in file order.</summary>
+    public IReadOnlyList<ProviderConfig> Providers { get; init; } = [];
+
+    /// <summary>Identities by name, in file order.</summary>
+    public IReadOnlyList<IdentityConfig> Identities { get; init; } = [];
+
+    /// <summary>The keyring to use.</summary>
+    public KeyringSettings Keyring { get; init; } = KeyringSettings.Default;
+
+    /// <summary>The audit trail.</summary>
+    public AuditSettings Audit { get; init; } = AuditSettings.Default;
+
+    /// <summary>Problems found while reading the file (structure, types, unknown keys).</summary>
+    public IReadOnlyList<ConfigProblem> Problems { get; init; } = [];
+
+    /// <summary>The provider of that exact name, or null.</summary>
+    /// <param name="name">The name.</param>
+    public ProviderConfig? FindProvider(string name) => Providers.FirstOrDefault(p => p.Name == name);
+
+    /// <summary>The identity of that exact name, or null.</summary>
+    /// <param name="name">The name.</param>
+    public IdentityConfig? FindIdentity(string name) => Identities.FirstOrDefault(i => i.Name == name);
+}
+
+/// <summary>How bad a configuration problem is.</summary>
+public enum ProblemSeverity
+{
+    /// <summary>Worth knowing; the command still runs.</summary>
+    Warning,
+
+    /// <summary>The configuration cannot be used: commands exit 2.</summary>
+    Error,
+}
+
+/// <summary>One problem with atmos.yaml: one line naming the place, the problem and the fix.</summary>
+/// <param name="Severity">Warning or error.</param>
+/// <param name="Location">Where, when known.</param>
+/// <param name="Message">What is wrong and how to fix it.</param>
+public sealed record ConfigProblem(ProblemSeverity Severity, SourceLocation? Location, string Message)
+{
+    /// <summary>An error.</summary>
+    /// <param name="location">Where.</param>
+    /// <param name="message">What and how to fix.</param>
+    public static ConfigProblem Error(SourceLocation? location, string message) => new(ProblemSeverity.Error, location, message);
+
+    /// <summary>A warning.</summary>
+    /// <param name="location">Where.</param>
+    /// <param name="message">What and how to fix.</param>
+    public static ConfigProblem Warning(SourceLocation? location, string message) => new(ProblemSeverity.Warning, location, message);
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{(Location is null ? string.Empty : Location + ": ")}{(Severity == ProblemSeverity.Error ? "error" : "warning")}: {Message}";
+}

@@ -1,0 +1,407 @@
+using System.Globalization;
+using Atmos.Plugins.Contracts;
+using Atmos.Plugins.Engine.Keyring;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+using YamlDotNet.RepresentationModel;
+
+namespace Atmos.Plugins.Engine.Config;
+
+/// <summary>
+/// Reads the <c>auth:</c> section of atmos.yaml into an <see cref="AuthConfig"/>, keeping the line and column of
+/// everything for error messages. Never throws for bad input: every problem is returned in
+/// <see cref="AuthConfig.Problems"/> as one line.
+/// </summary>
+public static class AuthConfigLoader
+{
+    /// <summary>Larger files are refused before parsing.</summary>
+    public const int MaxBytes = 4 * 1024 * 1024;
+
+    /// <summary>Deeper nesting is refused before building a tree (a recursive tree would overflow the stack).</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>More nodes than this (for example through alias expansion) are refused.</summary>
+    public const int MaxNodes = 200_000;
+
+    private static readonly HashSet<string> AuthKeys = ["providers", "identities", "keyring", "audit", "logs", "realm", "plugins"];
+
+    /// <summary>Reads a file.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="displayName">How to name it in messages (for example with <c>~</c> for home).</param>
+    public static AuthConfig LoadFile(string path, string displayName)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Length > MaxBytes)
+            {
+                return Failed(path, new SourceLocation(displayName, 1, 1), $"file is {info.Length / 1024 / 1024} MiB; atmos.yaml may be at most {MaxBytes / 1024 / 1024} MiB");
+            }
+
+            return Parse(File.ReadAllText(path), displayName) with { SourcePath = path };
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Failed(path, null, $"cannot read {displayName}: {ex.Message}");
+        }
+    }
+
+    /// <summary>Parses YAML text.</summary>
+    /// <param name="text">The content.</param>
+    /// <param name="displayName">How to name the file in messages.</param>
+    public static AuthConfig Parse(string text, string displayName)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var reader = new Reader(displayName);
+        try
+        {
+            if (reader.CheckShape(text) is { } shapeProblem)
+            {
+                return new AuthConfig { Problems = [shapeProblem] };
+            }
+
+            var stream = new YamlStream();
+            stream.Load(new StringReader(text));
+            return reader.Read(stream);
+        }
+        catch (YamlException ex)
+        {
+            var where = new SourceLocation(displayName, (int)ex.Start.Line, (int)ex.Start.Column);
+            var message = ex.InnerException?.Message ?? ex.Message;
+            return new AuthConfig { Problems = [ConfigProblem.Error(where, $"invalid YAML: {OneLine(message)}; fix the syntax at this line")] };
+        }
+    }
+
+    private static AuthConfig Failed(string path, SourceLocation? location, string message) =>
+        new() { SourcePath = path, Problems = [ConfigProblem.Error(location, message)] };
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
+
+    private sealed class Reader
+    {
+        private readonly string _file;
+        private readonly List<ConfigProblem> _problems = [];
+        private int _nodes;
+
+        public Reader(string file) => _file = file;
+
+        // Cheap event scan before building a tree: nesting depth, so hostile input cannot overflow the stack.
+        public ConfigProblem? CheckShape(string text)
+        {
+            var parser = new Parser(new StringReader(text));
+            var depth = 0;
+            while (parser.MoveNext())
+            {
+                switch (parser.Current)
+                {
+                    case MappingStart or SequenceStart:
+                        if (++depth > MaxDepth)
+                        {
+                            var mark = parser.Current!.Start;
+                            return ConfigProblem.Error(At(mark), $"nesting is deeper than {MaxDepth} levels; atmos.yaml needs only a few");
+                        }
+
+                        break;
+                    case MappingEnd or SequenceEnd:
+                        depth--;
+                        break;
+                }
+            }
+
+            return null;
+        }
+
+        public AuthConfig Read(YamlStream stream)
+        {
+            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" or "~" or "null" })
+            {
+                _problems.Add(ConfigProblem.Warning(new SourceLocation(_file, 1, 1), "the file is empty; add an auth: section with providers and identities"));
+                return new AuthConfig { Problems = _problems };
+            }
+
+            if (stream.Documents[0].RootNode is not YamlMappingNode root)
+            {
+                _problems.Add(ConfigProblem.Error(At(stream.Documents[0].RootNode), "the top level must be a mapping (key: value pairs) holding an auth: section"));
+                return new AuthConfig { Problems = _problems };
+            }
+
+            var auth = Child(root, "auth");
+            if (auth is null)
+            {
+                _problems.Add(ConfigProblem.Warning(At(root), "no auth: section; add auth.providers and auth.identities"));
+                return new AuthConfig { Problems = _problems };
+            }
+
+            if (auth is not YamlMappingNode authMap)
+            {
+                if (!IsNull(auth))
+                {
+                    _problems.Add(ConfigProblem.Error(At(auth), "auth must be a mapping with providers: and identities:"));
+                }
+
+                return new AuthConfig { Problems = _problems };
+            }
+
+            foreach (var key in authMap.Children.Keys)
+            {
+                if (key is YamlScalarNode { Value: { } name } && !AuthKeys.Contains(name))
+                {
+                    _problems.Add(ConfigProblem.Warning(At(key), $"unknown key auth.{name} is ignored; known keys are {string.Join(", ", AuthKeys.Order(StringComparer.Ordinal))}"));
+                }
+            }
+
+            return new AuthConfig
+            {
+                Providers = ReadEntries(Child(authMap, "providers"), "auth.providers", ReadProvider),
+                Identities = ReadEntries(Child(authMap, "identities"), "auth.identities", ReadIdentity),
+                Keyring = ReadKeyring(Child(authMap, "keyring")),
+                Audit = ReadAudit(Child(authMap, "audit")),
+                Problems = _problems,
+            };
+        }
+
+        private List<T> ReadEntries<T>(YamlNode? node, string path, Func<string, YamlMappingNode, SourceLocation, T?> read)
+            where T : class
+        {
+            var entries = new List<T>();
+            if (node is null || IsNull(node))
+            {
+                return entries;
+            }
+
+            if (node is not YamlMappingNode map)
+            {
+                _problems.Add(ConfigProblem.Error(At(node), $"{path} must be a mapping of names to settings"));
+                return entries;
+            }
+
+            foreach (var (key, value) in map.Children)
+            {
+                if (key is not YamlScalarNode { Value: { } name })
+                {
+                    _problems.Add(ConfigProblem.Error(At(key), $"{path} keys must be plain names"));
+                    continue;
+                }
+
+                if (value is not YamlMappingNode settings)
+                {
+                    _problems.Add(ConfigProblem.Error(At(value), $"{path}.{name} must be a mapping with at least kind:"));
+                    continue;
+                }
+
+                if (read(name, settings, At(key)) is { } entry)
+                {
+                    entries.Add(entry);
+                }
+            }
+
+            return entries;
+        }
+
+        private ProviderConfig? ReadProvider(string name, YamlMappingNode map, SourceLocation location)
+        {
+            var kind = RequiredScalar(map, "kind", $"provider '{name}'", location);
+            var basePathNode = Child(Child(Child(map, "spec"), "files"), "base_path");
+            string? basePath = null;
+            if (basePathNode is YamlScalarNode scalar)
+            {
+                basePath = scalar.Value ?? string.Empty;
+            }
+            else if (basePathNode is not null)
+            {
+                _problems.Add(ConfigProblem.Error(At(basePathNode), $"provider '{name}': spec.files.base_path must be a path string"));
+            }
+
+            return kind is null ? null : new ProviderConfig(name, kind, basePath, ToSettings(map), location);
+        }
+
+        private IdentityConfig? ReadIdentity(string name, YamlMappingNode map, SourceLocation location)
+        {
+            var kind = RequiredScalar(map, "kind", $"identity '{name}'", location);
+            string? viaProvider = null;
+            string? viaIdentity = null;
+            var via = Child(map, "via");
+            if (via is YamlMappingNode viaMap)
+            {
+                viaProvider = OptionalScalar(viaMap, "provider", $"identity '{name}': via.provider");
+                viaIdentity = OptionalScalar(viaMap, "identity", $"identity '{name}': via.identity");
+                foreach (var key in viaMap.Children.Keys)
+                {
+                    if (key is YamlScalarNode { Value: { } k } && k is not ("provider" or "identity"))
+                    {
+                        _problems.Add(ConfigProblem.Warning(At(key), $"identity '{name}': unknown key via.{k} is ignored; use via.provider or via.identity"));
+                    }
+                }
+            }
+            else if (via is not null && !IsNull(via))
+            {
+                _problems.Add(ConfigProblem.Error(At(via), $"identity '{name}': via must be a mapping with provider: or identity:"));
+            }
+
+            return kind is null ? null : new IdentityConfig(name, kind, viaProvider, viaIdentity, ToSettings(map), location);
+        }
+
+        private KeyringSettings ReadKeyring(YamlNode? node)
+        {
+            if (node is not YamlMappingNode map)
+            {
+                if (node is not null && !IsNull(node))
+                {
+                    _problems.Add(ConfigProblem.Error(At(node), "auth.keyring must be a mapping, e.g. { type: system }"));
+                }
+
+                return KeyringSettings.Default;
+            }
+
+            var type = OptionalScalar(map, "type", "auth.keyring.type") ?? KeyringSettings.Default.Type;
+            if (!KeyringSettings.Types.Contains(type))
+            {
+                _problems.Add(ConfigProblem.Error(At(Child(map, "type")!), $"auth.keyring.type '{type}' is not supported; use one of {string.Join(", ", KeyringSettings.Types)}"));
+                type = KeyringSettings.Default.Type;
+            }
+
+            var timeout = KeyringSettings.Default.Timeout;
+            if (OptionalScalar(map, "timeout", "auth.keyring.timeout") is { } text)
+            {
+                if (Durations.TryParse(text, out var parsed) && parsed > TimeSpan.Zero)
+                {
+                    timeout = parsed;
+                }
+                else
+                {
+                    _problems.Add(ConfigProblem.Error(At(Child(map, "timeout")!), $"auth.keyring.timeout '{text}' is not a duration; write e.g. 3s or 500ms"));
+                }
+            }
+
+            var path = OptionalScalar(map, "path", "auth.keyring.path");
+            return new KeyringSettings(type, timeout, path);
+        }
+
+        private AuditSettings ReadAudit(YamlNode? node)
+        {
+            if (node is not YamlMappingNode map)
+            {
+                if (node is not null && !IsNull(node))
+                {
+                    _problems.Add(ConfigProblem.Error(At(node), "auth.audit must be a mapping, e.g. { enabled: true, path: ~/audit.jsonl }"));
+                }
+
+                return AuditSettings.Default;
+            }
+
+            var enabled = true;
+            if (OptionalScalar(map, "enabled", "auth.audit.enabled") is { } flag)
+            {
+                if (!bool.TryParse(flag, out enabled))
+                {
+                    _problems.Add(ConfigProblem.Error(At(Child(map, "enabled")!), $"auth.audit.enabled '{flag}' must be true or false"));
+                    enabled = true;
+                }
+            }
+
+            return new AuditSettings(enabled, OptionalScalar(map, "path", "auth.audit.path"));
+        }
+
+        private string? RequiredScalar(YamlMappingNode map, string key, string owner, SourceLocation location)
+        {
+            var node = Child(map, key);
+            if (node is YamlScalarNode { Value: { Length: > 0 } value } && !IsNull(node))
+            {
+                return value;
+            }
+
+            _problems.Add(ConfigProblem.Error(node is null ? location : At(node), $"{owner} has no {key}; add {key}: with one of the kinds the plugins provide"));
+            return null;
+        }
+
+        private string? OptionalScalar(YamlMappingNode map, string key, string what)
+        {
+            var node = Child(map, key);
+            switch (node)
+            {
+                case null:
+                    return null;
+                case YamlScalarNode scalar when !IsNull(scalar):
+                    return scalar.Value;
+                case YamlScalarNode:
+                    return null;
+                default:
+                    _problems.Add(ConfigProblem.Error(At(node), $"{what} must be a single value, not a list or mapping"));
+                    return null;
+            }
+        }
+
+        private Settings ToSettings(YamlMappingNode map)
+        {
+            var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var (key, value) in map.Children)
+            {
+                if (key is YamlScalarNode { Value: { } name })
+                {
+                    values[name] = ToValue(value);
+                }
+            }
+
+            return new Settings(values);
+        }
+
+        private object? ToValue(YamlNode node)
+        {
+            if (++_nodes > MaxNodes)
+            {
+                throw new YamlException(node.Start, node.End, $"more than {MaxNodes} values (alias expansion?); atmos.yaml needs far fewer");
+            }
+
+            return node switch
+            {
+                YamlMappingNode map => ToSettings(map),
+                YamlSequenceNode list => list.Children.Select(ToValue).ToList(),
+                YamlScalarNode scalar when IsNull(scalar) => null,
+                YamlScalarNode scalar => scalar.Value,
+                _ => null,
+            };
+        }
+
+        private static YamlNode? Child(YamlNode? node, string key) =>
+            node is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : null;
+
+        private static bool IsNull(YamlNode node) =>
+            node is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any, Value: null or "" or "~" or "null" or "Null" or "NULL" };
+
+        private SourceLocation At(YamlNode node) => At(node.Start);
+
+        private SourceLocation At(Mark mark) => new(_file, (int)mark.Line, (int)mark.Column);
+    }
+}
+
+/// <summary>Durations as written in atmos.yaml: <c>3s</c>, <c>500ms</c>, <c>2m</c>, or a number of seconds.</summary>
+public static class Durations
+{
+    /// <summary>Parses a duration.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="value">The duration.</param>
+    public static bool TryParse(string? text, out TimeSpan value)
+    {
+        value = default;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        text = text.Trim();
+        var (number, scale) = text switch
+        {
+            _ when text.EndsWith("ms", StringComparison.Ordinal) => (text[..^2], 0.001),
+            _ when text.EndsWith('s') => (text[..^1], 1.0),
+            _ when text.EndsWith('m') => (text[..^1], 60.0),
+            _ => (text, 1.0),
+        };
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) || amount < 0 || amount > 86_400 / scale)
+        {
+            return false;
+        }
+
+        value = TimeSpan.FromSeconds(amount * scale);
+        return true;
+    }
+}

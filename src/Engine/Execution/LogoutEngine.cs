@@ -1,0 +1,56 @@
+using Atmos.Plugins.Engine.Planning;
+using Atmos.Plugins.Engine.Projections;
+using FluentValidation;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Atmos.Plugins.Engine.Execution;
+
+/// <summary>The composition root of one logout run: the mediator with its pipeline, the handlers' dependencies, the runner.</summary>
+public static class LogoutEngine
+{
+    /// <summary>Runs one logout and returns its folded state (exit code: <see cref="ExitCodes.From"/>).</summary>
+    /// <param name="context">Config, plugins, keyring, paths.</param>
+    /// <param name="options">The flags.</param>
+    /// <param name="interaction">Prompts.</param>
+    /// <param name="sinks">Who hears each event (console, debug log, audit file...).</param>
+    /// <param name="cancellationToken">Ctrl-C.</param>
+    /// <param name="runId">A run id to use; a new one by default.</param>
+    public static async Task<RunState> RunAsync(
+        RunContext context,
+        LogoutOptions options,
+        IUserInteraction interaction,
+        IEnumerable<IEventSink> sinks,
+        CancellationToken cancellationToken,
+        string? runId = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var log = new EventLog(runId ?? EventLog.NewRunId(context.Clock), context.Clock, sinks);
+        await using var services = Services(context, log);
+        var runner = new LogoutRunner(context, interaction, log, services.GetRequiredService<ISender>());
+        return await runner.RunAsync(options, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static ServiceProvider Services(RunContext context, EventLog log)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(context);
+        services.AddSingleton(log);
+        services.AddSingleton<IValidator<RemoveKeyringEntry>, RemoveKeyringEntryValidator>();
+        services.AddSingleton<IValidator<RunPluginStep>, RunPluginStepValidator>();
+        services.AddMediator(options =>
+        {
+            options.Namespace = "Atmos.Plugins.Engine.Mediator";
+            options.ServiceLifetime = ServiceLifetime.Singleton;
+            options.GenerateTypesAsInternal = true;
+
+            // Order matters: recording wraps validation, so an invalid step is still recorded as failed.
+            options.PipelineBehaviors =
+            [
+                typeof(StepRecordingBehaviour<,>),
+                typeof(StepValidationBehaviour<,>),
+            ];
+        });
+        return services.BuildServiceProvider();
+    }
+}

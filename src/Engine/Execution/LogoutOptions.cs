@@ -1,0 +1,56 @@
+using FluentValidation;
+
+namespace Atmos.Plugins.Engine.Execution;
+
+/// <summary>The logout command's flags, after the host read arguments and environment.</summary>
+public sealed record LogoutOptions
+{
+    /// <summary>The identity from the positional argument, <c>--identity NAME</c>, or <c>$ATMOS_IDENTITY</c>/<c>$IDENTITY</c>.</summary>
+    public string? Identity { get; init; }
+
+    /// <summary><c>--identity</c> given without a value: show the picker.</summary>
+    public bool PickIdentity { get; init; }
+
+    /// <summary><c>--provider NAME</c>.</summary>
+    public string? Provider { get; init; }
+
+    /// <summary><c>--all</c>.</summary>
+    public bool All { get; init; }
+
+    /// <summary><c>--dry-run</c>.</summary>
+    public bool DryRun { get; init; }
+
+    /// <summary><c>--keychain</c>.</summary>
+    public bool Keychain { get; init; }
+
+    /// <summary><c>--force</c>.</summary>
+    public bool Force { get; init; }
+}
+
+/// <summary>Flag combinations that make no sense (FluentValidation). Each message names the problem and the fix.</summary>
+public sealed class LogoutOptionsValidator : AbstractValidator<LogoutOptions>
+{
+    /// <summary>Defines the rules.</summary>
+    public LogoutOptionsValidator()
+    {
+        RuleFor(o => o)
+            .Must(o => !(o.All && (o.Identity is not null || o.PickIdentity)))
+            .WithMessage("--all cannot be combined with an identity; use either --all or an identity");
+        RuleFor(o => o)
+            .Must(o => !(o.All && o.Provider is not null))
+            .WithMessage("--all cannot be combined with --provider; --all already includes every provider");
+        RuleFor(o => o)
+            .Must(o => !(o.Provider is not null && (o.Identity is not null || o.PickIdentity)))
+            .WithMessage("--provider cannot be combined with an identity; use either --provider NAME or an identity");
+        RuleFor(o => o.Provider)
+            .Must(p => p is null || p.Trim().Length > 0)
+            .WithMessage("--provider needs a provider name, e.g. --provider aws-sso");
+        RuleFor(o => o.Identity)
+            .Must(i => i is null || i.Trim().Length > 0)
+            .WithMessage("the identity name is empty; pass a name or run 'atmos auth logout' without arguments to choose one");
+        RuleFor(o => o)
+            .Must(o => !(o.Force && !o.Keychain))
+            .WithMessage("--force only skips the --keychain confirmation; add --keychain or drop --force")
+            .WithSeverity(Severity.Warning);
+    }
+}

@@ -1,0 +1,106 @@
+using Atmos.Plugins.Contracts;
+using Atmos.Plugins.Engine.Events;
+using Atmos.Plugins.Engine.Projections;
+using FluentValidation;
+using Mediator;
+
+namespace Atmos.Plugins.Engine.Execution;
+
+/// <summary>
+/// Outermost behaviour: whatever happens inside (an outcome, an exception, a cancellation), exactly one outcome event is
+/// recorded for the step. Handlers return outcomes; this is where they become history.
+/// </summary>
+/// <typeparam name="TMessage">A step command.</typeparam>
+/// <typeparam name="TResponse">Always <see cref="StepOutcome"/>.</typeparam>
+public sealed class StepRecordingBehaviour<TMessage, TResponse> : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : IStepCommand
+{
+    private readonly EventLog _log;
+
+    /// <summary>Creates the behaviour.</summary>
+    /// <param name="log">The run's event log.</param>
+    public StepRecordingBehaviour(EventLog log) => _log = log;
+
+    /// <inheritdoc />
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        StepOutcome outcome;
+        try
+        {
+            outcome = await next(message, cancellationToken).ConfigureAwait(false) as StepOutcome
+                ?? new StepOutcome(StepStatus.Failed, "no outcome", "the step produced no outcome");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            outcome = new StepOutcome(StepStatus.Failed, "interrupted", "interrupted before this step finished");
+        }
+        catch (Exception ex)
+        {
+            outcome = new StepOutcome(StepStatus.Failed, "unexpected error", $"{ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}");
+        }
+
+        var index = message.Step.Index;
+        _ = outcome.Status switch
+        {
+            StepStatus.Removed => (LogoutEvent)_log.Record(new CredentialRemoved { Step = index }),
+            StepStatus.NotFound => _log.Record(new CredentialNotFound { Step = index, Detail = outcome.Detail }),
+            _ => _log.Record(new StepFailed { Step = index, Reason = outcome.Reason ?? "failed", Detail = outcome.Detail }),
+        };
+        return (TResponse)(object)outcome;
+    }
+}
+
+/// <summary>
+/// Validates a step command (FluentValidation) before its handler runs. An invalid step is a failed outcome, not an
+/// exception: plans can come from replays and plugins, and a bad one must not stop the rest.
+/// </summary>
+/// <typeparam name="TMessage">A step command.</typeparam>
+/// <typeparam name="TResponse">Always <see cref="StepOutcome"/>.</typeparam>
+public sealed class StepValidationBehaviour<TMessage, TResponse> : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : IStepCommand
+{
+    private readonly IEnumerable<IValidator<TMessage>> _validators;
+
+    /// <summary>Creates the behaviour.</summary>
+    /// <param name="validators">The validators registered for this command.</param>
+    public StepValidationBehaviour(IEnumerable<IValidator<TMessage>> validators) => _validators = validators;
+
+    /// <inheritdoc />
+    public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        var errors = _validators.SelectMany(v => v.Validate(message).Errors).Select(e => e.ErrorMessage).ToList();
+        if (errors.Count == 0)
+        {
+            return next(message, cancellationToken);
+        }
+
+        return ValueTask.FromResult((TResponse)(object)new StepOutcome(StepStatus.Failed, "invalid step", string.Join("; ", errors)));
+    }
+}
+
+/// <summary>A keyring step must name an entry that is a plain identity or provider name.</summary>
+public sealed class RemoveKeyringEntryValidator : AbstractValidator<RemoveKeyringEntry>
+{
+    /// <summary>Defines the rules.</summary>
+    public RemoveKeyringEntryValidator()
+    {
+        RuleFor(c => c.Step)
+            .Must(s => s.Type == StepType.Keyring && Contracts.Safety.ContainedPath.IsSafeName(s.Target, out _))
+            .WithMessage(c => $"keyring step {c.Step.Index} names '{c.Step.Target}', which is not a valid identity or provider name");
+    }
+}
+
+/// <summary>A file step must name its plugin and action and only absolute paths.</summary>
+public sealed class RunPluginStepValidator : AbstractValidator<RunPluginStep>
+{
+    /// <summary>Defines the rules.</summary>
+    public RunPluginStepValidator()
+    {
+        RuleFor(c => c.Step)
+            .Must(s => s.Type == StepType.Files && !string.IsNullOrEmpty(s.Plugin) && !string.IsNullOrEmpty(s.Action))
+            .WithMessage(c => $"file step {c.Step.Index} names no plugin or action");
+        RuleFor(c => c.Step)
+            .Must(s => s.Paths.Prepend(s.Target).All(p => !string.IsNullOrEmpty(p) && Path.IsPathFullyQualified(p)))
+            .WithMessage(c => $"file step {c.Step.Index} has a path that is not absolute");
+    }
+}

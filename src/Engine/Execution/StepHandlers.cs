@@ -1,0 +1,92 @@
+using Atmos.Plugins.Contracts;
+using Atmos.Plugins.Engine.Keyring;
+using Atmos.Plugins.Engine.Planning;
+using Atmos.Plugins.Engine.Projections;
+using Mediator;
+
+namespace Atmos.Plugins.Engine.Execution;
+
+/// <summary>Removes a keyring entry. "Not found" is an outcome, not an error.</summary>
+public sealed class RemoveKeyringEntryHandler : ICommandHandler<RemoveKeyringEntry, StepOutcome>
+{
+    private readonly IKeyring _keyring;
+
+    /// <summary>Creates the handler.</summary>
+    /// <param name="context">The run's context (for its keyring).</param>
+    public RemoveKeyringEntryHandler(RunContext context) => _keyring = context.Keyring;
+
+    /// <inheritdoc />
+    public async ValueTask<StepOutcome> Handle(RemoveKeyringEntry command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _keyring.RemoveAsync(command.Step.Target, cancellationToken).ConfigureAwait(false)
+                ? new StepOutcome(StepStatus.Removed, null, null)
+                : new StepOutcome(StepStatus.NotFound, "not found - already logged out", "credential not found in keyring");
+        }
+        catch (KeyringUnavailableException ex)
+        {
+            return new StepOutcome(StepStatus.Failed, ex.Reason, $"failed to delete credentials from keyring: {ex.Reason}; {ex.Fix}");
+        }
+        catch (KeyringOperationException ex)
+        {
+            return new StepOutcome(StepStatus.Failed, ex.Reason, $"failed to delete credentials from keyring: {ex.Reason}; {ex.Fix}");
+        }
+    }
+}
+
+/// <summary>Runs a file step in its plugin, behind the plugin guard (time limit, exceptions, garbage results).</summary>
+public sealed class RunPluginStepHandler : ICommandHandler<RunPluginStep, StepOutcome>
+{
+    private readonly RunContext _context;
+
+    /// <summary>Creates the handler.</summary>
+    /// <param name="context">The run's context (for its plugins).</param>
+    public RunPluginStepHandler(RunContext context) => _context = context;
+
+    /// <inheritdoc />
+    public ValueTask<StepOutcome> Handle(RunPluginStep command, CancellationToken cancellationToken)
+    {
+        var step = command.Step;
+        var descriptor = _context.Catalog.Plugins.FirstOrDefault(p => p.Name == step.Plugin);
+        if (descriptor is null)
+        {
+            return ValueTask.FromResult(new StepOutcome(StepStatus.Failed, "plugin unavailable", $"plugin '{step.Plugin}' is not listed in plugins.json"));
+        }
+
+        var plugin = _context.Catalog.Load(descriptor);
+        var fileStep = new FileStep
+        {
+            Action = step.Action!,
+            Principals = step.Principals,
+            Target = step.Target,
+            Paths = step.Paths,
+            Note = step.Note,
+            Class = step.Class == Events.StepClass.LongLived ? CredentialClass.LongLived : CredentialClass.Session,
+            Arguments = step.Arguments,
+        };
+        var environment = _context.EnvironmentFor(plugin.Cloud);
+        var call = plugin.Call("Execute", p => p.Execute(fileStep, environment, cancellationToken), cancellationToken);
+        if (!call.Succeeded)
+        {
+            return ValueTask.FromResult(new StepOutcome(StepStatus.Failed, "plugin error", call.Failure));
+        }
+
+        return ValueTask.FromResult(call.Value switch
+        {
+            null => new StepOutcome(StepStatus.Failed, "plugin error", $"plugin '{plugin.Name}' returned no result for {step.Action}"),
+            { Status: StepStatus.Removed } => new StepOutcome(StepStatus.Removed, null, null),
+            { Status: StepStatus.NotFound } r => new StepOutcome(StepStatus.NotFound, "not found - already logged out", r.Detail),
+            { Status: StepStatus.Failed } r => new StepOutcome(StepStatus.Failed, r.Reason ?? "failed", r.Detail ?? r.Reason),
+            { } r => new StepOutcome(StepStatus.Failed, "plugin error", $"plugin '{plugin.Name}' returned an unknown status {(int)r.Status} for {step.Action}"),
+        });
+    }
+}
+
+/// <summary>A step that cannot run fails with the reason recorded in the plan.</summary>
+public sealed class ReportBlockedStepHandler : ICommandHandler<ReportBlockedStep, StepOutcome>
+{
+    /// <inheritdoc />
+    public ValueTask<StepOutcome> Handle(ReportBlockedStep command, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new StepOutcome(StepStatus.Failed, command.Step.Blocked ?? "cannot run", command.Step.BlockedDetail ?? command.Step.Blocked));
+}

@@ -1,0 +1,21 @@
+using Atmos.Plugins.Engine.Events;
+
+namespace Atmos.Plugins.Engine.Planning;
+
+/// <summary>
+/// What a logout will do, as data: the same object drives the dry run, the real run, <c>--output json</c> and replay
+/// tests. Building it reads what exists and changes nothing.
+/// </summary>
+/// <param name="Chain">The identity's chain (identity scope), root first.</param>
+/// <param name="Steps">The steps, in execution order; <see cref="StepData.Index"/> is the position.</param>
+/// <param name="Preserved">Long-lived credentials kept because <c>--keychain</c> was not given.</param>
+/// <param name="PluginFailures">Plugins the plan needed that could not be loaded: plugin name and reason.</param>
+public sealed record LogoutPlan(
+    IReadOnlyList<string>? Chain,
+    IReadOnlyList<StepData> Steps,
+    IReadOnlyList<StepData> Preserved,
+    IReadOnlyList<(string Plugin, string Reason)> PluginFailures)
+{
+    /// <summary>Whether any long-lived credential would be deleted (the <c>--keychain</c> confirmation lists these).</summary>
+    public IEnumerable<StepData> KeychainSteps => Steps.Where(s => s.Class != StepClass.Session && s.Presence != Presence.Absent);
+}

@@ -1,0 +1,116 @@
+using Atmos.Plugins.Contracts;
+
+namespace Atmos.Plugins.Engine.Plugins;
+
+/// <summary>The result of one guarded call into a plugin: a value, or the reason the call failed.</summary>
+/// <typeparam name="T">The value's type.</typeparam>
+public readonly record struct PluginCall<T>(T? Value, string? Failure)
+{
+    /// <summary>Whether the call returned normally.</summary>
+    public bool Succeeded => Failure is null;
+}
+
+/// <summary>
+/// A loaded plugin behind a guard: every call runs with a time limit and any exception, hang or load failure becomes
+/// a one-line failure naming the plugin, never an exception escaping into the host (SPEC §7).
+/// </summary>
+public sealed class GuardedPlugin
+{
+    private readonly IProviderPlugin? _plugin;
+    private readonly TimeSpan _timeout;
+
+    private GuardedPlugin(PluginDescriptor descriptor, IProviderPlugin? plugin, string? loadFailure, string cloud, TimeSpan timeout)
+    {
+        Descriptor = descriptor;
+        _plugin = plugin;
+        LoadFailure = loadFailure;
+        Cloud = cloud;
+        _timeout = timeout;
+    }
+
+    /// <summary>The plugin's manifest entry and metadata.</summary>
+    public PluginDescriptor Descriptor { get; }
+
+    /// <summary>The plugin's name.</summary>
+    public string Name => Descriptor.Name;
+
+    /// <summary>Why the plugin could not be loaded, or null when it is loaded.</summary>
+    public string? LoadFailure { get; }
+
+    /// <summary>The plugin's files folder name under <c>atmos/</c> (validated).</summary>
+    public string Cloud { get; }
+
+    /// <summary>Loads the plugin through <paramref name="loader"/>, turning any failure into <see cref="LoadFailure"/>.</summary>
+    /// <param name="descriptor">The plugin.</param>
+    /// <param name="loader">The host's loader.</param>
+    /// <param name="timeout">The limit for each call.</param>
+    public static GuardedPlugin Create(PluginDescriptor descriptor, IPluginLoader loader, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        ArgumentNullException.ThrowIfNull(loader);
+        if (!descriptor.IsAvailable)
+        {
+            return new GuardedPlugin(descriptor, null, descriptor.Problem, string.Empty, timeout);
+        }
+
+        IProviderPlugin plugin;
+        try
+        {
+            plugin = loader.Load(descriptor);
+        }
+        catch (Exception ex)
+        {
+            return new GuardedPlugin(descriptor, null, $"failed to load {descriptor.Entry.AssemblyPath}: {Describe(ex)}", string.Empty, timeout);
+        }
+
+        var probe = new GuardedPlugin(descriptor, plugin, null, string.Empty, timeout);
+        var cloud = probe.Call("Cloud", p => p.Cloud);
+        if (!cloud.Succeeded)
+        {
+            return new GuardedPlugin(descriptor, null, cloud.Failure, string.Empty, timeout);
+        }
+
+        if (string.IsNullOrEmpty(cloud.Value) || !cloud.Value.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
+        {
+            return new GuardedPlugin(descriptor, null, $"plugin '{descriptor.Name}' returned an invalid Cloud name '{cloud.Value}' (use lower-case letters, digits and dashes)", string.Empty, timeout);
+        }
+
+        return new GuardedPlugin(descriptor, plugin, null, cloud.Value, timeout);
+    }
+
+    /// <summary>Calls the plugin with the time limit, catching everything.</summary>
+    /// <typeparam name="T">The call's result.</typeparam>
+    /// <param name="operation">The member called, for the failure message.</param>
+    /// <param name="call">The call.</param>
+    /// <param name="cancellationToken">Passed on by callers that have one; stops waiting.</param>
+    public PluginCall<T> Call<T>(string operation, Func<IProviderPlugin, T> call, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (_plugin is null)
+        {
+            return new PluginCall<T>(default, $"plugin '{Name}' is unavailable: {LoadFailure}");
+        }
+
+        var plugin = _plugin;
+        var task = Task.Run(() => call(plugin), cancellationToken);
+        try
+        {
+            if (!task.Wait(_timeout, cancellationToken))
+            {
+                return new PluginCall<T>(default, $"plugin '{Name}' did not finish {operation} within {_timeout.TotalSeconds:0.#} s");
+            }
+
+            return new PluginCall<T>(task.Result, null);
+        }
+        catch (OperationCanceledException)
+        {
+            return new PluginCall<T>(default, $"interrupted while plugin '{Name}' was running {operation}");
+        }
+        catch (AggregateException ex) when (ex.InnerException is { } inner)
+        {
+            return new PluginCall<T>(default, $"plugin '{Name}' failed in {operation}: {Describe(inner)}");
+        }
+    }
+
+    private static string Describe(Exception ex) => $"{ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}";
+}

@@ -1,0 +1,203 @@
+using Atmos.Plugins.Contracts;
+
+namespace Atmos.Plugins.Engine.Plugins;
+
+/// <summary>A plugin listed in a manifest, with what its metadata declares and why it cannot be used, if it cannot.</summary>
+/// <param name="Entry">The manifest entry.</param>
+/// <param name="Metadata">Its declarations, when they could be read.</param>
+/// <param name="Problem">Why it is unavailable (missing, disabled, incompatible contract...), or null.</param>
+public sealed record PluginDescriptor(ManifestEntry Entry, PluginMetadata? Metadata, string? Problem)
+{
+    /// <summary>The plugin's name from the manifest.</summary>
+    public string Name => Entry.Name;
+
+    /// <summary>Whether it can be loaded.</summary>
+    public bool IsAvailable => Problem is null;
+
+    /// <summary>Every kind it declares.</summary>
+    public IEnumerable<string> Kinds => Metadata is null ? [] : Metadata.ProviderKinds.Concat(Metadata.IdentityKinds);
+}
+
+/// <summary>Loads a plugin assembly into its own load context and creates its entry class. Implemented by the host.</summary>
+public interface IPluginLoader
+{
+    /// <summary>Loads the plugin.</summary>
+    /// <param name="descriptor">An available plugin.</param>
+    /// <returns>The plugin instance.</returns>
+    IProviderPlugin Load(PluginDescriptor descriptor);
+}
+
+/// <summary>Who handles a kind.</summary>
+/// <param name="Plugin">The plugin that declares it, when exactly one available plugin does.</param>
+/// <param name="IsProviderKind">Whether it was declared as a provider kind.</param>
+/// <param name="Problem">Why no plugin can handle it, or null.</param>
+/// <param name="IsUnknown">True when no plugin, available or not, can be blamed: the kind is simply not known (a config error).</param>
+public sealed record KindOwner(PluginDescriptor? Plugin, bool IsProviderKind, string? Problem, bool IsUnknown);
+
+/// <summary>
+/// The plugins listed in the manifests, described from their metadata without loading them; loads a plugin the first
+/// time a command needs one of its kinds, and hands it out behind a <see cref="GuardedPlugin"/>.
+/// </summary>
+public sealed class PluginCatalog
+{
+    private readonly IPluginLoader _loader;
+    private readonly TimeSpan _callTimeout;
+    private readonly Dictionary<string, List<(PluginDescriptor Plugin, bool IsProvider)>> _claims = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, GuardedPlugin> _loaded = new(StringComparer.Ordinal);
+    private readonly List<string> _problems = [];
+
+    /// <summary>Reads the manifests (later ones add plugins) and every listed plugin's metadata.</summary>
+    /// <param name="manifests">Manifest paths that exist.</param>
+    /// <param name="loader">Loads plugins on demand.</param>
+    /// <param name="callTimeout">The limit for each call into a plugin.</param>
+    public PluginCatalog(IEnumerable<string> manifests, IPluginLoader loader, TimeSpan callTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(manifests);
+        _loader = loader;
+        _callTimeout = callTimeout;
+        var plugins = new List<PluginDescriptor>();
+        foreach (var manifest in manifests)
+        {
+            foreach (var entry in PluginManifest.Read(manifest, _problems))
+            {
+                if (plugins.Any(p => string.Equals(p.Name, entry.Name, StringComparison.OrdinalIgnoreCase)))
+                {
+                    _problems.Add($"plugin '{entry.Name}' is listed twice (again in {manifest}); the first entry is used");
+                    continue;
+                }
+
+                plugins.Add(Describe(entry));
+            }
+        }
+
+        foreach (var plugin in plugins.Where(p => p.Metadata is not null && p.Entry.Enabled))
+        {
+            foreach (var kind in plugin.Metadata!.ProviderKinds)
+            {
+                Claim(kind, plugin, isProvider: true);
+            }
+
+            foreach (var kind in plugin.Metadata.IdentityKinds)
+            {
+                Claim(kind, plugin, isProvider: false);
+            }
+        }
+
+        // Two plugins claiming one kind is a load error naming both; both become unavailable for that kind.
+        foreach (var (kind, claims) in _claims.Where(c => c.Value.Count > 1))
+        {
+            _problems.Add($"kind '{kind}' is claimed by more than one plugin: {string.Join(" and ", claims.Select(c => $"'{c.Plugin.Name}' ({c.Plugin.Entry.AssemblyPath})"))}; disable one of them in plugins.json");
+        }
+
+        Plugins = plugins;
+    }
+
+    /// <summary>Every listed plugin, in manifest order.</summary>
+    public IReadOnlyList<PluginDescriptor> Plugins { get; }
+
+    /// <summary>Problems with the manifests themselves and with kind claims.</summary>
+    public IReadOnlyList<string> Problems => _problems;
+
+    /// <summary>The limit for each call into a plugin.</summary>
+    public TimeSpan CallTimeout => _callTimeout;
+
+    /// <summary>Who handles <paramref name="kind"/>.</summary>
+    /// <param name="kind">A provider or identity kind.</param>
+    public KindOwner Resolve(string kind)
+    {
+        if (_claims.TryGetValue(kind, out var claims))
+        {
+            if (claims.Count == 1)
+            {
+                var (plugin, isProvider) = claims[0];
+                return plugin.IsAvailable
+                    ? new KindOwner(plugin, isProvider, null, false)
+                    : new KindOwner(plugin, isProvider, $"plugin '{plugin.Name}' is unavailable: {plugin.Problem}", false);
+            }
+
+            return new KindOwner(null, claims[0].IsProvider, $"kind '{kind}' is claimed by {string.Join(" and ", claims.Select(c => $"'{c.Plugin.Name}'"))}; disable one of them in plugins.json", false);
+        }
+
+        // Not declared by any readable plugin. Blame an unavailable plugin named like the kind's prefix, else any unavailable one.
+        var prefix = kind.Split('/')[0];
+        var unavailable = Plugins.Where(p => !p.IsAvailable).ToList();
+        var suspect = unavailable.FirstOrDefault(p => string.Equals(p.Name, prefix, StringComparison.OrdinalIgnoreCase));
+        if (suspect is not null)
+        {
+            return new KindOwner(suspect, false, $"plugin '{suspect.Name}' is unavailable: {suspect.Problem}", false);
+        }
+
+        if (unavailable.Count > 0)
+        {
+            return new KindOwner(null, false, $"no available plugin provides kind '{kind}' (unavailable: {string.Join("; ", unavailable.Select(p => $"'{p.Name}': {p.Problem}"))})", false);
+        }
+
+        return new KindOwner(null, false, $"unknown kind '{kind}'", true);
+    }
+
+    /// <summary>All kinds declared by available plugins, sorted.</summary>
+    public IReadOnlyList<string> KnownKinds(bool providers) =>
+        _claims.Where(c => c.Value.Count == 1 && c.Value[0].IsProvider == providers && c.Value[0].Plugin.IsAvailable)
+            .Select(c => c.Key)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>Loads (once) and returns the plugin, or the reason it cannot be loaded.</summary>
+    /// <param name="descriptor">An available plugin.</param>
+    public GuardedPlugin Load(PluginDescriptor descriptor)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        lock (_loaded)
+        {
+            if (!_loaded.TryGetValue(descriptor.Name, out var guarded))
+            {
+                guarded = GuardedPlugin.Create(descriptor, _loader, _callTimeout);
+                _loaded[descriptor.Name] = guarded;
+            }
+
+            return guarded;
+        }
+    }
+
+    private void Claim(string kind, PluginDescriptor plugin, bool isProvider)
+    {
+        if (!_claims.TryGetValue(kind, out var claims))
+        {
+            _claims[kind] = claims = [];
+        }
+
+        if (!claims.Any(c => ReferenceEquals(c.Plugin, plugin)))
+        {
+            claims.Add((plugin, isProvider));
+        }
+    }
+
+    private static PluginDescriptor Describe(ManifestEntry entry)
+    {
+        if (!File.Exists(entry.AssemblyPath))
+        {
+            return new PluginDescriptor(entry, null, $"assembly not found at {entry.AssemblyPath}; reinstall it or fix its path in {entry.ManifestPath}");
+        }
+
+        PluginMetadata metadata;
+        try
+        {
+            metadata = PluginMetadata.Read(entry.AssemblyPath);
+        }
+        catch (Exception ex) when (ex is BadImageFormatException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            return new PluginDescriptor(entry, null, $"{entry.AssemblyPath} is not a readable .NET assembly ({ex.Message})");
+        }
+
+        var problem = (metadata, entry.Enabled) switch
+        {
+            (_, false) => $"disabled in {entry.ManifestPath}; set \"enabled\": true to use it",
+            ({ ContractVersion: null }, _) => $"{entry.AssemblyPath} does not reference Atmos.Plugins.Contracts, so it is not an atmos plugin",
+            ({ EntryType: null }, _) => $"{entry.AssemblyPath} has no [assembly: AtmosPlugin(typeof(...))] naming its plugin class",
+            _ when !ContractVersion.IsCompatible(new Version(metadata.ContractVersion!.Major, metadata.ContractVersion.Minor), ContractVersion.Current) =>
+                $"plugin '{entry.Name}' {metadata.Version.ToString(3)} was built for contract {metadata.ContractVersion!.Major}.{metadata.ContractVersion.Minor}, but this atmos implements contract {ContractVersion.Current}; rebuild the plugin against Atmos.Plugins.Contracts {ContractVersion.Major}.x (minor ≤ {ContractVersion.Minor}) or upgrade atmos",
+            _ => null,
+        };
+        return new PluginDescriptor(entry, metadata, problem);
+    }
+}

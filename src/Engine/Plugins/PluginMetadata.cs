@@ -1,0 +1,135 @@
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using Atmos.Plugins.Contracts;
+
+namespace Atmos.Plugins.Engine.Plugins;
+
+/// <summary>What a plugin assembly declares, read from its metadata without loading it.</summary>
+/// <param name="AssemblyName">The assembly's simple name.</param>
+/// <param name="Version">The assembly version.</param>
+/// <param name="ContractVersion">The version of <c>Atmos.Plugins.Contracts</c> it was compiled against, or null when it does not reference it.</param>
+/// <param name="EntryType">The full name of the class named by <see cref="AtmosPluginAttribute"/>, or null.</param>
+/// <param name="ProviderKinds">Declared provider kinds.</param>
+/// <param name="IdentityKinds">Declared identity kinds.</param>
+public sealed record PluginMetadata(
+    string AssemblyName,
+    Version Version,
+    Version? ContractVersion,
+    string? EntryType,
+    IReadOnlyList<string> ProviderKinds,
+    IReadOnlyList<string> IdentityKinds)
+{
+    private const string ContractAssembly = "Atmos.Plugins.Contracts";
+    private const string AttributeNamespace = "Atmos.Plugins.Contracts";
+
+    /// <summary>Reads a plugin assembly's declarations.</summary>
+    /// <param name="path">The assembly file.</param>
+    /// <exception cref="BadImageFormatException">Not a .NET assembly.</exception>
+    /// <exception cref="IOException">Cannot be read.</exception>
+    public static PluginMetadata Read(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var pe = new PEReader(stream);
+        if (!pe.HasMetadata)
+        {
+            throw new BadImageFormatException($"{path} is not a .NET assembly");
+        }
+
+        var reader = pe.GetMetadataReader();
+        var definition = reader.GetAssemblyDefinition();
+        Version? contract = null;
+        foreach (var handle in reader.AssemblyReferences)
+        {
+            var reference = reader.GetAssemblyReference(handle);
+            if (reader.StringComparer.Equals(reference.Name, ContractAssembly))
+            {
+                contract = reference.Version;
+            }
+        }
+
+        string? entry = null;
+        var providerKinds = new List<string>();
+        var identityKinds = new List<string>();
+        var provider = new NameOnlyTypeProvider();
+        foreach (var handle in definition.GetCustomAttributes())
+        {
+            var attribute = reader.GetCustomAttribute(handle);
+            var typeName = AttributeTypeName(reader, attribute);
+            if (typeName is null)
+            {
+                continue;
+            }
+
+            var arguments = attribute.DecodeValue(provider).FixedArguments;
+            if (arguments.Length != 1)
+            {
+                continue;
+            }
+
+            switch (typeName)
+            {
+                case nameof(AtmosPluginAttribute):
+                    entry = arguments[0].Value as string;
+                    break;
+                case nameof(ProviderKindAttribute) when arguments[0].Value is string kind:
+                    providerKinds.Add(kind);
+                    break;
+                case nameof(IdentityKindAttribute) when arguments[0].Value is string kind:
+                    identityKinds.Add(kind);
+                    break;
+            }
+        }
+
+        return new PluginMetadata(reader.GetString(definition.Name), definition.Version, contract, entry, providerKinds, identityKinds);
+    }
+
+    private static string? AttributeTypeName(MetadataReader reader, CustomAttribute attribute)
+    {
+        EntityHandle parent;
+        switch (attribute.Constructor.Kind)
+        {
+            case HandleKind.MemberReference:
+                parent = reader.GetMemberReference((MemberReferenceHandle)attribute.Constructor).Parent;
+                break;
+            case HandleKind.MethodDefinition:
+                parent = reader.GetMethodDefinition((MethodDefinitionHandle)attribute.Constructor).GetDeclaringType();
+                break;
+            default:
+                return null;
+        }
+
+        if (parent.Kind == HandleKind.TypeReference)
+        {
+            var type = reader.GetTypeReference((TypeReferenceHandle)parent);
+            return reader.StringComparer.Equals(type.Namespace, AttributeNamespace) ? reader.GetString(type.Name) : null;
+        }
+
+        if (parent.Kind == HandleKind.TypeDefinition)
+        {
+            var type = reader.GetTypeDefinition((TypeDefinitionHandle)parent);
+            return reader.StringComparer.Equals(type.Namespace, AttributeNamespace) ? reader.GetString(type.Name) : null;
+        }
+
+        return null;
+    }
+
+    // Decodes attribute arguments; a Type argument arrives as its serialized (assembly-qualified) name.
+    private sealed class NameOnlyTypeProvider : ICustomAttributeTypeProvider<string>
+    {
+        public string GetPrimitiveType(PrimitiveTypeCode typeCode) => typeCode.ToString();
+
+        public string GetSystemType() => "System.Type";
+
+        public string GetSZArrayType(string elementType) => elementType + "[]";
+
+        public string GetTypeFromDefinition(MetadataReader reader, TypeDefinitionHandle handle, byte rawTypeKind) => reader.GetString(reader.GetTypeDefinition(handle).Name);
+
+        public string GetTypeFromReference(MetadataReader reader, TypeReferenceHandle handle, byte rawTypeKind) => reader.GetString(reader.GetTypeReference(handle).Name);
+
+        public string GetTypeFromSerializedName(string name) => name.Split(',')[0].Trim();
+
+        public PrimitiveTypeCode GetUnderlyingEnumType(string type) => PrimitiveTypeCode.Int32;
+
+        public bool IsSystemType(string type) => type == "System.Type";
+    }
+}

@@ -1,0 +1,301 @@
+using Atmos.Plugins.Contracts;
+using Atmos.Plugins.Engine.Events;
+
+namespace Atmos.Plugins.Engine.Projections;
+
+/// <summary>How a line should look on a colour terminal.</summary>
+public enum Tone
+{
+    /// <summary>No colour.</summary>
+    Plain,
+
+    /// <summary>Green: something removed, chain built.</summary>
+    Success,
+
+    /// <summary>Red: a step failed, an error.</summary>
+    Failure,
+
+    /// <summary>Yellow: warnings and notes.</summary>
+    Warning,
+
+    /// <summary>Dim: secondary information.</summary>
+    Muted,
+}
+
+/// <summary>One line of human output.</summary>
+/// <param name="Text">The text, without colour codes.</param>
+/// <param name="Tone">How to colour it on a terminal that wants colour.</param>
+public readonly record struct OutputLine(string Text, Tone Tone = Tone.Plain);
+
+/// <summary>
+/// The human output of a run (the reference doc's examples, word for word), computed per event from the event and the
+/// state after it. A live run and a replay of its events print the same lines.
+/// </summary>
+public static class HumanOutput
+{
+    /// <summary>The browser-session note printed after a successful identity or <c>--all</c> logout.</summary>
+    public static readonly IReadOnlyList<string> BrowserNote =
+    [
+        "⚠️ Note: This only removes local credentials. Your browser session",
+        "may still be active. Visit your identity provider to end your",
+        "browser session.",
+    ];
+
+    /// <summary>The lines to print for one event.</summary>
+    /// <param name="logoutEvent">The event just recorded.</param>
+    /// <param name="state">The run's state after it.</param>
+    public static IEnumerable<OutputLine> Render(LogoutEvent logoutEvent, RunState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return logoutEvent switch
+        {
+            LogoutRequested e => Requested(e),
+            LogoutRejected e => Rejected(e),
+            ChainResolved e when !state.DryRun => [new($"✓ Chain: {string.Join(" → ", e.Chain)}", Tone.Success)],
+            LogoutCancelled e => [Cancelled(e)],
+            Events.RemovalStarted => [new(RemovingHeading(state.Scope))],
+            CredentialRemoved e => [new($"✓ {Label(state.Steps[e.Step], state)}", Tone.Success)],
+            CredentialNotFound e => [new($"✗ {Label(state.Steps[e.Step], state)} (not found - already logged out)", Tone.Warning)],
+            StepFailed e => [new($"✗ {FailureLabel(state.Steps[e.Step], state)} ({e.Reason})", Tone.Failure)],
+            LogoutInterrupted => [new($"⚠️ Interrupted: {state.Attempted} of {state.Steps.Count} steps ran; the rest were skipped", Tone.Warning)],
+            LogoutCompleted when state.Rejected is not null || state.Cancelled is not null => [],
+            LogoutCompleted when state.DryRun => DryRunSummary(state),
+            LogoutCompleted => Summary(state),
+            _ => [],
+        };
+    }
+
+    /// <summary>Shows a path with the home folder as <c>~</c>.</summary>
+    /// <param name="path">An absolute path.</param>
+    /// <param name="home">The home folder the run recorded.</param>
+    public static string Display(string path, string? home)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (string.IsNullOrEmpty(home))
+        {
+            return path;
+        }
+
+        home = home.TrimEnd('/');
+        return path == home ? "~" : path.StartsWith(home + "/", StringComparison.Ordinal) ? "~" + path[home.Length..] : path;
+    }
+
+    private static IEnumerable<OutputLine> Requested(LogoutRequested e)
+    {
+        if (e.DryRun)
+        {
+            yield return new("Dry run mode: No credentials will be removed");
+            yield break;
+        }
+
+        switch (e.Scope)
+        {
+            case ScopeKind.Identity:
+                yield return new($"Logging out from identity: {e.Target}");
+                yield return new("Building authentication chain...");
+                break;
+            case ScopeKind.Provider:
+                yield return new($"Logging out from provider: {e.Target}");
+                break;
+            case ScopeKind.All:
+                yield return new("Logging out from all identities...");
+                break;
+        }
+    }
+
+    private static IEnumerable<OutputLine> Rejected(LogoutRejected e)
+    {
+        yield return new($"Error: {e.Error}", Tone.Failure);
+        if (e.Choices.Count > 0)
+        {
+            yield return new(string.Empty);
+            yield return new(e.ChoicesTitle ?? "Choices:");
+            foreach (var choice in e.Choices)
+            {
+                yield return new($"• {choice}");
+            }
+        }
+
+        if (e.Hint is not null)
+        {
+            yield return new(string.Empty);
+            yield return new(e.Hint);
+        }
+    }
+
+    private static OutputLine Cancelled(LogoutCancelled e) => e.Reason == CancelReason.Declined
+        ? new("Logout cancelled - credentials preserved", Tone.Warning)
+        : new("Logout interrupted - nothing was removed", Tone.Warning);
+
+    private static string RemovingHeading(ScopeKind scope) => scope switch
+    {
+        ScopeKind.Provider => "Removing all credentials for provider...",
+        ScopeKind.All => "Removing all credentials...",
+        _ => "Removing credentials...",
+    };
+
+    private static string Label(StepData step, RunState state) => step.Type switch
+    {
+        StepType.Keyring when state.Scope == ScopeKind.Provider && step.Via is not null && step.Via != step.Target => $"Keyring: {step.Target} (via {step.Via})",
+        StepType.Keyring => $"Keyring: {step.Target}",
+        StepType.Plugin => $"Plugin {step.Target}: {string.Join(", ", step.Principals)}",
+        _ => $"Files: {Display(step.Target, state.Request?.Home)}{(step.Note is null ? string.Empty : $" ({step.Note})")}",
+    };
+
+    // On failure the reason takes the place of the note, as in the reference: "✗ Files: ~/.config/atmos/aws/aws-sso/ (permission denied)".
+    private static string FailureLabel(StepData step, RunState state) =>
+        step.Type == StepType.Files ? $"Files: {Display(step.Target, state.Request?.Home)}" : Label(step, state);
+
+    private static IEnumerable<OutputLine> Summary(RunState state)
+    {
+        foreach (var kept in state.Preserved)
+        {
+            yield return new($"• {Label(kept, state)} preserved (keychain credential; use --keychain to delete)", Tone.Muted);
+        }
+
+        var total = state.Steps.Count;
+        if (state.Removed == 0 && state.Failed == 0)
+        {
+            foreach (var line in AlreadyLoggedOut(state))
+            {
+                yield return line;
+            }
+
+            yield break;
+        }
+
+        if (state.Removed == 0)
+        {
+            yield return new($"Logout failed (0/{total} successful)", Tone.Failure);
+        }
+        else if (state.Failed > 0 || state.NotFound > 0 || state.Interrupted)
+        {
+            yield return new($"Logged out with warnings ({state.Removed}/{total} successful)", Tone.Warning);
+        }
+        else
+        {
+            yield return new($"Successfully logged out from {Count(state.IdentitiesLoggedOut)}", Tone.Success);
+            if (state.Scope is ScopeKind.Identity or ScopeKind.All)
+            {
+                yield return new(string.Empty);
+                foreach (var line in BrowserNote)
+                {
+                    yield return new(line, Tone.Warning);
+                }
+            }
+
+            yield break;
+        }
+
+        var errors = state.Outcomes.Where(o => o.Outcome.Status != StepStatus.Removed).ToList();
+        if (errors.Count > 0)
+        {
+            yield return new("Errors encountered:");
+            foreach (var (index, outcome) in errors)
+            {
+                var step = state.Steps[index];
+                yield return new($"• {string.Join(", ", step.Principals)}: {ErrorText(step, outcome, state)}");
+            }
+        }
+    }
+
+    private static string ErrorText(StepData step, StepOutcome outcome, RunState state) => (outcome.Status, step.Type) switch
+    {
+        (StepStatus.NotFound, StepType.Keyring) => "credential not found in keyring",
+        (StepStatus.NotFound, _) => outcome.Detail ?? $"nothing found at {Display(step.Target, state.Request?.Home)}",
+        _ => outcome.Detail ?? outcome.Reason ?? "failed",
+    };
+
+    private static IEnumerable<OutputLine> AlreadyLoggedOut(RunState state)
+    {
+        yield return new(state.Scope switch
+        {
+            ScopeKind.Provider => $"Provider '{state.Request?.Target}' is already logged out.",
+            ScopeKind.All => "All identities are already logged out.",
+            _ => $"Identity '{state.Request?.Target}' is already logged out.",
+        });
+        yield return new(state.Preserved.Count > 0
+            ? "No session credentials found; keychain credentials are preserved (use --keychain to delete them)."
+            : "No credentials found in keyring or file storage.");
+    }
+
+    private static IEnumerable<OutputLine> DryRunSummary(RunState state)
+    {
+        var home = state.Request?.Home;
+        var live = state.Steps.Where(s => s.Presence != Presence.Absent).ToList();
+        if (live.Count == 0)
+        {
+            foreach (var kept in state.Preserved)
+            {
+                yield return new($"• {Label(kept, state)} preserved (keychain credential; use --keychain to delete)", Tone.Muted);
+            }
+
+            foreach (var line in AlreadyLoggedOut(state))
+            {
+                yield return line;
+            }
+
+            yield break;
+        }
+
+        if (state.Scope == ScopeKind.All)
+        {
+            yield return new("Would remove:");
+            if (state.Steps.Any(s => s.Type == StepType.Keyring && s.Role == PrincipalRole.Identity))
+            {
+                yield return new("• All identity keyring entries");
+            }
+
+            if (state.Steps.Any(s => s.Type == StepType.Keyring && s.Role == PrincipalRole.Provider))
+            {
+                yield return new("• All provider keyring entries");
+            }
+
+            var files = state.Steps.Where(s => s.Type == StepType.Files).Select(s => Display(s.Target, home)).Distinct().ToList();
+            if (files.Count > 0)
+            {
+                yield return new("• Files:");
+                foreach (var file in files)
+                {
+                    yield return new($"- {file}");
+                }
+            }
+        }
+        else
+        {
+            yield return new(state.Scope == ScopeKind.Provider
+                ? $"Would remove from provider: {state.Request?.Target}"
+                : $"Would remove from identity: {state.Request?.Target}");
+            foreach (var step in state.Steps)
+            {
+                if (step.Type is StepType.Keyring or StepType.Plugin)
+                {
+                    var suffix = step.Presence == Presence.Absent ? " (not found - already logged out)"
+                        : step.Class == StepClass.LongLived ? " (keychain credential)"
+                        : string.Empty;
+                    yield return new($"• {Label(step, state)}{suffix}");
+                }
+                else
+                {
+                    foreach (var path in step.Paths.Count > 0 ? step.Paths : [step.Target])
+                    {
+                        yield return new($"• Files: {Display(path, home)}");
+                    }
+                }
+            }
+        }
+
+        foreach (var kept in state.Preserved)
+        {
+            yield return new($"• {Label(kept, state)} preserved (keychain credential; use --keychain to delete)", Tone.Muted);
+        }
+
+        if (state.Scope != ScopeKind.All)
+        {
+            var identities = live.SelectMany(s => s.Principals).Distinct(StringComparer.Ordinal).Count();
+            yield return new($"{Count(identities)} would be logged out");
+        }
+    }
+
+    private static string Count(int identities) => identities == 1 ? "1 identity" : $"{identities} identities";
+}
