@@ -25,6 +25,9 @@ public sealed record LogoutOptions
 
     /// <summary><c>--force</c>.</summary>
     public bool Force { get; init; }
+
+    /// <summary>A command-line parse error (unknown flag, missing value...): the run is rejected with it.</summary>
+    public string? UsageError { get; init; }
 }
 
 /// <summary>Flag combinations that make no sense (FluentValidation). Each message names the problem and the fix.</summary>
@@ -33,6 +36,7 @@ public sealed class LogoutOptionsValidator : AbstractValidator<LogoutOptions>
     /// <summary>Defines the rules.</summary>
     public LogoutOptionsValidator()
     {
+        RuleFor(o => o.UsageError).Null().WithMessage(o => o.UsageError!);
         RuleFor(o => o)
             .Must(o => !(o.All && (o.Identity is not null || o.PickIdentity)))
             .WithMessage("--all cannot be combined with an identity; use either --all or an identity");

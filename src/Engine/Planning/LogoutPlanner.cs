@@ -72,6 +72,7 @@ public sealed class LogoutPlanner
                 Via = principal.Via,
                 Presence = presence,
                 Class = StepClass.Session,
+                Note = keyringProblem is null ? null : $"cannot check: {keyringProblem}",
             };
             if (presence == Presence.Present)
             {

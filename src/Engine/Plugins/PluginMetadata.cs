@@ -122,9 +122,18 @@ public sealed record PluginMetadata(
 
         public string GetSZArrayType(string elementType) => elementType + "[]";
 
-        public string GetTypeFromDefinition(MetadataReader reader, TypeDefinitionHandle handle, byte rawTypeKind) => reader.GetString(reader.GetTypeDefinition(handle).Name);
+        // Namespace-qualified, so IsSystemType recognises System.Type parameters (typeof arguments are serialized strings).
+        public string GetTypeFromDefinition(MetadataReader reader, TypeDefinitionHandle handle, byte rawTypeKind)
+        {
+            var type = reader.GetTypeDefinition(handle);
+            return $"{reader.GetString(type.Namespace)}.{reader.GetString(type.Name)}";
+        }
 
-        public string GetTypeFromReference(MetadataReader reader, TypeReferenceHandle handle, byte rawTypeKind) => reader.GetString(reader.GetTypeReference(handle).Name);
+        public string GetTypeFromReference(MetadataReader reader, TypeReferenceHandle handle, byte rawTypeKind)
+        {
+            var type = reader.GetTypeReference(handle);
+            return $"{reader.GetString(type.Namespace)}.{reader.GetString(type.Name)}";
+        }
 
         public string GetTypeFromSerializedName(string name) => name.Split(',')[0].Trim();
 

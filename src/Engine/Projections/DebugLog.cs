@@ -106,9 +106,12 @@ public static class DebugLog
         }
     }
 
-    private static string Removing(StepData step, RunState state) => step.Type == StepType.Keyring
-        ? $"Removing keyring entry alias={step.Target}"
-        : $"Removing files path={Quote(HumanOutput.Display(step.Target, state.Request?.Home))}";
+    private static string Removing(StepData step, RunState state) => step.Type switch
+    {
+        StepType.Keyring => $"Removing keyring entry alias={step.Target}",
+        StepType.Files => $"Removing files path={Quote(HumanOutput.Display(step.Target, state.Request?.Home))} plugin={step.Plugin} action={step.Action}",
+        _ => $"Running blocked step plugin={step.Target}",
+    };
 
     private static string Subject(RunState state) => state.Scope switch
     {

@@ -146,6 +146,48 @@ public static class HumanOutput
     private static string FailureLabel(StepData step, RunState state) =>
         step.Type == StepType.Files ? $"Files: {Display(step.Target, state.Request?.Home)}" : Label(step, state);
 
+    /// <summary>
+    /// The run's one-line result, as printed: "Successfully logged out from 3 identities", "Logged out with warnings
+    /// (2/3 successful)", "Logout failed (0/2 successful)", "Identity 'x' is already logged out.", the dry run's
+    /// "3 identities would be logged out", the error of a rejected run, or the cancellation line. Null while running.
+    /// </summary>
+    /// <param name="state">The run.</param>
+    public static string? Headline(RunState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Rejected is { } rejected)
+        {
+            return $"Error: {rejected.Error}";
+        }
+
+        if (state.Cancelled is { } cancelled)
+        {
+            return Cancelled(cancelled).Text;
+        }
+
+        if (!state.Completed)
+        {
+            return null;
+        }
+
+        if (state.DryRun)
+        {
+            var live = state.Steps.Where(s => s.Presence != Presence.Absent).ToList();
+            return live.Count == 0
+                ? AlreadyLoggedOutHeadline(state)
+                : $"{Count(live.SelectMany(s => s.Principals).Distinct(StringComparer.Ordinal).Count())} would be logged out";
+        }
+
+        var total = state.Steps.Count;
+        return (state.Removed, state.Failed) switch
+        {
+            (0, 0) => AlreadyLoggedOutHeadline(state),
+            (0, _) => $"Logout failed (0/{total} successful)",
+            _ when state.Failed > 0 || state.NotFound > 0 || state.Interrupted => $"Logged out with warnings ({state.Removed}/{total} successful)",
+            _ => $"Successfully logged out from {Count(state.IdentitiesLoggedOut)}",
+        };
+    }
+
     private static IEnumerable<OutputLine> Summary(RunState state)
     {
         foreach (var kept in state.Preserved)
@@ -153,28 +195,17 @@ public static class HumanOutput
             yield return new($"• {Label(kept, state)} preserved (keychain credential; use --keychain to delete)", Tone.Muted);
         }
 
-        var total = state.Steps.Count;
+        var headline = Headline(state)!;
         if (state.Removed == 0 && state.Failed == 0)
         {
-            foreach (var line in AlreadyLoggedOut(state))
-            {
-                yield return line;
-            }
-
+            yield return new(headline);
+            yield return new(AlreadyLoggedOutDetail(state));
             yield break;
         }
 
-        if (state.Removed == 0)
+        if (state.Removed > 0 && state.Failed == 0 && state.NotFound == 0 && !state.Interrupted)
         {
-            yield return new($"Logout failed (0/{total} successful)", Tone.Failure);
-        }
-        else if (state.Failed > 0 || state.NotFound > 0 || state.Interrupted)
-        {
-            yield return new($"Logged out with warnings ({state.Removed}/{total} successful)", Tone.Warning);
-        }
-        else
-        {
-            yield return new($"Successfully logged out from {Count(state.IdentitiesLoggedOut)}", Tone.Success);
+            yield return new(headline, Tone.Success);
             if (state.Scope is ScopeKind.Identity or ScopeKind.All)
             {
                 yield return new(string.Empty);
@@ -187,6 +218,7 @@ public static class HumanOutput
             yield break;
         }
 
+        yield return new(headline, state.Removed == 0 ? Tone.Failure : Tone.Warning);
         var errors = state.Outcomes.Where(o => o.Outcome.Status != StepStatus.Removed).ToList();
         if (errors.Count > 0)
         {
@@ -206,18 +238,16 @@ public static class HumanOutput
         _ => outcome.Detail ?? outcome.Reason ?? "failed",
     };
 
-    private static IEnumerable<OutputLine> AlreadyLoggedOut(RunState state)
+    private static string AlreadyLoggedOutHeadline(RunState state) => state.Scope switch
     {
-        yield return new(state.Scope switch
-        {
-            ScopeKind.Provider => $"Provider '{state.Request?.Target}' is already logged out.",
-            ScopeKind.All => "All identities are already logged out.",
-            _ => $"Identity '{state.Request?.Target}' is already logged out.",
-        });
-        yield return new(state.Preserved.Count > 0
-            ? "No session credentials found; keychain credentials are preserved (use --keychain to delete them)."
-            : "No credentials found in keyring or file storage.");
-    }
+        ScopeKind.Provider => $"Provider '{state.Request?.Target}' is already logged out.",
+        ScopeKind.All => "All identities are already logged out.",
+        _ => $"Identity '{state.Request?.Target}' is already logged out.",
+    };
+
+    private static string AlreadyLoggedOutDetail(RunState state) => state.Preserved.Count > 0
+        ? "No session credentials found; keychain credentials are preserved (use --keychain to delete them)."
+        : "No credentials found in keyring or file storage.";
 
     private static IEnumerable<OutputLine> DryRunSummary(RunState state)
     {
@@ -230,11 +260,8 @@ public static class HumanOutput
                 yield return new($"• {Label(kept, state)} preserved (keychain credential; use --keychain to delete)", Tone.Muted);
             }
 
-            foreach (var line in AlreadyLoggedOut(state))
-            {
-                yield return line;
-            }
-
+            yield return new(AlreadyLoggedOutHeadline(state));
+            yield return new(AlreadyLoggedOutDetail(state));
             yield break;
         }
 
@@ -272,6 +299,7 @@ public static class HumanOutput
                 {
                     var suffix = step.Presence == Presence.Absent ? " (not found - already logged out)"
                         : step.Class == StepClass.LongLived ? " (keychain credential)"
+                        : step.Note is not null ? $" ({step.Note})"
                         : string.Empty;
                     yield return new($"• {Label(step, state)}{suffix}");
                 }
@@ -292,8 +320,7 @@ public static class HumanOutput
 
         if (state.Scope != ScopeKind.All)
         {
-            var identities = live.SelectMany(s => s.Principals).Distinct(StringComparer.Ordinal).Count();
-            yield return new($"{Count(identities)} would be logged out");
+            yield return new(Headline(state)!);
         }
     }
 

@@ -1,0 +1,171 @@
+using System.Text;
+using System.Text.Json;
+using Atmos.Plugins.Contracts;
+using Atmos.Plugins.Engine.Events;
+
+namespace Atmos.Plugins.Engine.Projections;
+
+/// <summary>
+/// <c>--output json</c>: one document describing the run for scripts — scope, chain, every step with its outcome,
+/// counts, the summary line, the exit code, and the raw events (so the document can be replayed). Computed from the
+/// events only. See README "JSON output" for the schema.
+/// </summary>
+public static class JsonReport
+{
+    /// <summary>The schema version of the document (not of the events).</summary>
+    public const int SchemaVersion = 1;
+
+    /// <summary>Writes the report.</summary>
+    /// <param name="events">The run's events, in order.</param>
+    public static string Build(IReadOnlyList<LogoutEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var state = RunState.From(events);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("schema_version", SchemaVersion);
+            json.WriteString("command", "auth logout");
+            json.WriteString("run", state.Run);
+            json.WriteString("scope", state.Scope switch { ScopeKind.Identity => "identity", ScopeKind.Provider => "provider", ScopeKind.All => "all", _ => "none" });
+            json.WriteString("target", state.Request?.Target);
+            json.WriteBoolean("dry_run", state.DryRun);
+            json.WriteBoolean("keychain", state.Request?.Keychain ?? false);
+            json.WritePropertyName("chain");
+            WriteStrings(json, state.Chain ?? []);
+
+            json.WriteStartArray("steps");
+            foreach (var step in state.Steps)
+            {
+                WriteStep(json, step, state.OutcomeOf(step.Index), state.DryRun);
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("preserved");
+            foreach (var step in state.Preserved)
+            {
+                WriteStep(json, step, null, dryRun: false, preserved: true);
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("plugin_failures");
+            foreach (var failure in state.PluginFailures)
+            {
+                json.WriteStartObject();
+                json.WriteString("plugin", failure.Plugin);
+                json.WriteString("reason", failure.Reason);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartObject("counts");
+            json.WriteNumber("steps", state.Steps.Count);
+            json.WriteNumber("removed", state.Removed);
+            json.WriteNumber("not_found", state.NotFound);
+            json.WriteNumber("failed", state.Failed);
+            json.WriteNumber("preserved", state.Preserved.Count);
+            json.WriteNumber("identities_logged_out", state.IdentitiesLoggedOut);
+            json.WriteEndObject();
+
+            var outcome = state.Rejected is not null ? "rejected"
+                : state.Cancelled is not null ? (state.Cancelled.Reason == CancelReason.Declined ? "cancelled" : "interrupted")
+                : state.Interrupted ? "interrupted"
+                : state.DryRun ? "dry_run"
+                : state.Removed == 0 && state.Failed == 0 ? "already_logged_out"
+                : state.Removed == 0 ? "failed"
+                : state.Failed > 0 || state.NotFound > 0 ? "partial"
+                : "success";
+            json.WriteString("outcome", outcome);
+            json.WriteString("summary", HumanOutput.Headline(state));
+            json.WriteNumber("exit_code", ExitCodes.From(state));
+            if (state.Rejected is { } rejected)
+            {
+                json.WriteStartObject("error");
+                json.WriteString("message", rejected.Error);
+                json.WritePropertyName("choices");
+                WriteStrings(json, rejected.Choices);
+                json.WriteString("hint", rejected.Hint);
+                json.WriteEndObject();
+            }
+
+            json.WriteStartArray("events");
+            foreach (var logoutEvent in events)
+            {
+                using var document = JsonDocument.Parse(EventJson.Serialize(logoutEvent));
+                document.RootElement.WriteTo(json);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteStep(Utf8JsonWriter json, StepData step, StepOutcome? outcome, bool dryRun, bool preserved = false)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("index", step.Index);
+        json.WriteString("type", step.Type switch { StepType.Keyring => "keyring", StepType.Files => "files", _ => "plugin" });
+        json.WriteString("target", step.Target);
+        json.WritePropertyName("principals");
+        WriteStrings(json, step.Principals);
+        json.WriteString("class", step.Class switch { StepClass.Session => "session", StepClass.LongLived => "long-lived", _ => "unknown" });
+        if (step.Via is not null)
+        {
+            json.WriteString("via", step.Via);
+        }
+
+        if (step.Type == StepType.Keyring)
+        {
+            json.WriteString("presence", step.Presence switch { Presence.Present => "present", Presence.Absent => "absent", _ => "unknown" });
+        }
+
+        if (step.Plugin is not null)
+        {
+            json.WriteString("plugin", step.Plugin);
+        }
+
+        if (step.Action is not null)
+        {
+            json.WriteString("action", step.Action);
+        }
+
+        if (step.Paths.Count > 0)
+        {
+            json.WritePropertyName("paths");
+            WriteStrings(json, step.Paths);
+        }
+
+        json.WriteString("outcome", preserved ? "preserved" : outcome?.Status switch
+        {
+            StepStatus.Removed => "removed",
+            StepStatus.NotFound => "not_found",
+            StepStatus.Failed => "failed",
+            _ => dryRun ? "planned" : "not_run",
+        });
+        if (outcome?.Reason is { } reason && outcome.Status != StepStatus.Removed)
+        {
+            json.WriteString("reason", reason);
+        }
+
+        if (outcome?.Detail is { } detail)
+        {
+            json.WriteString("detail", detail);
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter json, IEnumerable<string> values)
+    {
+        json.WriteStartArray();
+        foreach (var value in values)
+        {
+            json.WriteStringValue(value);
+        }
+
+        json.WriteEndArray();
+    }
+}

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Atmos.Plugins.Engine.Projections;
+
+namespace Atmos.Plugins.Host.Cli;
+
+/// <summary>The <c>atmos</c> command tree.</summary>
+public static class AtmosCli
+{
+    /// <summary>Parses and runs a command line; returns the exit code.</summary>
+    /// <param name="args">The arguments.</param>
+    /// <param name="host">The process (or a test's stand-in).</param>
+    public static async Task<int> RunAsync(string[] args, HostEnvironment host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var config = new Option<string?>("--config")
+        {
+            Description = "Path to atmos.yaml (default: $ATMOS_CLI_CONFIG_PATH/atmos.yaml, ./atmos.yaml, ~/.atmos/atmos.yaml).",
+            Recursive = true,
+            HelpName = "file",
+        };
+        var logout = new LogoutCommand(host, config);
+        var auth = new Command("auth", "Manage cloud authentication: log out, validate configuration.")
+        {
+            logout.Command,
+            new ValidateCommand(host, config).Command,
+        };
+        var root = new RootCommand("atmos: remove locally cached cloud credentials safely, with a clear report.") { auth, config };
+
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0 && parseResult.CommandResult.Command != logout.Command)
+        {
+            // Logout reports its own parse errors through its events; elsewhere, one line and exit 2.
+            await host.Error.WriteLineAsync($"Error: {parseResult.Errors[0].Message}; run 'atmos --help' for usage").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        using var interrupt = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            // First Ctrl-C: stop after the current step and still summarise and audit. A second one kills the process.
+            e.Cancel = !interrupt.IsCancellationRequested;
+            interrupt.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            if (parseResult.Errors.Count > 0)
+            {
+                return await logout.ExecuteAsync(parseResult, interrupt.Token).ConfigureAwait(false);
+            }
+
+            var invocation = new InvocationConfiguration { Output = host.Out, Error = host.Error, ProcessTerminationTimeout = null };
+            return await parseResult.InvokeAsync(invocation, interrupt.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+}

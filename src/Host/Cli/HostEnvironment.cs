@@ -1,0 +1,75 @@
+using System.Collections;
+using Atmos.Plugins.Engine.Execution;
+
+namespace Atmos.Plugins.Host.Cli;
+
+/// <summary>
+/// Everything the CLI takes from the process: environment variables, home and working folders, the streams and
+/// whether they are terminals, the install folder, the clock and the prompts. Tests build one with their own values
+/// and run the whole CLI in-process.
+/// </summary>
+public sealed record HostEnvironment
+{
+    /// <summary>A snapshot of the environment variables.</summary>
+    public required IReadOnlyDictionary<string, string> Variables { get; init; }
+
+    /// <summary>The home folder.</summary>
+    public required string Home { get; init; }
+
+    /// <summary>The current folder.</summary>
+    public required string WorkingDirectory { get; init; }
+
+    /// <summary>Standard output: JSON documents only.</summary>
+    public required TextWriter Out { get; init; }
+
+    /// <summary>Standard error: all human output.</summary>
+    public required TextWriter Error { get; init; }
+
+    /// <summary>Whether standard error is a terminal (colour, prompts).</summary>
+    public bool ErrorIsTerminal { get; init; }
+
+    /// <summary>Whether standard input is a terminal (prompts).</summary>
+    public bool InputIsTerminal { get; init; }
+
+    /// <summary>The folder holding the atmos executable and the built-in plugins.json.</summary>
+    public required string InstallFolder { get; init; }
+
+    /// <summary>The clock for events.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>The prompts; null picks a terminal implementation when both streams are terminals.</summary>
+    public IUserInteraction? Interaction { get; init; }
+
+    /// <summary>Whether colour may be used: a terminal, no <c>NO_COLOR</c>, not <c>TERM=dumb</c>.</summary>
+    public bool UseColor =>
+        ErrorIsTerminal
+        && !(Variables.TryGetValue("NO_COLOR", out var noColor) && noColor.Length > 0)
+        && !(Variables.TryGetValue("TERM", out var term) && term == "dumb");
+
+    /// <summary>The real process.</summary>
+    public static HostEnvironment FromProcess()
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            variables[(string)entry.Key] = entry.Value as string ?? string.Empty;
+        }
+
+        var home = variables.TryGetValue("HOME", out var h) && h.Length > 0 ? h : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return new HostEnvironment
+        {
+            Variables = variables,
+            Home = Path.TrimEndingDirectorySeparator(home),
+            WorkingDirectory = Environment.CurrentDirectory,
+            Out = Console.Out,
+            Error = Console.Error,
+            ErrorIsTerminal = !Console.IsErrorRedirected,
+            InputIsTerminal = !Console.IsInputRedirected,
+            InstallFolder = AppContext.BaseDirectory,
+        };
+    }
+
+    /// <summary>A variable's value, or null when unset or empty.</summary>
+    /// <param name="name">The variable.</param>
+    public string? Variable(string name) => Variables.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
+}

@@ -1,0 +1,141 @@
+using System.CommandLine;
+using Atmos.Plugins.Engine.Events;
+using Atmos.Plugins.Engine.Execution;
+using Atmos.Plugins.Engine.Projections;
+using Atmos.Plugins.Host.Terminal;
+
+namespace Atmos.Plugins.Host.Cli;
+
+/// <summary><c>atmos auth logout [identity] [-i/--identity [name]] [--all] [--provider NAME] [--dry-run] [--keychain] [--force]</c>.</summary>
+internal sealed class LogoutCommand
+{
+    private readonly Argument<string?> _identityArgument = new("identity")
+    {
+        Arity = ArgumentArity.ZeroOrOne,
+        Description = "Name of the identity to logout from. Must match an identity defined in atmos.yaml. If omitted, enters interactive mode. Can also be specified via the --identity flag.",
+    };
+
+    private readonly Option<string?> _identityOption = new("--identity", "-i")
+    {
+        Arity = ArgumentArity.ZeroOrOne,
+        Description = "Specify the identity to logout from. Without a value, shows the interactive selector. Environment variables: ATMOS_IDENTITY or IDENTITY (checked in that order).",
+        HelpName = "name",
+    };
+
+    private readonly Option<bool> _all = new("--all")
+    {
+        Description = "Logout from all identities and providers. Clears session data for all identities. Combine with --keychain to also remove stored credentials.",
+    };
+
+    private readonly Option<string?> _provider = new("--provider")
+    {
+        Description = "Logout from a specific provider instead of an identity. Clears session data for all identities using this provider. Combine with --keychain to also remove stored credentials.",
+        HelpName = "name",
+    };
+
+    private readonly Option<bool> _keychain = new("--keychain")
+    {
+        Description = "Also delete credentials from system keychain (destructive operation). By default, logout preserves keychain credentials (IAM user access keys, service account credentials) to enable instant re-authentication.",
+    };
+
+    private readonly Option<bool> _force = new("--force")
+    {
+        Description = "Skip interactive confirmation prompts. Required when using --keychain in non-interactive environments (CI/CD pipelines, scripts).",
+    };
+
+    private readonly Option<bool> _dryRun = new("--dry-run")
+    {
+        Description = "Preview what would be removed without actually deleting anything. Shows which session data and (if --keychain is used) which keychain entries would be deleted.",
+    };
+
+    private readonly Option<string> _output = new("--output", "-o")
+    {
+        Description = "Output format: text (human output on stderr) or json (one JSON document on stdout; human output stays on stderr).",
+        DefaultValueFactory = _ => "text",
+        HelpName = "text|json",
+    };
+
+    private readonly Option<string?> _config;
+    private readonly HostEnvironment _host;
+
+    public LogoutCommand(HostEnvironment host, Option<string?> config)
+    {
+        _host = host;
+        _config = config;
+        _output.AcceptOnlyFromAmong("text", "json");
+        Command = new Command("logout", "Remove locally cached credentials (keyring entries, credential files, SSO token caches) for an identity, a provider, or everything. Keychain credentials are preserved unless --keychain is given.")
+        {
+            _identityArgument, _identityOption, _all, _provider, _dryRun, _keychain, _force, _output,
+        };
+        Command.SetAction((parseResult, cancellationToken) => ExecuteAsync(parseResult, cancellationToken));
+    }
+
+    public Command Command { get; }
+
+    /// <summary>Runs the logout and returns its exit code (from the events only).</summary>
+    public async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var options = Options(parseResult);
+        var context = RunSetup.Build(_host, parseResult.GetValue(_config));
+        foreach (var warning in context.Problems.Where(p => p.Severity == Engine.Config.ProblemSeverity.Warning))
+        {
+            _host.Error.WriteLine(warning.ToString());
+        }
+
+        var collector = new EventCollector();
+        IEventSink[] sinks = [new ConsoleSink(_host.Error, _host.UseColor, DebugLog.ParseLevel(_host.Variable("ATMOS_LOGS_LEVEL"))), collector];
+        var interaction = _host.Interaction ?? (_host.InputIsTerminal && _host.ErrorIsTerminal ? new TerminalInteraction(_host.UseColor) : NonInteractive.Instance);
+        var state = await LogoutEngine.RunAsync(context, options, interaction, sinks, cancellationToken).ConfigureAwait(false);
+        if (parseResult.GetValue(_output) == "json")
+        {
+            await _host.Out.WriteLineAsync(JsonReport.Build(collector.Events)).ConfigureAwait(false);
+            await _host.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return ExitCodes.From(state);
+    }
+
+    /// <summary>The flags, with the identity taken from the argument, the option or the environment (in that order).</summary>
+    private LogoutOptions Options(ParseResult parseResult)
+    {
+        var positional = parseResult.GetValue(_identityArgument);
+        var optionResult = parseResult.GetResult(_identityOption);
+        var optionValue = parseResult.GetValue(_identityOption);
+        var pick = optionResult is not null && optionValue is null && positional is null;
+        var all = parseResult.GetValue(_all);
+        var provider = parseResult.GetValue(_provider);
+        string? usageError = parseResult.Errors.Count > 0 ? $"{parseResult.Errors[0].Message}; run 'atmos auth logout --help' for usage" : null;
+        if (positional is not null && optionValue is not null && positional != optionValue)
+        {
+            usageError ??= $"two identities given ('{positional}' and --identity '{optionValue}'); give one";
+        }
+
+        var identity = positional ?? optionValue;
+        if (identity is null && !pick && !all && provider is null)
+        {
+            identity = _host.Variable("ATMOS_IDENTITY") ?? _host.Variable("IDENTITY");
+        }
+
+        return new LogoutOptions
+        {
+            Identity = identity,
+            PickIdentity = pick,
+            Provider = provider,
+            All = all,
+            DryRun = parseResult.GetValue(_dryRun),
+            Keychain = parseResult.GetValue(_keychain),
+            Force = parseResult.GetValue(_force),
+            UsageError = usageError,
+        };
+    }
+
+    /// <summary>Keeps every event of the run, for <c>--output json</c>.</summary>
+    private sealed class EventCollector : IEventSink
+    {
+        private readonly List<LogoutEvent> _events = [];
+
+        public IReadOnlyList<LogoutEvent> Events => _events;
+
+        public void Record(LogoutEvent logoutEvent, RunState state) => _events.Add(logoutEvent);
+    }
+}

@@ -1,0 +1,85 @@
+using Atmos.Plugins.Engine.Config;
+using Atmos.Plugins.Engine.Keyring;
+using Atmos.Plugins.Engine.Planning;
+using Atmos.Plugins.Engine.Plugins;
+using Atmos.Plugins.Engine.Projections;
+using Atmos.Plugins.Host.Plugins;
+
+namespace Atmos.Plugins.Host.Cli;
+
+/// <summary>Builds a run's context from the process: finds and validates atmos.yaml, reads the plugin manifests, opens the keyring.</summary>
+internal static class RunSetup
+{
+    /// <summary>The default limit for one call into a plugin.</summary>
+    public static readonly TimeSpan DefaultPluginTimeout = TimeSpan.FromSeconds(30);
+
+    public static RunContext Build(HostEnvironment host, string? configFlag)
+    {
+        var configPath = ConfigDiscovery.Find(configFlag, host.Variables, host.WorkingDirectory, host.Home, out var discoveryError);
+        var config = configPath is null
+            ? new AuthConfig { Problems = [ConfigProblem.Error(null, discoveryError!)] }
+            : AuthConfigLoader.LoadFile(configPath, HumanOutput.Display(configPath, host.Home));
+        var paths = new PathContext(host.Home, host.WorkingDirectory, configPath is null ? null : Path.GetDirectoryName(configPath), host.Variables);
+        var catalog = Catalog(host, out var manifestProblems);
+        var problems = ConfigValidation.Validate(config, catalog, host.Home).Concat(manifestProblems).ToList();
+
+        IKeyring keyring;
+        try
+        {
+            keyring = KeyringFactory.Create(config.Keyring, host.Variables, PathExpansion.DataHome(host.Variables, host.Home));
+        }
+        catch (ArgumentException ex)
+        {
+            problems.Add(ConfigProblem.Error(null, ex.Message));
+            keyring = new MemoryKeyring();
+        }
+
+        var lockTimeout = Durations.TryParse(host.Variable("ATMOS_LOCK_TIMEOUT"), out var lt) ? lt : RunContext.DefaultLockTimeout;
+        return new RunContext(config, catalog, keyring, paths, host.Clock, lockTimeout) { Problems = problems };
+    }
+
+    /// <summary>
+    /// The plugins: <c>$ATMOS_PLUGINS_MANIFEST</c> or the built-in <c>plugins.json</c> beside the executable, plus a user
+    /// manifest in <c>&lt;config home&gt;/atmos/plugins.json</c> that adds plugins.
+    /// </summary>
+    public static PluginCatalog Catalog(HostEnvironment host, out List<ConfigProblem> problems)
+    {
+        problems = [];
+        var manifests = new List<string>();
+        if (host.Variable("ATMOS_PLUGINS_MANIFEST") is { } chosen)
+        {
+            var full = Path.GetFullPath(PathExpansion.ExpandTilde(chosen, host.Home) ?? chosen, host.WorkingDirectory);
+            if (File.Exists(full))
+            {
+                manifests.Add(full);
+            }
+            else
+            {
+                problems.Add(ConfigProblem.Error(null, $"ATMOS_PLUGINS_MANIFEST points at {full}, which does not exist; fix or unset it"));
+            }
+        }
+        else
+        {
+            var builtIn = Path.Join(host.InstallFolder, PluginManifest.FileName);
+            if (File.Exists(builtIn))
+            {
+                manifests.Add(builtIn);
+            }
+            else
+            {
+                problems.Add(ConfigProblem.Warning(null, $"no {PluginManifest.FileName} beside atmos ({host.InstallFolder}); no provider plugins are installed"));
+            }
+        }
+
+        var user = Path.Join(PathExpansion.ConfigHome(host.Variables, host.Home), "atmos", PluginManifest.FileName);
+        if (File.Exists(user) && !manifests.Contains(user))
+        {
+            manifests.Add(user);
+        }
+
+        var timeout = Durations.TryParse(host.Variable("ATMOS_PLUGIN_TIMEOUT"), out var t) && t > TimeSpan.Zero ? t : DefaultPluginTimeout;
+        var catalog = new PluginCatalog(manifests, new McMasterPluginLoader(), timeout);
+        problems.AddRange(catalog.Problems.Select(p => ConfigProblem.Error(null, p)));
+        return catalog;
+    }
+}

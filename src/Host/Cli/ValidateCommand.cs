@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Atmos.Plugins.Engine.Config;
+using Atmos.Plugins.Engine.Projections;
+
+namespace Atmos.Plugins.Host.Cli;
+
+/// <summary><c>atmos auth validate</c>: every problem in atmos.yaml's auth section, one line each; exit 2 when any is an error.</summary>
+internal sealed class ValidateCommand
+{
+    private readonly HostEnvironment _host;
+    private readonly Option<string?> _config;
+
+    public ValidateCommand(HostEnvironment host, Option<string?> config)
+    {
+        _host = host;
+        _config = config;
+        Command = new Command("validate", "Validate the auth configuration in atmos.yaml: names, kinds, via chains (dangling or cyclic), spec.files.base_path, and each plugin's own settings.");
+        Command.SetAction(Execute);
+    }
+
+    public Command Command { get; }
+
+    private int Execute(ParseResult parseResult)
+    {
+        var context = RunSetup.Build(_host, parseResult.GetValue(_config));
+        var problems = context.Problems.Concat(PluginValidation.Validate(context)).ToList();
+        foreach (var problem in problems)
+        {
+            _host.Error.WriteLine(problem.ToString());
+        }
+
+        var errors = problems.Count(p => p.Severity == ProblemSeverity.Error);
+        var warnings = problems.Count - errors;
+        var file = context.Config.SourcePath is { } path ? HumanOutput.Display(path, _host.Home) : "atmos.yaml";
+        if (errors > 0)
+        {
+            _host.Error.WriteLine($"✗ {file}: {errors} error{(errors == 1 ? string.Empty : "s")}{(warnings > 0 ? $", {warnings} warning{(warnings == 1 ? string.Empty : "s")}" : string.Empty)}");
+            return ExitCodes.Usage;
+        }
+
+        _host.Error.WriteLine($"✓ {file} is valid: {context.Config.Providers.Count} provider{(context.Config.Providers.Count == 1 ? string.Empty : "s")}, {context.Config.Identities.Count} identit{(context.Config.Identities.Count == 1 ? "y" : "ies")}{(warnings > 0 ? $" ({warnings} warning{(warnings == 1 ? string.Empty : "s")})" : string.Empty)}");
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,3 @@
+using Atmos.Plugins.Host.Cli;
+
+return await AtmosCli.RunAsync(args, HostEnvironment.FromProcess()).ConfigureAwait(false);

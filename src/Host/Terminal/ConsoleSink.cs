@@ -1,0 +1,52 @@
+using Atmos.Plugins.Engine.Events;
+using Atmos.Plugins.Engine.Execution;
+using Atmos.Plugins.Engine.Projections;
+
+namespace Atmos.Plugins.Host.Terminal;
+
+/// <summary>Prints each event's human lines and debug lines to standard error as it is recorded.</summary>
+internal sealed class ConsoleSink : IEventSink
+{
+    private readonly TextWriter _error;
+    private readonly bool _color;
+    private readonly LogLevel _level;
+
+    public ConsoleSink(TextWriter error, bool color, LogLevel level)
+    {
+        _error = error;
+        _color = color;
+        _level = level;
+    }
+
+    public void Record(LogoutEvent logoutEvent, RunState state)
+    {
+        foreach (var line in DebugLog.Render(logoutEvent, state, _level))
+        {
+            _error.WriteLine(_color ? $"\u001b[2m{line}\u001b[0m" : line);
+        }
+
+        foreach (var line in HumanOutput.Render(logoutEvent, state))
+        {
+            _error.WriteLine(Paint(line));
+        }
+
+        _error.Flush();
+    }
+
+    private string Paint(OutputLine line)
+    {
+        if (!_color || line.Tone == Tone.Plain || line.Text.Length == 0)
+        {
+            return line.Text;
+        }
+
+        var code = line.Tone switch
+        {
+            Tone.Success => "32",
+            Tone.Failure => "31",
+            Tone.Warning => "33",
+            _ => "2",
+        };
+        return $"\u001b[{code}m{line.Text}\u001b[0m";
+    }
+}
