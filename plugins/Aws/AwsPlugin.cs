@@ -105,10 +105,18 @@ public sealed class AwsPlugin : IProviderPlugin
             var folder = new DirectoryInfo(provider.Folder);
             if (folder.Exists || folder.LinkTarget is not null)
             {
+                // The identities whose profiles go with the folder count as logged out too (never read through a link).
+                var under = request.Identities.Where(i => i.Provider?.Name == provider.Name).Select(i => i.Name).ToList();
+                var found = new HashSet<string>(StringComparer.Ordinal);
+                if (folder.LinkTarget is null)
+                {
+                    ProfileFiles.FilesToEdit(provider.Folder, under.ToHashSet(StringComparer.Ordinal), found);
+                }
+
                 steps.Add(new FileStep
                 {
                     Action = RemoveProviderFolder,
-                    Principals = [provider.Name],
+                    Principals = [provider.Name, .. under.Where(found.Contains)],
                     Target = WithSeparator(provider.Folder),
                     Paths = [WithSeparator(provider.Folder)],
                     Note = Note(provider.UsesDefaultBase),

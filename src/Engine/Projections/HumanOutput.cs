@@ -47,9 +47,23 @@ public static class HumanOutput
     public static IEnumerable<OutputLine> Render(LogoutEvent logoutEvent, RunState state)
     {
         ArgumentNullException.ThrowIfNull(state);
+        var heading = HeadingDue(logoutEvent, state) ? Heading(state.Request!) : [];
+        return heading.Concat(Lines(logoutEvent, state));
+    }
+
+    // The heading waits for the first sign that the run goes ahead, so a rejected request prints only its error.
+    private static bool HeadingDue(LogoutEvent logoutEvent, RunState state) =>
+        state.Request is not null && logoutEvent switch
+        {
+            LogoutRequested or LogoutRejected or LogoutCancelled => false,
+            LogoutCompleted => state.Progress == 0 && state.Rejected is null && state.Cancelled is null,
+            _ => state.Progress == 1,
+        };
+
+    private static IEnumerable<OutputLine> Lines(LogoutEvent logoutEvent, RunState state)
+    {
         return logoutEvent switch
         {
-            LogoutRequested e => Requested(e),
             LogoutRejected e => Rejected(e),
             ChainResolved e when !state.DryRun => [new($"✓ Chain: {string.Join(" → ", e.Chain)}", Tone.Success)],
             LogoutCancelled e => [Cancelled(e)],
@@ -80,7 +94,7 @@ public static class HumanOutput
         return path == home ? "~" : path.StartsWith(home + "/", StringComparison.Ordinal) ? "~" + path[home.Length..] : path;
     }
 
-    private static IEnumerable<OutputLine> Requested(LogoutRequested e)
+    private static IEnumerable<OutputLine> Heading(LogoutRequested e)
     {
         if (e.DryRun)
         {

@@ -60,6 +60,12 @@ public sealed record RunState
     /// <summary>Whether the run is over.</summary>
     public bool Completed { get; init; }
 
+    /// <summary>
+    /// How many events showed the run moving past its request (chain, plan, confirmation, removal). The human heading is
+    /// printed with the first of them, so a rejected request prints only its error.
+    /// </summary>
+    public int Progress { get; init; }
+
     /// <summary>Whether this is a dry run.</summary>
     public bool DryRun => Request?.DryRun ?? false;
 
@@ -91,7 +97,11 @@ public sealed record RunState
     public static RunState Evolve(RunState state, LogoutEvent logoutEvent)
     {
         ArgumentNullException.ThrowIfNull(state);
-        state = state with { Run = state.Run ?? logoutEvent.Run };
+        state = state with
+        {
+            Run = state.Run ?? logoutEvent.Run,
+            Progress = logoutEvent is LogoutRequested or LogoutRejected or LogoutCancelled or LogoutCompleted ? state.Progress : state.Progress + 1,
+        };
         return logoutEvent switch
         {
             LogoutRequested e => state with { Request = e },

@@ -1,5 +1,6 @@
 using System.Collections;
 using Atmos.Plugins.Engine.Execution;
+using Atmos.Plugins.Engine.Keyring;
 
 namespace Atmos.Plugins.Host.Cli;
 
@@ -39,6 +40,9 @@ public sealed record HostEnvironment
 
     /// <summary>The prompts; null picks a terminal implementation when both streams are terminals.</summary>
     public IUserInteraction? Interaction { get; init; }
+
+    /// <summary>A keyring to use instead of the configured one (in-process tests share one across runs).</summary>
+    public IKeyring? Keyring { get; init; }
 
     /// <summary>Whether colour may be used: a terminal, no <c>NO_COLOR</c>, not <c>TERM=dumb</c>.</summary>
     public bool UseColor =>

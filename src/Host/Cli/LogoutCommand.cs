@@ -104,7 +104,9 @@ internal sealed class LogoutCommand
         var pick = optionResult is not null && optionValue is null && positional is null;
         var all = parseResult.GetValue(_all);
         var provider = parseResult.GetValue(_provider);
-        string? usageError = parseResult.Errors.Count > 0 ? $"{parseResult.Errors[0].Message}; run 'atmos auth logout --help' for usage" : null;
+        string? usageError = positional is not null && positional.StartsWith('-')
+            ? $"unknown option '{positional}'; run 'atmos auth logout --help' for usage"
+            : parseResult.Errors.Count > 0 ? $"{parseResult.Errors[0].Message}; run 'atmos auth logout --help' for usage" : null;
         if (positional is not null && optionValue is not null && positional != optionValue)
         {
             usageError ??= $"two identities given ('{positional}' and --identity '{optionValue}'); give one";

@@ -1,0 +1,56 @@
+using Atmos.Plugins.Engine.Execution;
+using Atmos.Plugins.Engine.Keyring;
+using Atmos.Plugins.Host.Cli;
+
+namespace Atmos.Plugins.Tests.Support;
+
+/// <summary>The result of running the CLI in-process.</summary>
+public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    /// <summary>Standard error as lines, without the trailing empty one.</summary>
+    public IReadOnlyList<string> Lines => Stderr.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n').Split('\n');
+}
+
+/// <summary>Runs the real CLI in-process against a temp home, the built host's plugins.json (real plugin assemblies), and a shared keyring.</summary>
+public sealed class CliRun
+{
+    private readonly TempHome _home;
+
+    public CliRun(TempHome home, IKeyring? keyring = null)
+    {
+        _home = home;
+        Keyring = keyring ?? new MemoryKeyring();
+    }
+
+    /// <summary>The keyring every run of this instance uses.</summary>
+    public IKeyring Keyring { get; }
+
+    /// <summary>Extra environment variables.</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Prompts to use (default: no terminal).</summary>
+    public IUserInteraction Interaction { get; set; } = NonInteractive.Instance;
+
+    /// <summary>The folder the CLI runs in.</summary>
+    public string? WorkingDirectory { get; set; }
+
+    public async Task<CliResult> RunAsync(params string[] args)
+    {
+        var variables = new Dictionary<string, string>(Environment, StringComparer.Ordinal) { ["HOME"] = _home.Home };
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var host = new HostEnvironment
+        {
+            Variables = variables,
+            Home = _home.Home,
+            WorkingDirectory = WorkingDirectory ?? _home.Root,
+            Out = stdout,
+            Error = stderr,
+            InstallFolder = RepoPaths.HostOutput,
+            Interaction = Interaction,
+            Keyring = Keyring,
+        };
+        var code = await AtmosCli.RunAsync(args, host);
+        return new CliResult(code, stdout.ToString(), stderr.ToString());
+    }
+}
