@@ -1,0 +1,105 @@
+using System.Diagnostics;
+
+namespace Atmos.Plugins.Tests.Support;
+
+/// <summary>
+/// The published `atmos` (ReadyToRun, with plugins/ and plugins.json), as users get it. `scripts/test` publishes it once
+/// and passes ATMOS_TEST_PUBLISHED_DIR; without it the fixture publishes into a temp folder itself.
+/// </summary>
+public sealed class PublishedAtmos : IDisposable
+{
+    private readonly string? _ownFolder;
+
+    public PublishedAtmos()
+    {
+        var given = Environment.GetEnvironmentVariable("ATMOS_TEST_PUBLISHED_DIR");
+        if (!string.IsNullOrEmpty(given) && File.Exists(Path.Join(given, "atmos")))
+        {
+            Folder = given;
+            return;
+        }
+
+        _ownFolder = Directory.CreateTempSubdirectory("atmos-published-").FullName;
+        Folder = Path.Join(_ownFolder, "atmos");
+        var publish = Process.Start(new ProcessStartInfo("dotnet", ["publish", Path.Join(RepoPaths.Root, "src", "Host"), "-c", "Release", "-o", Folder, "--nologo", "-v", "q"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = publish.StandardOutput.ReadToEndAsync();
+        var errors = publish.StandardError.ReadToEndAsync();
+        publish.WaitForExit();
+        if (publish.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish failed ({publish.ExitCode}): {output.Result}{errors.Result}");
+        }
+    }
+
+    /// <summary>The publish folder.</summary>
+    public string Folder { get; }
+
+    /// <summary>The executable.</summary>
+    public string Executable => Path.Join(Folder, "atmos");
+
+    public void Dispose()
+    {
+        if (_ownFolder is not null)
+        {
+            Directory.Delete(_ownFolder, recursive: true);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PublishedAtmosCollection : ICollectionFixture<PublishedAtmos>
+{
+    public const string Name = "published atmos";
+}
+
+/// <summary>Runs a program and captures its output.</summary>
+public static class Processes
+{
+    public sealed record Outcome(int ExitCode, string Stdout, string Stderr)
+    {
+        public IReadOnlyList<string> Lines => Stderr.TrimEnd('\n').Split('\n');
+    }
+
+    public static Outcome Run(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string? workingDirectory = null, TimeSpan? timeout = null)
+    {
+        var start = new ProcessStartInfo(file, args)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
+        };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(60)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish");
+        }
+
+        return new Outcome(process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
+
+/// <summary>A fact that runs only when a program is installed; otherwise it is skipped with the reason shown.</summary>
+public sealed class RequiresProgramFactAttribute : FactAttribute
+{
+    public RequiresProgramFactAttribute(string path, string package)
+    {
+        if (!File.Exists(path))
+        {
+            Skip = $"{path} is not installed (Debian package {package}); .ci/run installs it";
+        }
+    }
+}
