@@ -1,0 +1,361 @@
+using Tmds.DBus.Protocol;
+
+namespace Atmos.Plugins.Engine.Keyring.Linux;
+
+/// <summary>One Secret Service item as a search and a property read describe it.</summary>
+/// <param name="Path">The item's object path.</param>
+/// <param name="Attributes">Its lookup attributes.</param>
+/// <param name="Modified">When it was last changed (seconds since the epoch), to pick the newest of duplicates.</param>
+internal sealed record SecretServiceItem(string Path, IReadOnlyDictionary<string, string> Attributes, ulong Modified);
+
+/// <summary>
+/// The few calls of the freedesktop Secret Service API (org.freedesktop.Secret.*) that the keyring needs, over one
+/// D-Bus connection. Every method is one method call; none ever calls <c>Prompt.Prompt</c>, so nothing interactive
+/// can appear.
+/// </summary>
+internal sealed class SecretServiceClient
+{
+    /// <summary>The well-known bus name of the Secret Service.</summary>
+    public const string BusName = "org.freedesktop.secrets";
+
+    /// <summary>The service object.</summary>
+    public const string ServicePath = "/org/freedesktop/secrets";
+
+    /// <summary>The collection behind the <c>default</c> alias (the <c>login</c> keyring on GNOME).</summary>
+    public const string DefaultCollectionPath = "/org/freedesktop/secrets/aliases/default";
+
+    /// <summary>The object path the API uses for "no object" (no prompt needed, no alias).</summary>
+    public const string NoObject = "/";
+
+    private const string ServiceInterface = "org.freedesktop.Secret.Service";
+    private const string CollectionInterface = "org.freedesktop.Secret.Collection";
+    private const string ItemInterface = "org.freedesktop.Secret.Item";
+    private const string PromptInterface = "org.freedesktop.Secret.Prompt";
+    private const string PropertiesInterface = "org.freedesktop.DBus.Properties";
+    private const string SecretSignature = "(oayays)";
+
+    private readonly DBusConnection _connection;
+
+    /// <summary>Wraps a connected connection.</summary>
+    /// <param name="connection">The session bus connection.</param>
+    public SecretServiceClient(DBusConnection connection) => _connection = connection;
+
+    /// <summary>Reads a collection's <c>Locked</c> property.</summary>
+    /// <param name="collection">The collection's object path.</param>
+    public Task<bool> IsLockedAsync(string collection)
+    {
+        var writer = _connection.GetMessageWriter();
+        MessageBuffer message;
+        try
+        {
+            writer.WriteMethodCallHeader(BusName, collection, PropertiesInterface, "Get", "ss");
+            writer.WriteString(CollectionInterface);
+            writer.WriteString("Locked");
+            message = writer.CreateMessage();
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+
+        return _connection.CallMethodAsync(message, static (m, _) => m.GetBodyReader().ReadVariantValue().GetBool(), null);
+    }
+
+    /// <summary>
+    /// Asks the service to unlock objects. Returns the prompt path, or <see cref="NoObject"/> when they were unlocked
+    /// without one. The prompt is never shown by this call; the caller dismisses it.
+    /// </summary>
+    /// <param name="paths">The objects to unlock.</param>
+    public Task<string> UnlockAsync(IReadOnlyList<string> paths) => LockOrUnlockAsync("Unlock", paths);
+
+    /// <summary>Locks objects (used by tests and diagnostics). Returns the prompt path or <see cref="NoObject"/>.</summary>
+    /// <param name="paths">The objects to lock.</param>
+    public Task<string> LockAsync(IReadOnlyList<string> paths) => LockOrUnlockAsync("Lock", paths);
+
+    /// <summary>Dismisses a prompt the service created, so it never appears.</summary>
+    /// <param name="prompt">The prompt's object path.</param>
+    public Task DismissAsync(string prompt)
+    {
+        var writer = _connection.GetMessageWriter();
+        MessageBuffer message;
+        try
+        {
+            writer.WriteMethodCallHeader(BusName, prompt, PromptInterface, "Dismiss");
+            message = writer.CreateMessage();
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+
+        return _connection.CallMethodAsync(message);
+    }
+
+    /// <summary>Finds the items of a collection whose attributes include all of <paramref name="attributes"/>.</summary>
+    /// <param name="collection">The collection's object path.</param>
+    /// <param name="attributes">The attributes to match.</param>
+    public Task<string[]> SearchItemsAsync(string collection, IReadOnlyDictionary<string, string> attributes)
+    {
+        var writer = _connection.GetMessageWriter();
+        MessageBuffer message;
+        try
+        {
+            writer.WriteMethodCallHeader(BusName, collection, CollectionInterface, "SearchItems", "a{ss}");
+            WriteStringDictionary(ref writer, attributes);
+            message = writer.CreateMessage();
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+
+        return _connection.CallMethodAsync(message, static (m, _) => ReadObjectPaths(m.GetBodyReader()), null);
+    }
+
+    /// <summary>Reads an item's attributes and modification time in one call.</summary>
+    /// <param name="item">The item's object path.</param>
+    public Task<SecretServiceItem> GetItemAsync(string item)
+    {
+        var writer = _connection.GetMessageWriter();
+        MessageBuffer message;
+        try
+        {
+            writer.WriteMethodCallHeader(BusName, item, PropertiesInterface, "GetAll", "s");
+            writer.WriteString(ItemInterface);
+            message = writer.CreateMessage();
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+
+        return _connection.CallMethodAsync(message, static (m, state) => ReadItem(m.GetBodyReader(), (string)state!), item);
+    }
+
+    /// <summary>Opens a session with the <c>plain</c> algorithm (the secret travels unencrypted over the local bus).</summary>
+    /// <returns>The session's object path.</returns>
+    public Task<string> OpenPlainSessionAsync()
+    {
+        var writer = _connection.GetMessageWriter();
+        MessageBuffer message;
+        try
+        {
+            writer.WriteMethodCallHeader(BusName, ServicePath, ServiceInterface, "OpenSession", "sv");
+            writer.WriteString("plain");
+            writer.WriteVariantString(string.Empty);
+            message = writer.CreateMessage();
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+
+        return _connection.CallMethodAsync(
+            message,
+            static (m, _) =>
+            {
+                var reader = m.GetBodyReader();
+                reader.ReadVariantValue();
+                return reader.ReadObjectPathAsString();
+            },
+            null);
+    }
+
+    /// <summary>Reads the secrets of several items in one call.</summary>
+    /// <param name="items">The items' object paths.</param>
+    /// <param name="session">A session from <see cref="OpenPlainSessionAsync"/>.</param>
+    /// <returns>Item path to secret bytes; the caller clears them after use.</returns>
+    public Task<Dictionary<string, byte[]>> GetSecretsAsync(IReadOnlyList<string> items, string session)
+    {
+        var writer = _connection.GetMessageWriter();
+        MessageBuffer message;
+        try
+        {
+            writer.WriteMethodCallHeader(BusName, ServicePath, ServiceInterface, "GetSecrets", "aoo");
+            WriteObjectPaths(ref writer, items);
+            writer.WriteObjectPath(session);
+            message = writer.CreateMessage();
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+
+        return _connection.CallMethodAsync(message, static (m, _) => ReadSecrets(m.GetBodyReader()), null);
+    }
+
+    /// <summary>Deletes an item. Returns the prompt path, or <see cref="NoObject"/> when it was deleted.</summary>
+    /// <param name="item">The item's object path.</param>
+    public Task<string> DeleteItemAsync(string item)
+    {
+        var writer = _connection.GetMessageWriter();
+        MessageBuffer message;
+        try
+        {
+            writer.WriteMethodCallHeader(BusName, item, ItemInterface, "Delete");
+            message = writer.CreateMessage();
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+
+        return _connection.CallMethodAsync(message, static (m, _) => m.GetBodyReader().ReadObjectPathAsString(), null);
+    }
+
+    /// <summary>Creates an item, replacing one with exactly the same attributes.</summary>
+    /// <param name="collection">The collection's object path.</param>
+    /// <param name="label">The label shown by keyring managers.</param>
+    /// <param name="attributes">The lookup attributes.</param>
+    /// <param name="session">A session from <see cref="OpenPlainSessionAsync"/>.</param>
+    /// <param name="secret">The secret bytes.</param>
+    /// <param name="contentType">The secret's content type.</param>
+    /// <returns>The prompt path, or <see cref="NoObject"/> when the item was stored.</returns>
+    public Task<string> CreateItemAsync(
+        string collection,
+        string label,
+        IReadOnlyDictionary<string, string> attributes,
+        string session,
+        ReadOnlySpan<byte> secret,
+        string contentType)
+    {
+        var writer = _connection.GetMessageWriter();
+        MessageBuffer message;
+        try
+        {
+            writer.WriteMethodCallHeader(BusName, collection, CollectionInterface, "CreateItem", "a{sv}" + SecretSignature + "b");
+            WriteItemProperties(ref writer, label, attributes);
+            WriteSecret(ref writer, session, secret, contentType);
+            writer.WriteBool(true);
+            message = writer.CreateMessage();
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+
+        return _connection.CallMethodAsync(
+            message,
+            static (m, _) =>
+            {
+                var reader = m.GetBodyReader();
+                reader.ReadObjectPathAsString();
+                return reader.ReadObjectPathAsString();
+            },
+            null);
+    }
+
+    private Task<string> LockOrUnlockAsync(string member, IReadOnlyList<string> paths)
+    {
+        var writer = _connection.GetMessageWriter();
+        MessageBuffer message;
+        try
+        {
+            writer.WriteMethodCallHeader(BusName, ServicePath, ServiceInterface, member, "ao");
+            WriteObjectPaths(ref writer, paths);
+            message = writer.CreateMessage();
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+
+        return _connection.CallMethodAsync(
+            message,
+            static (m, _) =>
+            {
+                var reader = m.GetBodyReader();
+                reader.ReadArrayOfObjectPath();
+                return reader.ReadObjectPathAsString();
+            },
+            null);
+    }
+
+    private static void WriteStringDictionary(ref MessageWriter writer, IReadOnlyDictionary<string, string> values)
+    {
+        var start = writer.WriteDictionaryStart();
+        foreach (var (key, value) in values)
+        {
+            writer.WriteDictionaryEntryStart();
+            writer.WriteString(key);
+            writer.WriteString(value);
+        }
+
+        writer.WriteDictionaryEnd(start);
+    }
+
+    private static void WriteObjectPaths(ref MessageWriter writer, IReadOnlyList<string> paths)
+    {
+        var start = writer.WriteArrayStart(DBusType.ObjectPath);
+        foreach (var path in paths)
+        {
+            writer.WriteObjectPath(path);
+        }
+
+        writer.WriteArrayEnd(start);
+    }
+
+    // a{sv}: the Label and Attributes properties of the new item.
+    private static void WriteItemProperties(ref MessageWriter writer, string label, IReadOnlyDictionary<string, string> attributes)
+    {
+        var start = writer.WriteDictionaryStart();
+        writer.WriteDictionaryEntryStart();
+        writer.WriteString(ItemInterface + ".Label");
+        writer.WriteVariantString(label);
+        writer.WriteDictionaryEntryStart();
+        writer.WriteString(ItemInterface + ".Attributes");
+        writer.WriteSignature("a{ss}");
+        WriteStringDictionary(ref writer, attributes);
+        writer.WriteDictionaryEnd(start);
+    }
+
+    // The Secret struct (oayays): session, algorithm parameters (none for plain), value, content type.
+    private static void WriteSecret(ref MessageWriter writer, string session, ReadOnlySpan<byte> secret, string contentType)
+    {
+        writer.WriteStructureStart();
+        writer.WriteObjectPath(session);
+        writer.WriteArray(ReadOnlySpan<byte>.Empty);
+        writer.WriteArray(secret);
+        writer.WriteString(contentType);
+    }
+
+    private static string[] ReadObjectPaths(Reader reader)
+    {
+        var paths = reader.ReadArrayOfObjectPath();
+        var result = new string[paths.Length];
+        for (var i = 0; i < paths.Length; i++)
+        {
+            result[i] = paths[i].ToString();
+        }
+
+        return result;
+    }
+
+    private static SecretServiceItem ReadItem(Reader reader, string path)
+    {
+        var properties = reader.ReadDictionaryOfStringToVariantValue();
+        var attributes = properties.TryGetValue("Attributes", out var value)
+            ? value.GetDictionary<string, string>()
+            : new Dictionary<string, string>(StringComparer.Ordinal);
+        var modified = properties.TryGetValue("Modified", out var stamp) ? stamp.GetUInt64() : 0UL;
+        return new SecretServiceItem(path, attributes, modified);
+    }
+
+    // a{o(oayays)}: item path to Secret struct.
+    private static Dictionary<string, byte[]> ReadSecrets(Reader reader)
+    {
+        var secrets = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var end = reader.ReadDictionaryStart();
+        while (reader.HasNext(end))
+        {
+            var item = reader.ReadObjectPathAsString();
+            reader.AlignStruct();
+            reader.ReadObjectPathAsString();
+            reader.ReadArrayOfByte();
+            secrets[item] = reader.ReadArrayOfByte();
+            reader.ReadString();
+        }
+
+        return secrets;
+    }
+}
