@@ -26,6 +26,19 @@ public sealed class SecretServiceFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A test of Linux behaviour (the Secret Service choice, Unix sockets); skipped elsewhere.</summary>
+public sealed class LinuxFactAttribute : FactAttribute
+{
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> off Linux.</summary>
+    public LinuxFactAttribute()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Skip = "Linux behaviour; runs on Linux only";
+        }
+    }
+}
+
 /// <summary>A test that calls the real macOS keychain through /usr/bin/security; skipped elsewhere.</summary>
 public sealed class MacOSFactAttribute : FactAttribute
 {
