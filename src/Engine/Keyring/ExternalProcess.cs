@@ -40,8 +40,7 @@ internal static class ExternalProcess
             var error = process.StandardError.ReadToEndAsync(cancellationToken);
             if (standardInput is not null)
             {
-                await process.StandardInput.WriteAsync(standardInput.AsMemory(), cancellationToken).ConfigureAwait(false);
-                process.StandardInput.Close();
+                await WriteInputAsync(process, standardInput, cancellationToken).ConfigureAwait(false);
             }
 
             await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
@@ -51,6 +50,28 @@ internal static class ExternalProcess
         {
             Kill(process);
             throw;
+        }
+    }
+
+    // A program that fails early exits without reading its input; the broken pipe is not the error, its exit code
+    // and stderr are.
+    private static async Task WriteInputAsync(Process process, string standardInput, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await process.StandardInput.WriteAsync(standardInput.AsMemory(), cancellationToken).ConfigureAwait(false);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            try
+            {
+                process.StandardInput.Dispose();
+            }
+            catch (IOException)
+            {
+                // The pipe is already broken; nothing left to flush.
+            }
         }
     }
 
