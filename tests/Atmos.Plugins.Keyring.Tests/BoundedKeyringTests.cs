@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Atmos.Plugins.Engine.Keyring;
+using Atmos.Plugins.Keyring.Tests.Infrastructure;
 
 namespace Atmos.Plugins.Keyring.Tests;
 
@@ -96,6 +97,10 @@ public sealed class BoundedKeyringTests
         hang = false;
         Assert.True(await keyring.RemoveAsync("a", CancellationToken.None));
     }
+
+    [Fact]
+    public Task The_memory_keyring_bounded_holds_the_shared_round_trip() =>
+        KeyringConformance.RoundTripAsync(new BoundedKeyring(new MemoryKeyring(), Limit), "dev-admin");
 
     [Fact]
     public async Task Answers_pass_through_unchanged()

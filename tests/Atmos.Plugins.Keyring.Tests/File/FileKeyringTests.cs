@@ -39,6 +39,9 @@ public sealed partial class FileKeyringTests : IDisposable
     }
 
     [Fact]
+    public Task The_shared_round_trip_holds() => KeyringConformance.RoundTripAsync(new FileKeyring(Folder, Password), "dev-admin");
+
+    [Fact]
     public async Task A_new_instance_with_the_same_password_reads_what_another_wrote()
     {
         await new FileKeyring(Folder, Password).SetAsync("dev-admin", Secret, CancellationToken.None);

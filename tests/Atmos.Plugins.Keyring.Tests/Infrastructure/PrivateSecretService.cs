@@ -6,7 +6,7 @@ using Atmos.Plugins.Engine.Keyring;
 namespace Atmos.Plugins.Keyring.Tests.Infrastructure;
 
 /// <summary>How the private Secret Service is prepared before a test gets it.</summary>
-internal enum SecretServiceState
+public enum SecretServiceState
 {
     /// <summary>gnome-keyring-daemon --unlock: a fresh, unlocked login collection.</summary>
     Unlocked,

@@ -42,24 +42,15 @@ internal sealed class SecretServiceClient
 
     /// <summary>Reads a collection's <c>Locked</c> property.</summary>
     /// <param name="collection">The collection's object path.</param>
-    public Task<bool> IsLockedAsync(string collection)
-    {
-        var writer = _connection.GetMessageWriter();
-        MessageBuffer message;
-        try
-        {
-            writer.WriteMethodCallHeader(BusName, collection, PropertiesInterface, "Get", "ss");
-            writer.WriteString(CollectionInterface);
-            writer.WriteString("Locked");
-            message = writer.CreateMessage();
-        }
-        finally
-        {
-            writer.Dispose();
-        }
-
-        return _connection.CallMethodAsync(message, static (m, _) => m.GetBodyReader().ReadVariantValue().GetBool(), null);
-    }
+    public Task<bool> IsLockedAsync(string collection) =>
+        _connection.CallMethodAsync(
+            Message(collection, PropertiesInterface, "Get", "ss", "Locked", static (ref MessageWriter writer, string property) =>
+            {
+                writer.WriteString(CollectionInterface);
+                writer.WriteString(property);
+            }),
+            static (m, _) => m.GetBodyReader().ReadVariantValue().GetBool(),
+            null);
 
     /// <summary>
     /// Asks the service to unlock objects. Returns the prompt path, or <see cref="NoObject"/> when they were unlocked
@@ -74,84 +65,35 @@ internal sealed class SecretServiceClient
 
     /// <summary>Dismisses a prompt the service created, so it never appears.</summary>
     /// <param name="prompt">The prompt's object path.</param>
-    public Task DismissAsync(string prompt)
-    {
-        var writer = _connection.GetMessageWriter();
-        MessageBuffer message;
-        try
-        {
-            writer.WriteMethodCallHeader(BusName, prompt, PromptInterface, "Dismiss");
-            message = writer.CreateMessage();
-        }
-        finally
-        {
-            writer.Dispose();
-        }
-
-        return _connection.CallMethodAsync(message);
-    }
+    public Task DismissAsync(string prompt) =>
+        _connection.CallMethodAsync(Message(prompt, PromptInterface, "Dismiss", null, 0, static (ref MessageWriter _, int _) => { }));
 
     /// <summary>Finds the items of a collection whose attributes include all of <paramref name="attributes"/>.</summary>
     /// <param name="collection">The collection's object path.</param>
     /// <param name="attributes">The attributes to match.</param>
-    public Task<string[]> SearchItemsAsync(string collection, IReadOnlyDictionary<string, string> attributes)
-    {
-        var writer = _connection.GetMessageWriter();
-        MessageBuffer message;
-        try
-        {
-            writer.WriteMethodCallHeader(BusName, collection, CollectionInterface, "SearchItems", "a{ss}");
-            WriteStringDictionary(ref writer, attributes);
-            message = writer.CreateMessage();
-        }
-        finally
-        {
-            writer.Dispose();
-        }
-
-        return _connection.CallMethodAsync(message, static (m, _) => ReadObjectPaths(m.GetBodyReader()), null);
-    }
+    public Task<string[]> SearchItemsAsync(string collection, IReadOnlyDictionary<string, string> attributes) =>
+        _connection.CallMethodAsync(
+            Message(collection, CollectionInterface, "SearchItems", "a{ss}", attributes, WriteStringDictionary),
+            static (m, _) => ReadObjectPaths(m.GetBodyReader()),
+            null);
 
     /// <summary>Reads an item's attributes and modification time in one call.</summary>
     /// <param name="item">The item's object path.</param>
-    public Task<SecretServiceItem> GetItemAsync(string item)
-    {
-        var writer = _connection.GetMessageWriter();
-        MessageBuffer message;
-        try
-        {
-            writer.WriteMethodCallHeader(BusName, item, PropertiesInterface, "GetAll", "s");
-            writer.WriteString(ItemInterface);
-            message = writer.CreateMessage();
-        }
-        finally
-        {
-            writer.Dispose();
-        }
-
-        return _connection.CallMethodAsync(message, static (m, state) => ReadItem(m.GetBodyReader(), (string)state!), item);
-    }
+    public Task<SecretServiceItem> GetItemAsync(string item) =>
+        _connection.CallMethodAsync(
+            Message(item, PropertiesInterface, "GetAll", "s", ItemInterface, static (ref MessageWriter writer, string name) => writer.WriteString(name)),
+            static (m, state) => ReadItem(m.GetBodyReader(), (string)state!),
+            item);
 
     /// <summary>Opens a session with the <c>plain</c> algorithm (the secret travels unencrypted over the local bus).</summary>
     /// <returns>The session's object path.</returns>
-    public Task<string> OpenPlainSessionAsync()
-    {
-        var writer = _connection.GetMessageWriter();
-        MessageBuffer message;
-        try
-        {
-            writer.WriteMethodCallHeader(BusName, ServicePath, ServiceInterface, "OpenSession", "sv");
-            writer.WriteString("plain");
-            writer.WriteVariantString(string.Empty);
-            message = writer.CreateMessage();
-        }
-        finally
-        {
-            writer.Dispose();
-        }
-
-        return _connection.CallMethodAsync(
-            message,
+    public Task<string> OpenPlainSessionAsync() =>
+        _connection.CallMethodAsync(
+            Message(ServicePath, ServiceInterface, "OpenSession", "sv", "plain", static (ref MessageWriter writer, string algorithm) =>
+            {
+                writer.WriteString(algorithm);
+                writer.WriteVariantString(string.Empty);
+            }),
             static (m, _) =>
             {
                 var reader = m.GetBodyReader();
@@ -159,56 +101,35 @@ internal sealed class SecretServiceClient
                 return reader.ReadObjectPathAsString();
             },
             null);
-    }
 
     /// <summary>Reads the secrets of several items in one call.</summary>
     /// <param name="items">The items' object paths.</param>
     /// <param name="session">A session from <see cref="OpenPlainSessionAsync"/>.</param>
     /// <returns>Item path to secret bytes; the caller clears them after use.</returns>
-    public Task<Dictionary<string, byte[]>> GetSecretsAsync(IReadOnlyList<string> items, string session)
-    {
-        var writer = _connection.GetMessageWriter();
-        MessageBuffer message;
-        try
-        {
-            writer.WriteMethodCallHeader(BusName, ServicePath, ServiceInterface, "GetSecrets", "aoo");
-            WriteObjectPaths(ref writer, items);
-            writer.WriteObjectPath(session);
-            message = writer.CreateMessage();
-        }
-        finally
-        {
-            writer.Dispose();
-        }
-
-        return _connection.CallMethodAsync(message, static (m, _) => ReadSecrets(m.GetBodyReader()), null);
-    }
+    public Task<Dictionary<string, byte[]>> GetSecretsAsync(IReadOnlyList<string> items, string session) =>
+        _connection.CallMethodAsync(
+            Message(ServicePath, ServiceInterface, "GetSecrets", "aoo", (items, session), static (ref MessageWriter writer, (IReadOnlyList<string> Items, string Session) call) =>
+            {
+                WriteObjectPaths(ref writer, call.Items);
+                writer.WriteObjectPath(call.Session);
+            }),
+            static (m, _) => ReadSecrets(m.GetBodyReader()),
+            null);
 
     /// <summary>Deletes an item. Returns the prompt path, or <see cref="NoObject"/> when it was deleted.</summary>
     /// <param name="item">The item's object path.</param>
-    public Task<string> DeleteItemAsync(string item)
-    {
-        var writer = _connection.GetMessageWriter();
-        MessageBuffer message;
-        try
-        {
-            writer.WriteMethodCallHeader(BusName, item, ItemInterface, "Delete");
-            message = writer.CreateMessage();
-        }
-        finally
-        {
-            writer.Dispose();
-        }
-
-        return _connection.CallMethodAsync(message, static (m, _) => m.GetBodyReader().ReadObjectPathAsString(), null);
-    }
+    public Task<string> DeleteItemAsync(string item) =>
+        _connection.CallMethodAsync(
+            Message(item, ItemInterface, "Delete", null, 0, static (ref MessageWriter _, int _) => { }),
+            static (m, _) => m.GetBodyReader().ReadObjectPathAsString(),
+            null);
 
     /// <summary>Creates an item, replacing one with exactly the same attributes.</summary>
     /// <param name="collection">The collection's object path.</param>
     /// <param name="label">The label shown by keyring managers.</param>
     /// <param name="attributes">The lookup attributes.</param>
     /// <param name="session">A session from <see cref="OpenPlainSessionAsync"/>.</param>
-    /// <param name="secret">The secret bytes.</param>
+    /// <param name="secret">The secret bytes; copied into the message before this returns.</param>
     /// <param name="contentType">The secret's content type.</param>
     /// <returns>The prompt path, or <see cref="NoObject"/> when the item was stored.</returns>
     public Task<string> CreateItemAsync(
@@ -216,26 +137,21 @@ internal sealed class SecretServiceClient
         string label,
         IReadOnlyDictionary<string, string> attributes,
         string session,
-        ReadOnlySpan<byte> secret,
-        string contentType)
-    {
-        var writer = _connection.GetMessageWriter();
-        MessageBuffer message;
-        try
-        {
-            writer.WriteMethodCallHeader(BusName, collection, CollectionInterface, "CreateItem", "a{sv}" + SecretSignature + "b");
-            WriteItemProperties(ref writer, label, attributes);
-            WriteSecret(ref writer, session, secret, contentType);
-            writer.WriteBool(true);
-            message = writer.CreateMessage();
-        }
-        finally
-        {
-            writer.Dispose();
-        }
-
-        return _connection.CallMethodAsync(
-            message,
+        byte[] secret,
+        string contentType) =>
+        _connection.CallMethodAsync(
+            Message(
+                collection,
+                CollectionInterface,
+                "CreateItem",
+                "a{sv}" + SecretSignature + "b",
+                new NewItem(label, attributes, session, secret, contentType),
+                static (ref MessageWriter writer, NewItem item) =>
+                {
+                    WriteItemProperties(ref writer, item.Label, item.Attributes);
+                    WriteSecret(ref writer, item.Session, item.Secret, item.ContentType);
+                    writer.WriteBool(true);
+                }),
             static (m, _) =>
             {
                 var reader = m.GetBodyReader();
@@ -243,25 +159,10 @@ internal sealed class SecretServiceClient
                 return reader.ReadObjectPathAsString();
             },
             null);
-    }
 
-    private Task<string> LockOrUnlockAsync(string member, IReadOnlyList<string> paths)
-    {
-        var writer = _connection.GetMessageWriter();
-        MessageBuffer message;
-        try
-        {
-            writer.WriteMethodCallHeader(BusName, ServicePath, ServiceInterface, member, "ao");
-            WriteObjectPaths(ref writer, paths);
-            message = writer.CreateMessage();
-        }
-        finally
-        {
-            writer.Dispose();
-        }
-
-        return _connection.CallMethodAsync(
-            message,
+    private Task<string> LockOrUnlockAsync(string member, IReadOnlyList<string> paths) =>
+        _connection.CallMethodAsync(
+            Message(ServicePath, ServiceInterface, member, "ao", paths, WriteObjectPaths),
             static (m, _) =>
             {
                 var reader = m.GetBodyReader();
@@ -269,7 +170,25 @@ internal sealed class SecretServiceClient
                 return reader.ReadObjectPathAsString();
             },
             null);
+
+    // Builds one method call to the Secret Service. The writer is a ref struct, so the body is written by a delegate
+    // that takes it by ref, with its inputs passed as state instead of captured.
+    private MessageBuffer Message<TState>(string path, string @interface, string member, string? signature, TState state, WriteBody<TState> body)
+    {
+        var writer = _connection.GetMessageWriter();
+        try
+        {
+            writer.WriteMethodCallHeader(BusName, path, @interface, member, signature);
+            body(ref writer, state);
+            return writer.CreateMessage();
+        }
+        finally
+        {
+            writer.Dispose();
+        }
     }
+
+    private delegate void WriteBody<in TState>(ref MessageWriter writer, TState state);
 
     private static void WriteStringDictionary(ref MessageWriter writer, IReadOnlyDictionary<string, string> values)
     {
@@ -310,12 +229,12 @@ internal sealed class SecretServiceClient
     }
 
     // The Secret struct (oayays): session, algorithm parameters (none for plain), value, content type.
-    private static void WriteSecret(ref MessageWriter writer, string session, ReadOnlySpan<byte> secret, string contentType)
+    private static void WriteSecret(ref MessageWriter writer, string session, byte[] secret, string contentType)
     {
         writer.WriteStructureStart();
         writer.WriteObjectPath(session);
         writer.WriteArray(ReadOnlySpan<byte>.Empty);
-        writer.WriteArray(secret);
+        writer.WriteArray(secret.AsSpan());
         writer.WriteString(contentType);
     }
 
@@ -358,4 +277,6 @@ internal sealed class SecretServiceClient
 
         return secrets;
     }
+
+    private sealed record NewItem(string Label, IReadOnlyDictionary<string, string> Attributes, string Session, byte[] Secret, string ContentType);
 }
