@@ -57,11 +57,16 @@ internal sealed class SecretServiceClient
     /// without one. The prompt is never shown by this call; the caller dismisses it.
     /// </summary>
     /// <param name="paths">The objects to unlock.</param>
-    public Task<string> UnlockAsync(IReadOnlyList<string> paths) => LockOrUnlockAsync("Unlock", paths);
-
-    /// <summary>Locks objects (used by tests and diagnostics). Returns the prompt path or <see cref="NoObject"/>.</summary>
-    /// <param name="paths">The objects to lock.</param>
-    public Task<string> LockAsync(IReadOnlyList<string> paths) => LockOrUnlockAsync("Lock", paths);
+    public Task<string> UnlockAsync(IReadOnlyList<string> paths) =>
+        _connection.CallMethodAsync(
+            Message(ServicePath, ServiceInterface, "Unlock", "ao", paths, WriteObjectPaths),
+            static (m, _) =>
+            {
+                var reader = m.GetBodyReader();
+                reader.ReadArrayOfObjectPath();
+                return reader.ReadObjectPathAsString();
+            },
+            null);
 
     /// <summary>Dismisses a prompt the service created, so it never appears.</summary>
     /// <param name="prompt">The prompt's object path.</param>
@@ -156,17 +161,6 @@ internal sealed class SecretServiceClient
             {
                 var reader = m.GetBodyReader();
                 reader.ReadObjectPathAsString();
-                return reader.ReadObjectPathAsString();
-            },
-            null);
-
-    private Task<string> LockOrUnlockAsync(string member, IReadOnlyList<string> paths) =>
-        _connection.CallMethodAsync(
-            Message(ServicePath, ServiceInterface, member, "ao", paths, WriteObjectPaths),
-            static (m, _) =>
-            {
-                var reader = m.GetBodyReader();
-                reader.ReadArrayOfObjectPath();
                 return reader.ReadObjectPathAsString();
             },
             null);
