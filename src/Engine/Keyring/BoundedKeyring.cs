@@ -48,30 +48,45 @@ public sealed class BoundedKeyring : IKeyring
 
     private async Task<T> Bound<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
-        if (_unavailable is not null)
+        if (Volatile.Read(ref _unavailable) is { } known)
         {
-            throw _unavailable;
+            // A fresh exception per call: one shared instance would have its stack trace rewritten by every throw.
+            throw new KeyringUnavailableException(known.Reason, known.Fix, known);
         }
 
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(_timeout);
+        var token = limit.Token;
+        var running = Task.Run(() => call(token), token);
         try
         {
-            // WaitAsync returns on time even when the backend ignores the token.
-            return await Task.Run(() => call(limit.Token), limit.Token).WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
+            // WaitAsync returns on time even when the backend ignores the token or blocks its thread.
+            return await running.WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (KeyringUnavailableException ex)
         {
-            _unavailable = ex;
+            Interlocked.CompareExchange(ref _unavailable, ex, null);
             throw;
         }
         catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            _unavailable = new KeyringUnavailableException(
+            Observe(running);
+            var timedOut = new KeyringUnavailableException(
                 $"keyring did not answer within {_timeout.TotalSeconds:0.#} s",
                 "check that the keyring daemon is running and unlocked, or set auth.keyring.type: file",
                 ex);
-            throw _unavailable;
+            Interlocked.CompareExchange(ref _unavailable, timedOut, null);
+            throw timedOut;
+        }
+        catch (OperationCanceledException)
+        {
+            Observe(running);
+            throw;
         }
     }
+
+    // A call abandoned on timeout or cancellation may still fail later; its exception is observed here so it does not
+    // surface as an unobserved task exception.
+    private static void Observe(Task task) =>
+        _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 }

@@ -1,0 +1,384 @@
+using System.Security.Cryptography;
+using System.Text;
+using Tmds.DBus.Protocol;
+
+namespace Atmos.Plugins.Engine.Keyring.Linux;
+
+/// <summary>
+/// The Linux system keyring: the freedesktop Secret Service (gnome-keyring, KeePassXC, KWallet's bridge) over the
+/// D-Bus session bus, in managed code. Entries are items of the <c>default</c> alias collection with the attributes
+/// <c>service=&lt;name&gt;</c> and <c>username=atmos-auth</c>, the same ones <c>secret-tool</c> and other clients use.
+/// </summary>
+/// <remarks>
+/// Never shows a prompt: a locked collection is reported as unavailable instead of asking the user to unlock it,
+/// because logout must finish on its own (SPEC §4). One connection is opened on first use and reused.
+/// </remarks>
+public sealed class SecretServiceKeyring : IKeyring, IDisposable
+{
+    private const string ServiceAttribute = "service";
+    private const string UserAttribute = "username";
+    private const string ContentType = "application/json";
+
+    // dbus-daemon limits the replies one connection may have pending (128 unless configured), so per-item calls are
+    // pipelined in windows of this size: 200 items cost 4 round trips instead of 200.
+    private const int MaxPendingCalls = 64;
+
+    private static readonly Dictionary<string, string> UserOnly = new(StringComparer.Ordinal) { [UserAttribute] = IKeyring.User };
+
+    private readonly string? _address;
+    private readonly SemaphoreSlim _connectGate = new(1, 1);
+    private Bus? _bus;
+
+    /// <summary>Creates the keyring; nothing is connected until the first call.</summary>
+    /// <param name="busAddress">
+    /// The session bus address; null reads <c>DBUS_SESSION_BUS_ADDRESS</c> on first use, empty means "no bus".
+    /// </param>
+    public SecretServiceKeyring(string? busAddress = null) => _address = busAddress;
+
+    /// <inheritdoc />
+    public string Backend => "secret-service";
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<string>>(
+            async (bus, ct) =>
+            {
+                var paths = await bus.Client.SearchItemsAsync(SecretServiceClient.DefaultCollectionPath, UserOnly).WaitAsync(ct).ConfigureAwait(false);
+                var items = await ReadItemsAsync(bus.Client, paths, ct).ConfigureAwait(false);
+                return items
+                    .Select(item => item.Attributes.GetValueOrDefault(ServiceAttribute))
+                    .OfType<string>()
+                    .Where(name => name.Length > 0)
+                    .Distinct(StringComparer.Ordinal)
+                    .Order(StringComparer.Ordinal)
+                    .ToList();
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One search for all atmos items, their attributes read in parallel (one round trip of pipelined calls), then one
+    /// <c>GetSecrets</c> for the items wanted. Of duplicates, the most recently modified wins.
+    /// </remarks>
+    public Task<IReadOnlyDictionary<string, string>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        if (names.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>(StringComparer.Ordinal));
+        }
+
+        var wanted = names.ToHashSet(StringComparer.Ordinal);
+        return RunAsync<IReadOnlyDictionary<string, string>>(
+            async (bus, ct) =>
+            {
+                var paths = await bus.Client.SearchItemsAsync(SecretServiceClient.DefaultCollectionPath, UserOnly).WaitAsync(ct).ConfigureAwait(false);
+                var items = await ReadItemsAsync(bus.Client, paths, ct).ConfigureAwait(false);
+                var chosen = items
+                    .Where(item => item.Attributes.TryGetValue(ServiceAttribute, out var service) && wanted.Contains(service))
+                    .GroupBy(item => item.Attributes[ServiceAttribute], StringComparer.Ordinal)
+                    .ToDictionary(group => group.MaxBy(item => item.Modified)!.Path, group => group.Key, StringComparer.Ordinal);
+                var found = new Dictionary<string, string>(StringComparer.Ordinal);
+                if (chosen.Count == 0)
+                {
+                    return found;
+                }
+
+                var session = await bus.GetSessionAsync(ct).ConfigureAwait(false);
+                var secrets = await bus.Client.GetSecretsAsync(chosen.Keys.ToList(), session).WaitAsync(ct).ConfigureAwait(false);
+                foreach (var (path, bytes) in secrets)
+                {
+                    if (chosen.TryGetValue(path, out var name))
+                    {
+                        found[name] = Encoding.UTF8.GetString(bytes);
+                    }
+
+                    CryptographicOperations.ZeroMemory(bytes);
+                }
+
+                return found;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> RemoveAsync(string name, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return RunAsync(
+            async (bus, ct) =>
+            {
+                var paths = await bus.Client.SearchItemsAsync(SecretServiceClient.DefaultCollectionPath, Attributes(name)).WaitAsync(ct).ConfigureAwait(false);
+                if (paths.Length == 0)
+                {
+                    return false;
+                }
+
+                var prompts = await PipelineAsync(paths, path => DeleteAsync(bus.Client, path), ct).ConfigureAwait(false);
+                var pending = prompts.Where(prompt => prompt is not null && prompt != SecretServiceClient.NoObject).Cast<string>().ToList();
+                if (pending.Count > 0)
+                {
+                    await DismissAllAsync(bus.Client, pending).ConfigureAwait(false);
+                    throw SecretServiceErrors.Locked();
+                }
+
+                return prompts.Any(prompt => prompt is not null);
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task SetAsync(string name, string secret, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(secret);
+        return RunAsync(
+            async (bus, ct) =>
+            {
+                var session = await bus.GetSessionAsync(ct).ConfigureAwait(false);
+                var bytes = Encoding.UTF8.GetBytes(secret);
+                Task<string> create;
+                try
+                {
+                    create = bus.Client.CreateItemAsync(
+                        SecretServiceClient.DefaultCollectionPath, $"{IKeyring.User}: {name}", Attributes(name), session, bytes, ContentType);
+                }
+                finally
+                {
+                    // The message buffer holds its own copy once the call is made.
+                    CryptographicOperations.ZeroMemory(bytes);
+                }
+
+                var prompt = await create.WaitAsync(ct).ConfigureAwait(false);
+                if (prompt != SecretServiceClient.NoObject)
+                {
+                    await DismissAllAsync(bus.Client, [prompt]).ConfigureAwait(false);
+                    throw SecretServiceErrors.Locked();
+                }
+
+                return true;
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Closes the bus connection.</summary>
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _bus, null)?.Dispose();
+        _connectGate.Dispose();
+    }
+
+    private static Dictionary<string, string> Attributes(string name) =>
+        new(StringComparer.Ordinal) { [ServiceAttribute] = name, [UserAttribute] = IKeyring.User };
+
+    private static bool IsVanished(DBusErrorReplyException error) =>
+        error.ErrorName is "org.freedesktop.DBus.Error.UnknownObject" or "org.freedesktop.DBus.Error.UnknownMethod"
+            or "org.freedesktop.Secret.Error.NoSuchObject";
+
+    // Items can disappear between the search and the next call (another client removed them); they are skipped.
+    private static async Task<IReadOnlyList<SecretServiceItem>> ReadItemsAsync(SecretServiceClient client, string[] paths, CancellationToken ct)
+    {
+        var reads = await PipelineAsync(paths, ReadOrVanished, ct).ConfigureAwait(false);
+        return reads.OfType<SecretServiceItem>().ToList();
+
+        async Task<SecretServiceItem?> ReadOrVanished(string path)
+        {
+            try
+            {
+                return await client.GetItemAsync(path).ConfigureAwait(false);
+            }
+            catch (DBusErrorReplyException error) when (IsVanished(error))
+            {
+                return null;
+            }
+        }
+    }
+
+    private static async Task<TResult[]> PipelineAsync<TSource, TResult>(IReadOnlyList<TSource> sources, Func<TSource, Task<TResult>> call, CancellationToken ct)
+    {
+        var results = new TResult[sources.Count];
+        for (var start = 0; start < sources.Count; start += MaxPendingCalls)
+        {
+            var window = new Task<TResult>[Math.Min(MaxPendingCalls, sources.Count - start)];
+            for (var i = 0; i < window.Length; i++)
+            {
+                window[i] = call(sources[start + i]);
+            }
+
+            (await Task.WhenAll(window).WaitAsync(ct).ConfigureAwait(false)).CopyTo(results, start);
+        }
+
+        return results;
+    }
+
+    // Null when the item vanished before we deleted it.
+    private static async Task<string?> DeleteAsync(SecretServiceClient client, string path)
+    {
+        try
+        {
+            return await client.DeleteItemAsync(path).ConfigureAwait(false);
+        }
+        catch (DBusErrorReplyException error) when (IsVanished(error))
+        {
+            return null;
+        }
+    }
+
+    private static async Task DismissAllAsync(SecretServiceClient client, IEnumerable<string> prompts)
+    {
+        foreach (var prompt in prompts)
+        {
+            try
+            {
+                await client.DismissAsync(prompt).ConfigureAwait(false);
+            }
+            catch (DBusExceptionBase)
+            {
+                // A prompt that is already gone shows nothing either.
+            }
+        }
+    }
+
+    private async Task<T> RunAsync<T>(Func<Bus, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var bus = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await EnsureUnlockedAsync(bus.Client, cancellationToken).ConfigureAwait(false);
+            return await operation(bus, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (SecretServiceErrors.Map(error) is { } mapped)
+        {
+            if (mapped is KeyringUnavailableException)
+            {
+                // The next call starts with a fresh connection instead of reusing a broken one.
+                Forget(bus);
+            }
+
+            throw mapped;
+        }
+        catch (KeyringUnavailableException)
+        {
+            Forget(bus);
+            throw;
+        }
+    }
+
+    // Unlock is asked for without ever calling Prompt.Prompt: if the service needs a prompt, the collection stays
+    // locked, the prompt is dismissed and the keyring is reported as locked.
+    private static async Task EnsureUnlockedAsync(SecretServiceClient client, CancellationToken ct)
+    {
+        if (!await client.IsLockedAsync(SecretServiceClient.DefaultCollectionPath).WaitAsync(ct).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var prompt = await client.UnlockAsync([SecretServiceClient.DefaultCollectionPath]).WaitAsync(ct).ConfigureAwait(false);
+        if (prompt != SecretServiceClient.NoObject)
+        {
+            await DismissAllAsync(client, [prompt]).ConfigureAwait(false);
+            throw SecretServiceErrors.Locked();
+        }
+
+        if (await client.IsLockedAsync(SecretServiceClient.DefaultCollectionPath).WaitAsync(ct).ConfigureAwait(false))
+        {
+            throw SecretServiceErrors.Locked();
+        }
+    }
+
+    private async Task<Bus> ConnectAsync(CancellationToken ct)
+    {
+        if (Volatile.Read(ref _bus) is { IsConnected: true } current)
+        {
+            return current;
+        }
+
+        await _connectGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (_bus is { IsConnected: true } existing)
+            {
+                return existing;
+            }
+
+            _bus?.Dispose();
+            _bus = null;
+            var address = _address ?? Environment.GetEnvironmentVariable("DBUS_SESSION_BUS_ADDRESS");
+            if (string.IsNullOrWhiteSpace(address))
+            {
+                throw SecretServiceErrors.NoBus();
+            }
+
+            var connection = new DBusConnection(address);
+            try
+            {
+                await connection.ConnectAsync().AsTask().WaitAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception error)
+            {
+                connection.Dispose();
+                if (error is OperationCanceledException && ct.IsCancellationRequested)
+                {
+                    throw;
+                }
+
+                throw SecretServiceErrors.NoBus(error);
+            }
+
+            _bus = new Bus(connection);
+            return _bus;
+        }
+        finally
+        {
+            _connectGate.Release();
+        }
+    }
+
+    private void Forget(Bus bus)
+    {
+        if (Interlocked.CompareExchange(ref _bus, null, bus) == bus)
+        {
+            bus.Dispose();
+        }
+    }
+
+    /// <summary>A connection with its client and, once needed, its plain session.</summary>
+    private sealed class Bus : IDisposable
+    {
+        private readonly DBusConnection _connection;
+        private readonly Task<Exception?> _disconnected;
+        private readonly Lock _sessionLock = new();
+        private Task<string>? _session;
+
+        public Bus(DBusConnection connection)
+        {
+            _connection = connection;
+            _disconnected = connection.DisconnectedAsync();
+            Client = new SecretServiceClient(connection);
+        }
+
+        public SecretServiceClient Client { get; }
+
+        public bool IsConnected => !_disconnected.IsCompleted;
+
+        // A session lives as long as the connection, so one is opened per connection and shared by all calls.
+        public Task<string> GetSessionAsync(CancellationToken ct)
+        {
+            Task<string> session;
+            lock (_sessionLock)
+            {
+                if (_session is null || _session.IsFaulted || _session.IsCanceled)
+                {
+                    _session = Client.OpenPlainSessionAsync();
+                }
+
+                session = _session;
+            }
+
+            return session.WaitAsync(ct);
+        }
+
+        public void Dispose() => _connection.Dispose();
+    }
+}
