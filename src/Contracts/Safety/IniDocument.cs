@@ -351,8 +351,8 @@ public sealed class IniDocument
             valueEnd--;
         }
 
-        // "key =" with nothing after the separator gets a space, as writers of this format do.
-        byte[] gap = valueStart == separator + 1 && value.Length > 0 ? [(byte)' '] : [];
+        // "key =" with no value at all gets a space after the separator, as writers of this format do.
+        byte[] gap = valueEnd == valueStart && valueStart == separator + 1 && value.Length > 0 ? [(byte)' '] : [];
         return [.. bytes[..valueStart], .. gap, .. value, .. bytes[valueEnd..].TrimStart(" \t"u8)];
     }
 
