@@ -91,29 +91,12 @@ public sealed class AzurePlugin : IProviderPlugin
     {
         ArgumentNullException.ThrowIfNull(request);
         var environment = request.Environment;
-        var steps = new List<FileStep>();
-        var wholeProviders = request.Providers.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
 
-        foreach (var provider in request.Providers)
-        {
-            var folder = new DirectoryInfo(provider.Folder);
-            if (folder.Exists || folder.LinkTarget is not null)
-            {
-                steps.Add(new FileStep
-                {
-                    Action = RemoveProviderFolder,
-                    Principals = [provider.Name],
-                    Target = WithSeparator(provider.Folder),
-                    Paths = [WithSeparator(provider.Folder)],
-                    Note = Note(provider.UsesDefaultBase),
-                    Arguments = new Dictionary<string, string> { ["base"] = provider.BaseFolder, ["folder"] = provider.Folder },
-                });
-            }
-        }
+        var steps = FolderRemovalStep.ForProviders(RemoveProviderFolder, request).ToList();
 
         // Identities not covered by a whole provider folder: their subscriptions only, one step per config folder.
-        var byFolder = request.Identities
-            .Where(i => i.Provider is not null && !wholeProviders.Contains(i.Provider.Name))
+        var byFolder = request.IdentitiesOutsideWholeProviders()
+            .Where(i => i.Provider is not null)
             .GroupBy(i => i.Provider!.Folder, StringComparer.Ordinal);
         foreach (var group in byFolder)
         {
@@ -129,9 +112,9 @@ public sealed class AzurePlugin : IProviderPlugin
             {
                 Action = RemoveSubscriptions,
                 Principals = survey.Identities,
-                Target = WithSeparator(group.Key),
+                Target = FolderRemovalStep.AsFolder(group.Key),
                 Paths = survey.Paths,
-                Note = Note(provider.UsesDefaultBase),
+                Note = FolderRemovalStep.NoteFor(provider),
                 Arguments = new Dictionary<string, string>
                 {
                     ["base"] = provider.BaseFolder,
@@ -143,23 +126,9 @@ public sealed class AzurePlugin : IProviderPlugin
 
         // The device-code token of every provider involved: logging out a provider, or an identity whose chain starts
         // at it, ends the provider's session (SPEC §3, like the AWS SSO token cache).
-        foreach (var provider in Involved(request))
-        {
-            var folder = DeviceCodeTokenCache.Folder(environment, provider.Name);
-            var info = new DirectoryInfo(folder);
-            if (info.Exists || info.LinkTarget is not null)
-            {
-                steps.Add(new FileStep
-                {
-                    Action = ClearDeviceCodeCache,
-                    Principals = [provider.Name],
-                    Target = WithSeparator(folder),
-                    Paths = [WithSeparator(folder)],
-                    Note = "device-code token cache",
-                    Arguments = new Dictionary<string, string> { ["base"] = DeviceCodeTokenCache.BaseFolder(environment), ["folder"] = folder },
-                });
-            }
-        }
+        steps.AddRange(Involved(request)
+            .Select(p => FolderRemovalStep.Plan(ClearDeviceCodeCache, [p.Name], DeviceCodeTokenCache.BaseFolder(environment), DeviceCodeTokenCache.Folder(environment, p.Name), "device-code token cache"))
+            .OfType<FileStep>());
 
         return steps;
     }
@@ -171,7 +140,7 @@ public sealed class AzurePlugin : IProviderPlugin
         ArgumentNullException.ThrowIfNull(environment);
         return step.Action switch
         {
-            RemoveProviderFolder or ClearDeviceCodeCache => StepResults.Delete(step.Arguments["base"], step.Arguments["folder"], environment),
+            RemoveProviderFolder or ClearDeviceCodeCache => FolderRemovalStep.Execute(step, environment),
             RemoveSubscriptions => AzureCliConfigFolder.Execute(
                 step.Arguments["base"],
                 step.Arguments["folder"],
@@ -299,8 +268,4 @@ public sealed class AzurePlugin : IProviderPlugin
             return null;
         }
     }
-
-    private static string? Note(bool usesDefaultBase) => usesDefaultBase ? "XDG-compliant" : null;
-
-    private static string WithSeparator(string folder) => Path.TrimEndingDirectorySeparator(folder) + Path.DirectorySeparatorChar;
 }

@@ -108,7 +108,7 @@ internal static class GcloudConfigFolder
         foreach (var identity in identities.Where(i => accounts.Contains(i.Account, StringComparer.OrdinalIgnoreCase)))
         {
             var legacy = LegacyFoldersOf(gcloudFolder, identity.Account);
-            paths.AddRange(legacy.Select(WithSeparator).Except(paths));
+            paths.AddRange(legacy.Select(FolderRemovalStep.AsFolder).Except(paths));
             var pointing = configurations.Where(c => SameAccount(c.Value, identity.Account)).Select(c => c.Key).ToList();
             paths.AddRange(pointing.Except(paths));
             if (legacy.Count > 0 || pointing.Count > 0)
@@ -241,6 +241,4 @@ internal static class GcloudConfigFolder
     }
 
     private static string Progress(List<string> done) => done.Count == 0 ? "nothing was changed" : string.Join("; ", done);
-
-    private static string WithSeparator(string folder) => Path.TrimEndingDirectorySeparator(folder) + Path.DirectorySeparatorChar;
 }

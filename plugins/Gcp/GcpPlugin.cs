@@ -90,16 +90,11 @@ public sealed class GcpPlugin : IProviderPlugin
     public IReadOnlyList<FileStep> Plan(PlanRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var steps = new List<FileStep>();
-        var wholeProviders = request.Providers.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var provider in request.Providers)
-        {
-            AddFolderStep(steps, RemoveProviderFolder, [provider.Name], provider, provider.Folder);
-        }
+        var steps = FolderRemovalStep.ForProviders(RemoveProviderFolder, request).ToList();
 
         // Identities not covered by a whole provider folder: their accounts in the shared gcloud folder, their own ADC.
-        var byProvider = request.Identities
-            .Where(i => i.Provider is not null && !wholeProviders.Contains(i.Provider.Name))
+        var byProvider = request.IdentitiesOutsideWholeProviders()
+            .Where(i => i.Provider is not null)
             .GroupBy(i => i.Provider!.Folder, StringComparer.Ordinal);
         foreach (var group in byProvider)
         {
@@ -113,9 +108,9 @@ public sealed class GcpPlugin : IProviderPlugin
                 {
                     Action = RemoveGcloudAccounts,
                     Principals = survey.Identities,
-                    Target = WithSeparator(gcloud),
+                    Target = FolderRemovalStep.AsFolder(gcloud),
                     Paths = survey.Paths,
-                    Note = Note(provider.UsesDefaultBase),
+                    Note = FolderRemovalStep.NoteFor(provider),
                     Arguments = new Dictionary<string, string>
                     {
                         ["base"] = provider.BaseFolder,
@@ -126,10 +121,9 @@ public sealed class GcpPlugin : IProviderPlugin
                 });
             }
 
-            foreach (var identity in group)
-            {
-                AddFolderStep(steps, RemoveAdc, [identity.Name], provider, Path.Join(group.Key, AdcFolder, identity.Name));
-            }
+            steps.AddRange(group
+                .Select(i => FolderRemovalStep.Plan(RemoveAdc, [i.Name], provider.BaseFolder, Path.Join(group.Key, AdcFolder, i.Name), FolderRemovalStep.NoteFor(provider)))
+                .OfType<FileStep>());
         }
 
         return steps;
@@ -143,13 +137,13 @@ public sealed class GcpPlugin : IProviderPlugin
         switch (step.Action)
         {
             case RemoveProviderFolder:
-                return StepResults.Delete(step.Arguments["base"], step.Arguments["folder"], environment);
+                return FolderRemovalStep.Execute(step, environment);
 
             case RemoveAdc:
-                var result = StepResults.Delete(step.Arguments["base"], step.Arguments["folder"], environment);
+                var result = FolderRemovalStep.Execute(step, environment);
                 if (result.Status == StepStatus.Removed)
                 {
-                    ContainedPath.RemoveIfEmpty(step.Arguments["base"], Path.GetDirectoryName(step.Arguments["folder"])!);
+                    ContainedPath.RemoveIfEmpty(step.Arguments[FolderRemovalStep.BaseArgument], Path.GetDirectoryName(step.Arguments[FolderRemovalStep.FolderArgument])!);
                 }
 
                 return result;
@@ -287,25 +281,4 @@ public sealed class GcpPlugin : IProviderPlugin
         _ when !ContainedPath.IsSafeName(account, out var problem) => $"'{account}' {problem}",
         _ => null,
     };
-
-    private static void AddFolderStep(List<FileStep> steps, string action, IReadOnlyList<string> principals, ProviderTarget provider, string folder)
-    {
-        var info = new DirectoryInfo(folder);
-        if (info.Exists || info.LinkTarget is not null)
-        {
-            steps.Add(new FileStep
-            {
-                Action = action,
-                Principals = principals,
-                Target = WithSeparator(folder),
-                Paths = [WithSeparator(folder)],
-                Note = Note(provider.UsesDefaultBase),
-                Arguments = new Dictionary<string, string> { ["base"] = provider.BaseFolder, ["folder"] = folder },
-            });
-        }
-    }
-
-    private static string? Note(bool usesDefaultBase) => usesDefaultBase ? "XDG-compliant" : null;
-
-    private static string WithSeparator(string folder) => Path.TrimEndingDirectorySeparator(folder) + Path.DirectorySeparatorChar;
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Atmos.Plugins.Contracts;
 using Atmos.Plugins.Contracts.Safety;
@@ -208,10 +207,7 @@ public sealed class AzurePluginTests : IDisposable
     [Fact]
     public void Symlinked_provider_folder_is_unlinked_and_its_target_survives()
     {
-        var target = Path.Join(_home.Root, "elsewhere", "azure-config");
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        Directory.Move(_provider.Folder, target);
-        Directory.CreateSymbolicLink(_provider.Folder, target);
+        var target = _home.ReplaceWithSymlink(_provider.Folder);
 
         var identityOutcome = Assert.Single(_home.LogOut(_plugin, _home.Request(LogoutScope.Identity, [], [Subscription("dev", Dev)])));
         Assert.Equal(StepStatus.Failed, identityOutcome.Result.Status);
@@ -230,15 +226,7 @@ public sealed class AzurePluginTests : IDisposable
     public void Plan_and_inspect_write_nothing()
     {
         WriteDeviceCodeToken();
-        var identities = new[] { Subscription("dev", Dev), Subscription("prod", Prod), Subscription("ci", Ci) };
-        var before = _home.TreeHash();
-
-        Assert.NotEmpty(_plugin.Plan(_home.Request(LogoutScope.Identity, [], identities)));
-        Assert.NotEmpty(_plugin.Plan(_home.Request(LogoutScope.Provider, [_provider], identities)));
-        Assert.NotEmpty(_plugin.Plan(_home.Request(LogoutScope.All, [_provider], identities)));
-        Assert.NotEmpty(_plugin.Inspect(_home.Request(LogoutScope.All, [_provider], identities)));
-
-        Assert.Equal(before, _home.TreeHash());
+        _home.AssertPlanningWritesNothing(_plugin, _provider, new[] { Subscription("dev", Dev), Subscription("prod", Prod), Subscription("ci", Ci) });
     }
 
     [Fact]
@@ -250,8 +238,7 @@ public sealed class AzurePluginTests : IDisposable
         File.WriteAllText(CachePath, "{\"AccessToken\": {\"k\": {\"secret\": \"fake-broken\"");
         var outcome = _home.LogOut(_plugin, _home.Request(LogoutScope.Identity, [], identities));
 
-        var printed = JsonSerializer.Serialize(new { inspected, steps = outcome.Select(o => o.Step), results = outcome.Select(o => o.Result) });
-        Assert.DoesNotContain("fake-", printed, StringComparison.Ordinal);
+        PluginTestHome.AssertNoSecret(inspected, outcome);
         Assert.Contains(outcome, o => o.Result.Status == StepStatus.Failed);
     }
 
@@ -283,11 +270,7 @@ public sealed class AzurePluginTests : IDisposable
     [InlineData("{\"client_id\":\"app\",\"client_assertion\":\"eyJ...\",\"client_secret\":\"\"}", CredentialClass.Session)]
     public void Classify_tells_keychain_credentials_from_tokens(string data, CredentialClass expected)
     {
-        var fields = JsonNode.Parse(data)!.AsObject().ToDictionary(
-            p => p.Key,
-            p => p.Value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : p.Value?.ToJsonString());
-
-        Assert.Equal(expected, _plugin.Classify(new KeyringEntry("azure-dev", AzureKinds.DeviceCode, "azure", fields)));
+        Assert.Equal(expected, _plugin.Classify(PluginTestHome.KeyringEntry("azure-dev", AzureKinds.DeviceCode, "azure", data)));
     }
 
     [Fact]

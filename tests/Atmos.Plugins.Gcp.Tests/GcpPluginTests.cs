@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.Loader;
-using System.Text.Json;
 using Atmos.Plugins.Contracts;
 using Atmos.Plugins.Tests.Shared;
 using McMaster.NETCore.Plugins;
@@ -207,10 +206,7 @@ public sealed class GcpPluginTests : IDisposable
     [Fact]
     public void Symlinked_provider_folder_is_unlinked_and_its_target_survives()
     {
-        var target = Path.Join(_home.Root, "elsewhere", "gcp-adc");
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        Directory.Move(_provider.Folder, target);
-        Directory.CreateSymbolicLink(_provider.Folder, target);
+        var target = _home.ReplaceWithSymlink(_provider.Folder);
 
         var identityOutcome = _home.LogOut(_plugin, _home.Request(LogoutScope.Identity, [], [ServiceAccount("dev-sa", DevServiceAccount)]));
         Assert.All(identityOutcome, o => Assert.Equal(("refused: unsafe path", StepStatus.Failed), (o.Result.Reason, o.Result.Status)));
@@ -226,15 +222,7 @@ public sealed class GcpPluginTests : IDisposable
     [Fact]
     public void Plan_and_inspect_write_nothing()
     {
-        var identities = new[] { ServiceAccount("dev-sa", DevServiceAccount), ServiceAccount("prod-sa", ProdServiceAccount), Project("proj-a") };
-        var before = _home.TreeHash();
-
-        Assert.NotEmpty(_plugin.Plan(_home.Request(LogoutScope.Identity, [], identities)));
-        Assert.NotEmpty(_plugin.Plan(_home.Request(LogoutScope.Provider, [_provider], identities)));
-        Assert.NotEmpty(_plugin.Plan(_home.Request(LogoutScope.All, [_provider], identities)));
-        Assert.NotEmpty(_plugin.Inspect(_home.Request(LogoutScope.All, [_provider], identities)));
-
-        Assert.Equal(before, _home.TreeHash());
+        _home.AssertPlanningWritesNothing(_plugin, _provider, new[] { ServiceAccount("dev-sa", DevServiceAccount), ServiceAccount("prod-sa", ProdServiceAccount), Project("proj-a") });
     }
 
     [Fact]
@@ -264,8 +252,7 @@ public sealed class GcpPluginTests : IDisposable
         File.WriteAllBytes(CredentialsDb, "fake-not-a-database-but-a-secret"u8.ToArray());
         var outcome = _home.LogOut(_plugin, _home.Request(LogoutScope.Identity, [], identities));
 
-        var printed = JsonSerializer.Serialize(new { inspected, steps = outcome.Select(o => o.Step), results = outcome.Select(o => o.Result) });
-        Assert.DoesNotContain("fake-", printed, StringComparison.Ordinal);
+        PluginTestHome.AssertNoSecret(inspected, outcome);
         Assert.Contains(outcome, o => o.Result.Status == StepStatus.Failed);
     }
 
@@ -279,11 +266,7 @@ public sealed class GcpPluginTests : IDisposable
     [InlineData("{\"type\":\"service_account\",\"private_key\":\"\"}", CredentialClass.Session)]
     public void Classify_keeps_service_account_keys_and_treats_tokens_as_session(string data, CredentialClass expected)
     {
-        var fields = JsonDocument.Parse(data).RootElement.EnumerateObject().ToDictionary(
-            p => p.Name,
-            p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText());
-
-        Assert.Equal(expected, _plugin.Classify(new KeyringEntry("dev-sa", GcpKinds.ServiceAccount, "gcp", fields)));
+        Assert.Equal(expected, _plugin.Classify(PluginTestHome.KeyringEntry("dev-sa", GcpKinds.ServiceAccount, "gcp", data)));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Atmos.Plugins.Contracts;
 
 namespace Atmos.Plugins.Tests.Shared;
@@ -77,6 +78,61 @@ internal sealed class PluginTestHome : IDisposable
     {
         ArgumentNullException.ThrowIfNull(plugin);
         return plugin.Plan(request).Select(step => (step, plugin.Execute(step, Environment, CancellationToken.None))).ToList();
+    }
+
+    /// <summary>Plans every scope and inspects, then asserts the tree is as it was, byte for byte (a dry run changes nothing).</summary>
+    public void AssertPlanningWritesNothing(IProviderPlugin plugin, ProviderTarget provider, IReadOnlyList<IdentityTarget> identities)
+    {
+        ArgumentNullException.ThrowIfNull(plugin);
+        var before = TreeHash();
+
+        Assert.NotEmpty(plugin.Plan(Request(LogoutScope.Identity, [], identities)));
+        Assert.NotEmpty(plugin.Plan(Request(LogoutScope.Provider, [provider], identities)));
+        Assert.NotEmpty(plugin.Plan(Request(LogoutScope.All, [provider], identities)));
+        Assert.NotEmpty(plugin.Inspect(Request(LogoutScope.All, [provider], identities)));
+
+        Assert.Equal(before, TreeHash());
+    }
+
+    /// <summary>
+    /// Asserts that nothing the host prints or audits (status, plan, results) carries a fixture secret: every secret in
+    /// the fixtures contains <c>fake-</c>.
+    /// </summary>
+    public static void AssertNoSecret(IReadOnlyList<StoredArtifact> inspected, IReadOnlyList<(FileStep Step, StepResult Result)> outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var printed = JsonSerializer.Serialize(new { inspected, steps = outcome.Select(o => o.Step), results = outcome.Select(o => o.Result) });
+        Assert.DoesNotContain("fake-", printed, StringComparison.Ordinal);
+    }
+
+    /// <summary>Moves <paramref name="folder"/> outside the home folder and leaves a symbolic link to it in its place.</summary>
+    /// <returns>The link's target, where the content now lives.</returns>
+    public string ReplaceWithSymlink(string folder)
+    {
+        var target = Path.Join(Root, "elsewhere", Path.GetFileName(folder));
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        Directory.Move(folder, target);
+        Directory.CreateSymbolicLink(folder, target);
+        return target;
+    }
+
+    /// <summary>
+    /// A keyring entry as the host hands it to <see cref="IProviderPlugin.Classify"/>: the envelope's top-level data fields
+    /// as text, JSON null as null, nested values as their JSON (the engine's KeyringEnvelope.Parse).
+    /// </summary>
+    public static KeyringEntry KeyringEntry(string name, string kind, string envelopeType, string dataJson)
+    {
+        using var data = JsonDocument.Parse(dataJson);
+        var fields = data.RootElement.EnumerateObject().ToDictionary(
+            p => p.Name,
+            p => p.Value.ValueKind switch
+            {
+                JsonValueKind.String => p.Value.GetString(),
+                JsonValueKind.Null => null,
+                _ => p.Value.GetRawText(),
+            },
+            StringComparer.Ordinal);
+        return new KeyringEntry(name, kind, envelopeType, fields);
     }
 
     /// <summary>Writes a file (creating its folder), as a CLI would.</summary>
