@@ -122,10 +122,12 @@ public sealed class AzurePluginTests : IDisposable
         Assert.Equal(StepStatus.Removed, Assert.Single(_home.LogOut(_plugin, _home.Request(LogoutScope.Identity, [], [sameTenant]))).Result.Status);
     }
 
-    [Fact]
-    public void Malformed_profile_is_reported_and_both_files_stay_byte_for_byte()
+    [Theory]
+    [InlineData("\uFEFF{\"installationId\": \"x\", \"subscriptions\": [{\"id\": ")]
+    [InlineData("\uFEFF{\"installationId\": \"x\", \"subscriptions\": [{\"id\": \"11111111-1111-1111-1111-111111111111\", \"id\": \"other\"}]}")]
+    public void Malformed_profile_is_reported_and_both_files_stay_byte_for_byte(string content)
     {
-        var broken = "\uFEFF{\"installationId\": \"x\", \"subscriptions\": [{\"id\": "u8.ToArray();
+        var broken = Encoding.UTF8.GetBytes(content);
         File.WriteAllBytes(ProfilePath, broken);
 
         var (step, result) = Assert.Single(_home.LogOut(_plugin, _home.Request(LogoutScope.Identity, [], [Subscription("dev", Dev)])));
