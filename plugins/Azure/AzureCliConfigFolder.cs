@@ -13,7 +13,7 @@ internal static class AzureCliConfigFolder
     /// <summary>What planning found in one folder.</summary>
     /// <param name="Identities">The identities with something to remove (all of them when a file cannot be read, so the step reports it).</param>
     /// <param name="Paths">The files the step will change.</param>
-    public sealed record Survey(List<string> Identities, List<string> Paths);
+    public sealed record Findings(List<string> Identities, List<string> Paths);
 
     /// <summary>
     /// Removes the subscriptions from the profile and, for each signed-in user or service principal that no remaining
@@ -57,14 +57,14 @@ internal static class AzureCliConfigFolder
     }
 
     /// <summary>Which identities have a subscription in the folder, and which files logging them out would change. Reads only.</summary>
-    public static Survey Inspect(string folder, IReadOnlyList<(string Identity, SubscriptionRef Subscription)> identities)
+    public static Findings Survey(string folder, IReadOnlyList<(string Identity, SubscriptionRef Subscription)> identities)
     {
         var profilePath = Path.Join(folder, AzureProfile.FileName);
         var cachePath = Path.Join(folder, MsalTokenCache.FileName);
         var all = identities.Select(i => i.Identity).ToList();
         if (!File.Exists(profilePath))
         {
-            return new Survey([], []);
+            return new Findings([], []);
         }
 
         JsonNode profile;
@@ -77,13 +77,13 @@ internal static class AzureCliConfigFolder
         catch (Exception ex) when (ex is MalformedFileException or IOException or UnauthorizedAccessException)
         {
             // Planned anyway: executing the step reports the problem and leaves the files untouched.
-            return new Survey(all, File.Exists(cachePath) ? [profilePath, cachePath] : [profilePath]);
+            return new Findings(all, File.Exists(cachePath) ? [profilePath, cachePath] : [profilePath]);
         }
 
         var found = identities.Where(i => subscriptions.Any(i.Subscription.Matches)).ToList();
         if (found.Count == 0)
         {
-            return new Survey([], []);
+            return new Findings([], []);
         }
 
         var paths = new List<string> { profilePath };
@@ -103,7 +103,7 @@ internal static class AzureCliConfigFolder
             }
         }
 
-        return new Survey(found.Select(i => i.Identity).ToList(), paths);
+        return new Findings(found.Select(i => i.Identity).ToList(), paths);
     }
 
     /// <summary>

@@ -91,7 +91,6 @@ public sealed class AzurePlugin : IProviderPlugin
     {
         ArgumentNullException.ThrowIfNull(request);
         var environment = request.Environment;
-
         var steps = FolderRemovalStep.ForProviders(RemoveProviderFolder, request).ToList();
 
         // Identities not covered by a whole provider folder: their subscriptions only, one step per config folder.
@@ -101,8 +100,16 @@ public sealed class AzurePlugin : IProviderPlugin
         foreach (var group in byFolder)
         {
             var provider = group.First().Provider!;
-            var refs = group.Select(i => (Identity: i.Name, Subscription: SubscriptionOf(i)!)).Where(i => i.Subscription is not null).ToList();
-            var survey = AzureCliConfigFolder.Inspect(group.Key, refs);
+            var refs = new List<(string Identity, SubscriptionRef Subscription)>();
+            foreach (var identity in group)
+            {
+                if (SubscriptionOf(identity) is { } subscription)
+                {
+                    refs.Add((identity.Name, subscription));
+                }
+            }
+
+            var survey = AzureCliConfigFolder.Survey(group.Key, refs);
             if (survey.Paths.Count == 0)
             {
                 continue;

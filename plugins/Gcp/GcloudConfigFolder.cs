@@ -42,7 +42,7 @@ internal static class GcloudConfigFolder
     /// <param name="Paths">What the step will change.</param>
     /// <param name="Accounts">The accounts whose credentials go.</param>
     /// <param name="OwnConfigurations">Configurations cleared although their account stays.</param>
-    public sealed record Survey(List<string> Identities, List<string> Paths, List<string> Accounts, List<ConfigurationAccount> OwnConfigurations);
+    public sealed record Findings(List<string> Identities, List<string> Paths, List<string> Accounts, List<ConfigurationAccount> OwnConfigurations);
 
     public static string ConfigurationOf(string identity) => ConfigurationPrefix + identity;
 
@@ -63,7 +63,7 @@ internal static class GcloudConfigFolder
     public static bool SameAccount(string? a, string? b) => a is not null && b is not null && string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Which accounts go, which configurations are cleared, and which paths that changes. Reads only.</summary>
-    public static Survey Inspect(string gcloudFolder, IReadOnlyList<IdentityAccount> identities, TimeSpan busyTimeout)
+    public static Findings Survey(string gcloudFolder, IReadOnlyList<IdentityAccount> identities, TimeSpan busyTimeout)
     {
         var all = identities.Select(i => i.Identity).ToList();
         var paths = new List<string>();
@@ -85,7 +85,7 @@ internal static class GcloudConfigFolder
 
         var (accounts, own) = Decide(gcloudFolder, identities, configurations);
         var found = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var database in GcloudDatabase.All)
+        foreach (var database in accounts.Count > 0 ? GcloudDatabase.All : [])
         {
             var path = Path.Join(gcloudFolder, database.FileName);
             try
@@ -122,15 +122,19 @@ internal static class GcloudConfigFolder
             var path = Path.Join(gcloudFolder, ConfigurationsFolder, item.Configuration);
             if (configurations.TryGetValue(path, out var account) && SameAccount(account, item.Account))
             {
-                paths.Add(path);
+                if (!paths.Contains(path))
+                {
+                    paths.Add(path);
+                }
+
                 found.UnionWith(identities.Where(i => ConfigurationOf(i.Identity) == item.Configuration).Select(i => i.Identity));
             }
         }
 
         var principals = unreadable ? all : all.Where(found.Contains).ToList();
         return principals.Count == 0 || paths.Count == 0
-            ? new Survey([], [], [], [])
-            : new Survey(principals, paths, accounts, own);
+            ? new Findings([], [], [], [])
+            : new Findings(principals, paths, accounts, own);
     }
 
     /// <summary>

@@ -101,7 +101,7 @@ public sealed class GcpPlugin : IProviderPlugin
             var provider = group.First().Provider!;
             var gcloud = Path.Join(group.Key, GcloudConfigFolder.FolderName);
             var accounts = group.Select(i => AccountOf(i, gcloud)).OfType<IdentityAccount>().ToList();
-            var survey = GcloudConfigFolder.Inspect(gcloud, accounts, request.Environment.LockTimeout);
+            var survey = GcloudConfigFolder.Survey(gcloud, accounts, request.Environment.LockTimeout);
             if (survey.Paths.Count > 0)
             {
                 steps.Add(new FileStep
