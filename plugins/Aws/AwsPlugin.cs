@@ -97,37 +97,26 @@ public sealed class AwsPlugin : IProviderPlugin
     {
         ArgumentNullException.ThrowIfNull(request);
         var environment = request.Environment;
-        var steps = new List<FileStep>();
-        var wholeProviders = request.Providers.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
 
+        var steps = new List<FileStep>();
         foreach (var provider in request.Providers)
         {
-            var folder = new DirectoryInfo(provider.Folder);
-            if (folder.Exists || folder.LinkTarget is not null)
+            // The identities whose profiles go with the folder count as logged out too (never read through a link).
+            var under = request.Identities.Where(i => i.Provider?.Name == provider.Name).Select(i => i.Name).ToList();
+            var found = new HashSet<string>(StringComparer.Ordinal);
+            if (new DirectoryInfo(provider.Folder).LinkTarget is null)
             {
-                // The identities whose profiles go with the folder count as logged out too (never read through a link).
-                var under = request.Identities.Where(i => i.Provider?.Name == provider.Name).Select(i => i.Name).ToList();
-                var found = new HashSet<string>(StringComparer.Ordinal);
-                if (folder.LinkTarget is null)
-                {
-                    ProfileFiles.FilesToEdit(provider.Folder, under.ToHashSet(StringComparer.Ordinal), found);
-                }
+                ProfileFiles.FilesToEdit(provider.Folder, under.ToHashSet(StringComparer.Ordinal), found);
+            }
 
-                steps.Add(new FileStep
-                {
-                    Action = RemoveProviderFolder,
-                    Principals = [provider.Name, .. under.Where(found.Contains)],
-                    Target = WithSeparator(provider.Folder),
-                    Paths = [WithSeparator(provider.Folder)],
-                    Note = Note(provider.UsesDefaultBase),
-                    Arguments = new Dictionary<string, string> { ["base"] = provider.BaseFolder, ["folder"] = provider.Folder },
-                });
+            if (FolderRemovalStep.Plan(RemoveProviderFolder, [provider.Name, .. under.Where(found.Contains)], provider.BaseFolder, provider.Folder, FolderRemovalStep.NoteFor(provider)) is { } step)
+            {
+                steps.Add(step);
             }
         }
 
         // Identities not covered by a whole provider folder: remove only their sections, one step per folder.
-        var byFolder = request.Identities
-            .Where(i => i.Provider is null || !wholeProviders.Contains(i.Provider.Name))
+        var byFolder = request.IdentitiesOutsideWholeProviders()
             .GroupBy(i => i.Provider?.Folder ?? Path.Join(environment.DefaultBaseFolder, AwsKinds.StandaloneFolder), StringComparer.Ordinal);
         foreach (var group in byFolder)
         {
@@ -144,9 +133,9 @@ public sealed class AwsPlugin : IProviderPlugin
             {
                 Action = RemoveProfiles,
                 Principals = group.Select(i => i.Name).Where(found.Contains).ToList(),
-                Target = WithSeparator(group.Key),
+                Target = FolderRemovalStep.AsFolder(group.Key),
                 Paths = paths,
-                Note = Note(provider?.UsesDefaultBase ?? true),
+                Note = provider is null ? FolderRemovalStep.DefaultBaseNote : FolderRemovalStep.NoteFor(provider),
                 Arguments = new Dictionary<string, string>
                 {
                     ["base"] = provider?.BaseFolder ?? environment.DefaultBaseFolder,
@@ -170,7 +159,7 @@ public sealed class AwsPlugin : IProviderPlugin
                 {
                     Action = ClearSsoCache,
                     Principals = [provider.Name],
-                    Target = WithSeparator(SsoTokenCache.Folder(environment)),
+                    Target = FolderRemovalStep.AsFolder(SsoTokenCache.Folder(environment)),
                     Paths = files,
                     Note = "SSO token cache",
                     Arguments = new Dictionary<string, string> { ["start_url"] = provider.Settings.GetString("start_url")! },
@@ -189,17 +178,7 @@ public sealed class AwsPlugin : IProviderPlugin
         switch (step.Action)
         {
             case RemoveProviderFolder:
-                var folder = step.Arguments["folder"];
-                try
-                {
-                    return ContainedPath.Delete(step.Arguments["base"], folder)
-                        ? StepResult.Removed()
-                        : StepResult.NotFound($"{environment.Display(folder)} does not exist");
-                }
-                catch (Exception ex)
-                {
-                    return StepResults.FromException(ex, folder, environment);
-                }
+                return FolderRemovalStep.Execute(step, environment);
 
             case RemoveProfiles:
                 var profiles = step.Arguments["profiles"].Split('\n').ToHashSet(StringComparer.Ordinal);
@@ -262,10 +241,6 @@ public sealed class AwsPlugin : IProviderPlugin
 
         return artifacts;
     }
-
-    private static string? Note(bool usesDefaultBase) => usesDefaultBase ? "XDG-compliant" : null;
-
-    private static string WithSeparator(string folder) => Path.TrimEndingDirectorySeparator(folder) + Path.DirectorySeparatorChar;
 
     private static DateTimeOffset? ParseTime(string? text) =>
         DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;

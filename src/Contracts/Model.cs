@@ -73,7 +73,15 @@ public sealed record PlanRequest(
     LogoutScope Scope,
     IReadOnlyList<ProviderTarget> Providers,
     IReadOnlyList<IdentityTarget> Identities,
-    PluginEnvironment Environment);
+    PluginEnvironment Environment)
+{
+    /// <summary>
+    /// The identities whose own files must be edited: those whose provider is not in <see cref="Providers"/> (a provider
+    /// logged out whole takes its folder, and their files with it), standalone identities included.
+    /// </summary>
+    public IEnumerable<IdentityTarget> IdentitiesOutsideWholeProviders() =>
+        Identities.Where(i => i.Provider is null || !Providers.Any(p => string.Equals(p.Name, i.Provider.Name, StringComparison.Ordinal)));
+}
 
 /// <summary>Where things live on this machine, as the host resolved it. Use it instead of reading the process environment.</summary>
 /// <param name="HomeDirectory">The user's home folder.</param>

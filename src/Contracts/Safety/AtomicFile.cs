@@ -42,7 +42,7 @@ public enum FileEditKind
 /// <summary>What <see cref="AtomicFile.Edit"/> did.</summary>
 public enum EditOutcome
 {
-    /// <summary>The file (or its folder) did not exist; nothing was locked or written.</summary>
+    /// <summary>The file (or its folder) did not exist; nothing was written.</summary>
     Missing,
 
     /// <summary>The edit left the file as it was.</summary>
@@ -90,42 +90,96 @@ public static class AtomicFile
             return EditOutcome.Missing;
         }
 
-        FileLock fileLock;
+        return EditAll([path], contents => [contents[0] is { } current ? edit(current) : FileEdit.Unchanged], lockTimeout, cancellationToken)[0];
+    }
+
+    /// <summary>
+    /// Edits several files as one change, for a format split over files (such as the Azure CLI's profile and token
+    /// cache): takes every file's lock (in ordinal path order, so two callers cannot deadlock), reads every file, lets
+    /// <paramref name="edit"/> decide each file's fate from all of them, and only then writes, in the order of
+    /// <paramref name="paths"/>. If <paramref name="edit"/> throws (for example <see cref="MalformedFileException"/> for
+    /// any one of the files), no file is touched.
+    /// </summary>
+    /// <param name="paths">The files: at least one, all different. Symbolic links are refused, never followed.</param>
+    /// <param name="edit">
+    /// Receives the current bytes of each file, in the order of <paramref name="paths"/> (null for a file that does not
+    /// exist), and returns one decision per file in the same order. A file that does not exist must be left
+    /// <see cref="FileEdit.Unchanged"/>.
+    /// </param>
+    /// <param name="lockTimeout">How long to wait for each lock.</param>
+    /// <param name="cancellationToken">Cancels waiting for the locks; once writing starts it completes.</param>
+    /// <returns>What happened to each file, in the order of <paramref name="paths"/>.</returns>
+    /// <exception cref="UnsafePathException">One of the files is a symbolic link.</exception>
+    /// <exception cref="LockTimeoutException">One of the locks stayed held by another process.</exception>
+    public static IReadOnlyList<EditOutcome> EditAll(
+        IReadOnlyList<string> paths,
+        Func<IReadOnlyList<byte[]?>, IReadOnlyList<FileEdit>> edit,
+        TimeSpan lockTimeout,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(edit);
+        var files = paths.Select(p => Path.GetFullPath(p)).ToList();
+        if (files.Count == 0 || files.Distinct(StringComparer.Ordinal).Count() != files.Count)
+        {
+            throw new ArgumentException("expected at least one path and no path twice", nameof(paths));
+        }
+
+        var locks = new List<FileLock>();
         try
         {
-            fileLock = FileLock.Acquire(path, lockTimeout, cancellationToken);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return EditOutcome.Missing;
-        }
-
-        using (fileLock)
-        {
-            RemoveStaleTemporaries(path);
-            var info = new FileInfo(path);
-            if (!info.Exists && info.LinkTarget is null)
+            foreach (var file in files.Order(StringComparer.Ordinal))
             {
-                return EditOutcome.Missing;
+                try
+                {
+                    locks.Add(FileLock.Acquire(file, lockTimeout, cancellationToken));
+                }
+                catch (DirectoryNotFoundException)
+                {
+                    // No folder, so no file: nothing to lock, and the edit sees it as missing.
+                }
             }
 
-            if (info.LinkTarget is not null)
+            var contents = new byte[]?[files.Count];
+            for (var i = 0; i < files.Count; i++)
             {
-                throw new UnsafePathException(path, "is a symbolic link; refusing to follow it");
+                var info = new FileInfo(files[i]);
+                if (info.LinkTarget is not null)
+                {
+                    throw new UnsafePathException(files[i], "is a symbolic link; refusing to follow it");
+                }
+
+                if (info.Exists)
+                {
+                    RemoveStaleTemporaries(files[i]);
+                    contents[i] = File.ReadAllBytes(files[i]);
+                }
             }
 
-            var current = File.ReadAllBytes(path);
-            var decision = edit(current);
-            switch (decision.Kind)
+            var decisions = edit(contents);
+            if (decisions is null || decisions.Count != files.Count)
             {
-                case FileEditKind.Replace:
-                    WriteReplacing(path, decision.Content!);
-                    return EditOutcome.Replaced;
-                case FileEditKind.Delete:
-                    File.Delete(path);
-                    return EditOutcome.Deleted;
-                default:
-                    return EditOutcome.Unchanged;
+                throw new InvalidOperationException($"the edit returned {decisions?.Count ?? 0} decisions for {files.Count} files");
+            }
+
+            if (Enumerable.Range(0, files.Count).Any(i => contents[i] is null && decisions[i].Kind != FileEditKind.Unchanged))
+            {
+                throw new InvalidOperationException("the edit tried to replace or delete a file that does not exist");
+            }
+
+            var outcomes = new EditOutcome[files.Count];
+            for (var i = 0; i < files.Count; i++)
+            {
+                outcomes[i] = contents[i] is null ? EditOutcome.Missing : Apply(files[i], decisions[i]);
+            }
+
+            return outcomes;
+        }
+        finally
+        {
+            for (var i = locks.Count - 1; i >= 0; i--)
+            {
+                locks[i].Dispose();
             }
         }
     }
@@ -165,6 +219,22 @@ public static class AtomicFile
         else
         {
             Directory.CreateDirectory(folder, FolderMode0700);
+        }
+    }
+
+    // Caller holds the lock.
+    private static EditOutcome Apply(string path, FileEdit decision)
+    {
+        switch (decision.Kind)
+        {
+            case FileEditKind.Replace:
+                WriteReplacing(path, decision.Content!);
+                return EditOutcome.Replaced;
+            case FileEditKind.Delete:
+                File.Delete(path);
+                return EditOutcome.Deleted;
+            default:
+                return EditOutcome.Unchanged;
         }
     }
 

@@ -38,7 +38,29 @@ public sealed class FileLock : IDisposable
     public static FileLock Acquire(string targetPath, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(targetPath);
-        var lockPath = targetPath + ".lock";
+        return AcquireCore(targetPath, targetPath + ".lock", timeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes an exclusive lock on the lock file <paramref name="lockPath"/> itself, for cooperating with another tool's
+    /// lock convention (such as msal-extensions' <c>msal_token_cache.json.lockfile</c>, which the Azure CLI holds with
+    /// <c>flock</c> while it rewrites its token cache). Same protocol as <see cref="Acquire"/>: bounded wait, lock file
+    /// removed on release.
+    /// </summary>
+    /// <param name="lockPath">The lock file; its folder must exist.</param>
+    /// <param name="timeout">How long to wait for another holder to finish.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="LockTimeoutException">Another process held the lock for the whole wait.</exception>
+    /// <exception cref="DirectoryNotFoundException">The lock file's folder does not exist.</exception>
+    /// <exception cref="UnauthorizedAccessException">The lock file cannot be created (permission denied).</exception>
+    public static FileLock AcquireAt(string lockPath, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lockPath);
+        return AcquireCore(lockPath, lockPath, timeout, cancellationToken);
+    }
+
+    private static FileLock AcquireCore(string targetPath, string lockPath, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         var started = Stopwatch.GetTimestamp();
         var delay = TimeSpan.FromMilliseconds(2);
         while (true)
@@ -67,7 +89,7 @@ public sealed class FileLock : IDisposable
 
             if (Stopwatch.GetElapsedTime(started) >= timeout)
             {
-                throw new LockTimeoutException(targetPath, timeout);
+                throw new LockTimeoutException(targetPath, timeout, lockPath);
             }
 
             // Jittered exponential back-off, capped, so 16 waiters do not retry in lock-step.
@@ -165,7 +187,16 @@ public sealed class LockTimeoutException : IOException
     /// <param name="path">The file whose lock could not be taken.</param>
     /// <param name="timeout">How long the caller waited.</param>
     public LockTimeoutException(string path, TimeSpan timeout)
-        : base($"{path} is locked by another process (waited {timeout.TotalSeconds:0.#} s for {path}.lock)")
+        : this(path, timeout, path + ".lock")
+    {
+    }
+
+    /// <summary>Creates the exception for a lock file with a name of its own.</summary>
+    /// <param name="path">The file (or lock file) whose lock could not be taken.</param>
+    /// <param name="timeout">How long the caller waited.</param>
+    /// <param name="lockPath">The lock file that stayed locked.</param>
+    public LockTimeoutException(string path, TimeSpan timeout, string lockPath)
+        : base($"{path} is locked by another process (waited {timeout.TotalSeconds:0.#} s for {lockPath})")
     {
         FilePath = path;
         Timeout = timeout;

@@ -168,17 +168,105 @@ public sealed class IniDocument
             return FileEdit.Delete;
         }
 
-        using var output = new MemoryStream(_content.Length);
-        output.Write(_content, 0, _bodyStart);
-        for (var i = 0; i < _lines.Count; i++)
+        return FileEdit.Replace(Compose(i => drop[i] ? [] : null));
+    }
+
+    /// <summary>
+    /// Removes the setting <paramref name="key"/> (with its indented continuation lines) from every section named
+    /// <paramref name="section"/>, keeping every other byte; the section headers stay even when left empty. This is
+    /// what <c>gcloud config unset</c> does to a property.
+    /// </summary>
+    /// <param name="section">The trimmed header text, such as <c>core</c>.</param>
+    /// <param name="key">The key, compared case-sensitively after trimming.</param>
+    /// <param name="removed">How many settings were removed.</param>
+    /// <returns>The new content, or <see cref="FileEdit.Unchanged"/> when the key was not there.</returns>
+    public FileEdit RemoveKey(string section, string key, out int removed)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(key);
+        var drop = new bool[_lines.Count];
+        removed = 0;
+        foreach (var index in EntriesOf(section, key))
         {
-            if (!drop[i])
+            removed++;
+            drop[index] = true;
+            for (var next = index + 1; next < _lines.Count && IsContinuation(_lines[next]); next++)
             {
-                output.Write(_content, _lines[i].Start, _lines[i].End - _lines[i].Start);
+                drop[next] = true;
             }
         }
 
-        return FileEdit.Replace(output.ToArray());
+        return removed == 0 ? FileEdit.Unchanged : FileEdit.Replace(Compose(i => drop[i] ? [] : null));
+    }
+
+    /// <summary>
+    /// Sets <paramref name="key"/> to <paramref name="value"/> in the sections named <paramref name="section"/>, keeping
+    /// every other byte. An existing setting has only its value replaced, in place (the key, the separator and the
+    /// spacing around it stay; continuation lines of the old value go); a missing setting is added after the last setting
+    /// of the first such section; a missing section is added at the end of the file. Line endings follow the file's.
+    /// </summary>
+    /// <param name="section">The trimmed header text, such as <c>core</c>.</param>
+    /// <param name="key">The key, compared case-sensitively after trimming.</param>
+    /// <param name="value">The new value: a single line, leading and trailing white space not preserved.</param>
+    /// <returns>The new content, or <see cref="FileEdit.Unchanged"/> when every such setting already had this value.</returns>
+    /// <exception cref="ArgumentException">The key or the value would not survive a round trip (line breaks, a separator in the key...).</exception>
+    public FileEdit SetValue(string section, string key, string value)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        if (key.Length == 0 || key.Trim() != key || key.IndexOfAny(['=', ':', '[', '#', ';', '\r', '\n']) >= 0 || section.IndexOfAny(['[', ']', '\r', '\n']) >= 0)
+        {
+            throw new ArgumentException($"'{key}' in [{section}] cannot be written as an INI setting", nameof(key));
+        }
+
+        if (value.IndexOfAny(['\r', '\n']) >= 0 || value.Trim() != value)
+        {
+            throw new ArgumentException("the value must be a single line without leading or trailing white space", nameof(value));
+        }
+
+        var newline = DetectNewline();
+        var encoded = Encoding.UTF8.GetBytes(value);
+        var entries = EntriesOf(section, key).ToList();
+        if (entries.Count > 0)
+        {
+            var replaced = new Dictionary<int, byte[]>();
+            foreach (var index in entries)
+            {
+                var line = _lines[index];
+                if (line.Value != value || (index + 1 < _lines.Count && IsContinuation(_lines[index + 1])))
+                {
+                    replaced[index] = WithValue(line, encoded);
+                    for (var next = index + 1; next < _lines.Count && IsContinuation(_lines[next]); next++)
+                    {
+                        replaced[next] = [];
+                    }
+                }
+            }
+
+            return replaced.Count == 0 ? FileEdit.Unchanged : FileEdit.Replace(Compose(i => replaced.GetValueOrDefault(i)));
+        }
+
+        var setting = Encoding.UTF8.GetBytes($"{key} = {value}{newline}");
+        var header = _lines.FindIndex(l => l.Kind == LineKind.Header && l.Section == section);
+        if (header < 0)
+        {
+            var separator = _content.Length > _bodyStart && _content[^1] != (byte)'\n' ? newline : string.Empty;
+            return FileEdit.Replace([.. Compose(_ => null), .. Encoding.UTF8.GetBytes($"{separator}[{section}]{newline}"), .. setting]);
+        }
+
+        var last = header;
+        for (var i = header + 1; i < _lines.Count && _lines[i].Kind != LineKind.Header; i++)
+        {
+            if (_lines[i].Kind == LineKind.Entry)
+            {
+                last = i;
+            }
+        }
+
+        var after = _lines[last];
+        var ending = _content[after.End - 1] == (byte)'\n' ? [] : Encoding.UTF8.GetBytes(newline);
+        return FileEdit.Replace(Compose(i => i == last ? [.. _content.AsSpan(after.Start, after.End - after.Start), .. ending, .. setting] : null));
     }
 
     /// <summary>The value of <c>key</c> in the first section matching <paramref name="section"/>, or null.</summary>
@@ -206,6 +294,72 @@ public sealed class IniDocument
 
         return null;
     }
+
+    private static bool IsContinuation(Line line) => line.Kind == LineKind.Entry && line.Key is null;
+
+    // Indexes of the settings named key inside sections named section.
+    private IEnumerable<int> EntriesOf(string section, string key)
+    {
+        var inSection = false;
+        for (var i = 0; i < _lines.Count; i++)
+        {
+            if (_lines[i].Kind == LineKind.Header)
+            {
+                inSection = _lines[i].Section == section;
+            }
+            else if (inSection && _lines[i].Kind == LineKind.Entry && _lines[i].Key == key)
+            {
+                yield return i;
+            }
+        }
+    }
+
+    // The original bytes with each line either kept (null) or replaced by the given bytes (empty drops it).
+    private byte[] Compose(Func<int, byte[]?> replacement)
+    {
+        using var output = new MemoryStream(_content.Length + 64);
+        output.Write(_content, 0, _bodyStart);
+        for (var i = 0; i < _lines.Count; i++)
+        {
+            if (replacement(i) is { } bytes)
+            {
+                output.Write(bytes);
+            }
+            else
+            {
+                output.Write(_content, _lines[i].Start, _lines[i].End - _lines[i].Start);
+            }
+        }
+
+        return output.ToArray();
+    }
+
+    // The entry line with only its value swapped: key, separator and spacing before the value, and the line ending, stay.
+    private byte[] WithValue(Line line, byte[] value)
+    {
+        var bytes = _content.AsSpan(line.Start, line.End - line.Start);
+        var separator = bytes.IndexOfAny((byte)'=', (byte)':');
+        var valueStart = separator + 1;
+        while (valueStart < bytes.Length && bytes[valueStart] is (byte)' ' or (byte)'\t')
+        {
+            valueStart++;
+        }
+
+        var valueEnd = bytes.Length;
+        while (valueEnd > valueStart && bytes[valueEnd - 1] is (byte)'\n' or (byte)'\r' or (byte)' ' or (byte)'\t')
+        {
+            valueEnd--;
+        }
+
+        // "key =" with no value at all gets a space after the separator, as writers of this format do.
+        byte[] gap = valueEnd == valueStart && valueStart == separator + 1 && value.Length > 0 ? [(byte)' '] : [];
+        return [.. bytes[..valueStart], .. gap, .. value, .. bytes[valueEnd..].TrimStart(" \t"u8)];
+    }
+
+    private string DetectNewline() =>
+        _lines.Count > 0 && _lines[0].End - _lines[0].Start >= 2 && _content[_lines[0].End - 1] == (byte)'\n' && _content[_lines[0].End - 2] == (byte)'\r'
+            ? "\r\n"
+            : "\n";
 
     /// <summary>Whether a header names an AWS <c>config</c> profile: <c>profile NAME</c> (any spacing).</summary>
     /// <param name="header">The trimmed header text.</param>

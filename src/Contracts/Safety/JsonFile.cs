@@ -24,7 +24,9 @@ public static class JsonFile
         var body = content.AsSpan().StartsWith(Bom) ? content.AsSpan(Bom.Length) : content.AsSpan();
         try
         {
-            return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Disallow })
+            // Duplicate names are refused here: a tree holding them would only fail later, half-way through an edit.
+            var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Disallow, AllowDuplicateProperties = false };
+            return JsonNode.Parse(body, documentOptions: options)
                 ?? throw new MalformedFileException(path, 0, "is JSON null, not an object");
         }
         catch (JsonException ex)

@@ -151,9 +151,13 @@ public sealed class LogoutPlanner
             return;
         }
 
+        // Where this plugin may write: its providers' base folders, its default base folder, and the XDG cache and data
+        // folders for atmos' own caches (they may lie outside the home folder).
         var roots = providerTargets.Select(p => p.BaseFolder)
             .Concat(identityTargets.Where(i => i.Provider is not null).Select(i => i.Provider!.BaseFolder))
             .Append(environment.DefaultBaseFolder)
+            .Append(Path.Join(environment.CacheHome, "atmos"))
+            .Append(Path.Join(environment.DataHome, "atmos"))
             .ToList();
         foreach (var fileStep in planned.Value ?? [])
         {

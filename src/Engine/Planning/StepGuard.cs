@@ -12,7 +12,7 @@ public static class StepGuard
 {
     /// <summary>Why the step is refused, or null when it is acceptable.</summary>
     /// <param name="step">The plugin's step (may be null: plugins can return garbage).</param>
-    /// <param name="baseFolders">The base folders of the providers the plugin was asked about, and its default base folder.</param>
+    /// <param name="baseFolders">The folders the plugin may write in besides the home folder: its providers' base folders, its default base folder, atmos' XDG cache and data folders.</param>
     /// <param name="context">Home and config locations.</param>
     public static string? Problem(FileStep? step, IReadOnlyList<string> baseFolders, RunContext context)
     {

@@ -39,7 +39,7 @@ public sealed class ValidateCliTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Equal(
             [
-                "~/atmos.yaml:6:5: error: provider 'weird': unknown kind 'aws/nope'; use one of aws/iam-identity-center, aws/saml",
+                "~/atmos.yaml:6:5: error: provider 'weird': unknown kind 'aws/nope'; use one of aws/iam-identity-center, aws/saml, azure/cli, azure/device-code, azure/interactive, azure/oidc, gcp/adc, gcp/workload-identity-federation",
                 "~/atmos.yaml:9:5: error: identity 'admin': via.provider 'ssso' is not defined under auth.providers; define it or fix the name",
                 "~/atmos.yaml:3:5: error: provider 'sso' (aws/iam-identity-center) has no region; add region: e.g. us-east-1",
                 "~/atmos.yaml:3:5: error: provider 'sso': start_url 'http://not-https' is not an https:// URL",

@@ -26,7 +26,7 @@ public sealed class ConfigValidationTests
     public void Unknown_kinds_list_the_known_ones()
     {
         var error = Assert.Single(Errors("  providers:\n    p:\n      kind: aws/sso-typo\n"));
-        Assert.Equal("atmos.yaml:3:5: error: provider 'p': unknown kind 'aws/sso-typo'; use one of aws/iam-identity-center, aws/saml", error);
+        Assert.Equal("atmos.yaml:3:5: error: provider 'p': unknown kind 'aws/sso-typo'; use one of aws/iam-identity-center, aws/saml, azure/cli, azure/device-code, azure/interactive, azure/oidc, gcp/adc, gcp/workload-identity-federation", error);
     }
 
     [Fact]

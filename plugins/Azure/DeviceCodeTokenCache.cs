@@ -1,0 +1,37 @@
+using System.Globalization;
+using System.Text.Json;
+using Atmos.Plugins.Contracts;
+
+namespace Atmos.Plugins.Azure;
+
+/// <summary>
+/// atmos' own cache of a device-code provider's access token, <c>$XDG_CACHE_HOME/atmos/azure-device-code/&lt;provider&gt;/token.json</c>
+/// (<c>{"accessToken", "tokenType", "expiresAt", "tenantId", ...}</c>), which lets the next login skip the device-code prompt.
+/// </summary>
+internal static class DeviceCodeTokenCache
+{
+    public const string FileName = "token.json";
+
+    /// <summary>The folder every provider's cache folder lives in: deletes stay inside it.</summary>
+    public static string BaseFolder(PluginEnvironment environment) => Path.Join(environment.CacheHome, "atmos", "azure-device-code");
+
+    public static string Folder(PluginEnvironment environment, string provider) => Path.Join(BaseFolder(environment), provider);
+
+    /// <summary>When the cached token expires (<c>expiresAt</c>, RFC 3339), if the file says.</summary>
+    public static DateTimeOffset? ExpiresAt(string path)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("expiresAt", out var value) && value.ValueKind == JsonValueKind.String
+                && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+                ? at
+                : null;
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
