@@ -259,11 +259,7 @@ public sealed class LogoutRunner
                     return new ResolvedTarget(ScopeKind.Provider, Provider: provider);
                 }
 
-                Reject(
-                    ambiguousProviders.Count > 1 ? $"provider \"{target}\" is ambiguous: it matches {string.Join(", ", ambiguousProviders)} when case is ignored" : $"provider \"{target}\" not found in configuration",
-                    "Available providers:",
-                    _context.Config.Providers.Select(p => p.Name).Order(StringComparer.Ordinal).ToList(),
-                    "Run 'atmos auth logout' without arguments for interactive selection.");
+                RejectUnknown("provider", target, ambiguousProviders, _context.Config.Providers.Select(p => p.Name));
                 return null;
             default:
                 var identity = TargetResolver.FindIdentity(_context.Config, target, out var ambiguous);
@@ -272,14 +268,18 @@ public sealed class LogoutRunner
                     return new ResolvedTarget(ScopeKind.Identity, Identity: identity);
                 }
 
-                Reject(
-                    ambiguous.Count > 1 ? $"identity \"{target}\" is ambiguous: it matches {string.Join(", ", ambiguous)} when case is ignored" : $"identity \"{target}\" not found in configuration",
-                    "Available identities:",
-                    _context.Config.Identities.Select(i => i.Name).Order(StringComparer.Ordinal).ToList(),
-                    "Run 'atmos auth logout' without arguments for interactive selection.");
+                RejectUnknown("identity", target, ambiguous, _context.Config.Identities.Select(i => i.Name));
                 return null;
         }
     }
+
+    // The reference doc's "Identity Not Found" block: the error, the sorted names, and the hint.
+    private void RejectUnknown(string what, string target, IReadOnlyList<string> ambiguous, IEnumerable<string> names) =>
+        Reject(
+            ambiguous.Count > 1 ? $"{what} \"{target}\" is ambiguous: it matches {string.Join(", ", ambiguous)} when case is ignored" : $"{what} \"{target}\" not found in configuration",
+            what == "identity" ? "Available identities:" : "Available providers:",
+            names.Order(StringComparer.Ordinal).ToList(),
+            "Run 'atmos auth logout' without arguments for interactive selection.");
 
     private void Requested(ScopeKind scope, string? target, LogoutOptions options) =>
         _log.Record(new LogoutRequested
