@@ -60,12 +60,6 @@ public sealed record RunState
     /// <summary>Whether the run is over.</summary>
     public bool Completed { get; init; }
 
-    /// <summary>
-    /// How many events showed the run moving past its request (chain, plan, confirmation, removal). The human heading is
-    /// printed with the first of them, so a rejected request prints only its error.
-    /// </summary>
-    public int Progress { get; init; }
-
     /// <summary>Whether this is a dry run.</summary>
     public bool DryRun => Request?.DryRun ?? false;
 
@@ -97,11 +91,7 @@ public sealed record RunState
     public static RunState Evolve(RunState state, LogoutEvent logoutEvent)
     {
         ArgumentNullException.ThrowIfNull(state);
-        state = state with
-        {
-            Run = state.Run ?? logoutEvent.Run,
-            Progress = logoutEvent is LogoutRequested or LogoutRejected or LogoutCancelled or LogoutCompleted ? state.Progress : state.Progress + 1,
-        };
+        state = state with { Run = state.Run ?? logoutEvent.Run };
         return logoutEvent switch
         {
             LogoutRequested e => state with { Request = e },

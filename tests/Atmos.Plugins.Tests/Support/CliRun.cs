@@ -34,6 +34,12 @@ public sealed class CliRun
     /// <summary>The folder the CLI runs in.</summary>
     public string? WorkingDirectory { get; set; }
 
+    /// <summary>The clock events are stamped with (default: the system clock).</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>Whether standard error pretends to be a terminal (colour).</summary>
+    public bool ErrorIsTerminal { get; set; }
+
     public async Task<CliResult> RunAsync(params string[] args)
     {
         var variables = new Dictionary<string, string>(Environment, StringComparer.Ordinal) { ["HOME"] = _home.Home };
@@ -49,6 +55,8 @@ public sealed class CliRun
             InstallFolder = RepoPaths.HostOutput,
             Interaction = Interaction,
             Keyring = Keyring,
+            Clock = Clock,
+            ErrorIsTerminal = ErrorIsTerminal,
         };
         var code = await AtmosCli.RunAsync(args, host);
         return new CliResult(code, stdout.ToString(), stderr.ToString());
