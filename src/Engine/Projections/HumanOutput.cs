@@ -257,6 +257,14 @@ public static class HumanOutput
                 var step = state.Steps[index];
                 yield return new($"• {string.Join(", ", step.Principals)}: {ErrorText(step, outcome, state)}");
             }
+
+            // Known failures once each, in the reference doc's "Troubleshooting" form.
+            foreach (var (detail, fix) in errors.Where(e => e.Outcome.Fix is not null).Select(e => (e.Outcome.Detail, e.Outcome.Fix!)).Distinct())
+            {
+                yield return new(string.Empty);
+                yield return new($"Error: {detail}", Tone.Failure);
+                yield return new($"Solution: {fix}");
+            }
         }
     }
 

@@ -155,6 +155,11 @@ public static class JsonReport
             json.WriteString("detail", detail);
         }
 
+        if (outcome?.Fix is { } fix)
+        {
+            json.WriteString("fix", fix);
+        }
+
         json.WriteEndObject();
     }
 

@@ -8,7 +8,11 @@ namespace Atmos.Plugins.Engine.Projections;
 /// <param name="Status">Removed, not found or failed.</param>
 /// <param name="Reason">A few words for the step line.</param>
 /// <param name="Detail">The full sentence for "Errors encountered".</param>
-public sealed record StepOutcome(StepStatus Status, string? Reason, string? Detail);
+public sealed record StepOutcome(StepStatus Status, string? Reason, string? Detail)
+{
+    /// <summary>For a known failure: its solution, printed once after the errors.</summary>
+    public string? Fix { get; init; }
+}
 
 /// <summary>
 /// Everything known about a run, rebuilt from its events by the pure fold <see cref="Evolve"/>. Every projection
@@ -105,7 +109,7 @@ public sealed record RunState
             Events.RemovalStarted => state with { RemovalStarted = true },
             CredentialRemoved e => WithOutcome(state, e.Step, new StepOutcome(StepStatus.Removed, null, null)),
             CredentialNotFound e => WithOutcome(state, e.Step, new StepOutcome(StepStatus.NotFound, "not found - already logged out", e.Detail)),
-            StepFailed e => WithOutcome(state, e.Step, new StepOutcome(StepStatus.Failed, e.Reason, e.Detail)),
+            StepFailed e => WithOutcome(state, e.Step, new StepOutcome(StepStatus.Failed, e.Reason, e.Detail) { Fix = e.Fix }),
             LogoutInterrupted => state with { Interrupted = true },
             LogoutCompleted => state with { Completed = true },
             _ => state,

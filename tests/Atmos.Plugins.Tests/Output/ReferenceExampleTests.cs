@@ -173,4 +173,55 @@ public sealed class ReferenceExampleTests : IDisposable
         Snapshot.Match(Scrub(result.Stderr));
         Assert.All(ReferenceTree.Secrets, secret => Assert.DoesNotContain(secret, result.Stderr, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Permission_denied_by_the_keyring()
+    {
+        var denying = new CliRun(_home, new DenyingKeyring()) { Clock = new FixedClock() };
+        var config = ReferenceTree.WriteConfig(_home, ReferenceTree.ChainConfig);
+        await ReferenceTree.SeedKeyring(denying.Keyring, "aws-sso", "dev-org-admin", "dev-admin");
+
+        var result = await denying.RunAsync("auth", "logout", "dev-admin", "--config", config);
+
+        Assert.Equal(1, result.ExitCode);
+        Snapshot.Match(Scrub(result.Stderr));
+        Assert.Equal(3, (await denying.Keyring.ListAsync(CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task Permission_denied_by_the_macOS_keychain_gives_the_reference_solution()
+    {
+        var denying = new CliRun(_home, new DenyingKeyring("keychain"));
+        var config = ReferenceTree.WriteConfig(_home, ReferenceTree.DocConfig);
+        await ReferenceTree.SeedKeyring(denying.Keyring, "aws-sso", "dev-admin");
+
+        var result = await denying.RunAsync("auth", "logout", "dev-admin", "--config", config);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(
+            [
+                "Error: failed to delete credentials from keyring: access denied",
+                "Solution: The system keyring requires authentication. On macOS, you may need to grant Atmos permission in System Preferences → Security & Privacy → Privacy → Accessibility.",
+            ],
+            result.Lines.TakeLast(2));
+    }
+
+    [RequiresWriteProtectionFact]
+    public async Task Files_not_removed_for_lack_of_permission()
+    {
+        var config = await ChainState("aws-sso", "dev-org-admin", "dev-admin");
+        ReferenceTree.WriteProfiles(_home, ReferenceTree.SsoFolder, "dev-admin", "prod-admin");
+        var before = TempHome.Fingerprint(_home.PathOf(ReferenceTree.SsoFolder));
+
+        CliResult result;
+        using (WriteProtection.Protect(_home.PathOf(ReferenceTree.SsoFolder)))
+        {
+            result = await _cli.RunAsync("auth", "logout", "dev-admin", "--config", config);
+        }
+
+        Assert.Equal(0, result.ExitCode);
+        Snapshot.Match(Scrub(result.Stderr));
+        Assert.Equal(before, TempHome.Fingerprint(_home.PathOf(ReferenceTree.SsoFolder)));
+        Assert.Empty(await KeyringNames());
+    }
 }
