@@ -41,6 +41,33 @@ public static class HumanOutput
         "browser session.",
     ];
 
+    /// <summary>The picker's question (reference doc, "Interactive Mode").</summary>
+    public const string PickerTitle = "Choose what to logout from:";
+
+    /// <summary>The confirmation's answer that deletes keychain credentials.</summary>
+    public const string ConfirmYes = "Yes, delete credentials";
+
+    /// <summary>The confirmation's answer that keeps them (the default).</summary>
+    public const string ConfirmNo = "No, keep credentials";
+
+    /// <summary>The text above the <c>--keychain</c> confirmation (reference doc, "Delete Keychain Credentials").</summary>
+    /// <param name="subject">The identity, provider, or "all identities".</param>
+    /// <param name="entries">The keychain credentials this logout would delete, as "Keyring: name" or "Files: path".</param>
+    public static IReadOnlyList<string> KeychainConfirmation(string subject, IReadOnlyList<string> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return
+        [
+            $"Delete keychain credentials for {subject}?",
+            "This will permanently remove:",
+            "• IAM user access keys",
+            "• Service account credentials",
+            "• Provider credentials",
+            $"Keychain credentials found: {(entries.Count == 0 ? "none" : string.Join(", ", entries))}",
+            "Session data will also be cleared.",
+        ];
+    }
+
     /// <summary>The lines to print for one event.</summary>
     /// <param name="logoutEvent">The event just recorded.</param>
     /// <param name="state">The run's state after it.</param>
