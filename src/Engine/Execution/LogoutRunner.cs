@@ -248,37 +248,13 @@ public sealed class LogoutRunner
 
     private ResolvedTarget? Resolve(ScopeKind scope, string target)
     {
-        switch (scope)
+        var (resolved, rejection) = TargetResolver.Resolve(_context.Config, scope, target, "Run 'atmos auth logout' without arguments for interactive selection.");
+        if (rejection is not null)
         {
-            case ScopeKind.All:
-                return new ResolvedTarget(ScopeKind.All);
-            case ScopeKind.Provider:
-                var provider = TargetResolver.FindProvider(_context.Config, target, out var ambiguousProviders);
-                if (provider is not null)
-                {
-                    return new ResolvedTarget(ScopeKind.Provider, Provider: provider);
-                }
-
-                Reject(
-                    ambiguousProviders.Count > 1 ? $"provider \"{target}\" is ambiguous: it matches {string.Join(", ", ambiguousProviders)} when case is ignored" : $"provider \"{target}\" not found in configuration",
-                    "Available providers:",
-                    _context.Config.Providers.Select(p => p.Name).Order(StringComparer.Ordinal).ToList(),
-                    "Run 'atmos auth logout' without arguments for interactive selection.");
-                return null;
-            default:
-                var identity = TargetResolver.FindIdentity(_context.Config, target, out var ambiguous);
-                if (identity is not null)
-                {
-                    return new ResolvedTarget(ScopeKind.Identity, Identity: identity);
-                }
-
-                Reject(
-                    ambiguous.Count > 1 ? $"identity \"{target}\" is ambiguous: it matches {string.Join(", ", ambiguous)} when case is ignored" : $"identity \"{target}\" not found in configuration",
-                    "Available identities:",
-                    _context.Config.Identities.Select(i => i.Name).Order(StringComparer.Ordinal).ToList(),
-                    "Run 'atmos auth logout' without arguments for interactive selection.");
-                return null;
+            Reject(rejection.Error, rejection.ChoicesTitle, rejection.Choices, rejection.Hint);
         }
+
+        return resolved;
     }
 
     private void Requested(ScopeKind scope, string? target, LogoutOptions options) =>

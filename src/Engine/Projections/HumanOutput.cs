@@ -105,7 +105,7 @@ public static class HumanOutput
     {
         return logoutEvent switch
         {
-            LogoutRejected e => Rejected(e),
+            LogoutRejected e => Rejection(e),
             LogoutCancelled e => [Cancelled(e)],
             CredentialRemoved e => [new($"✓ {Label(state.Steps[e.Step], state)}", Tone.Success)],
             CredentialNotFound when NothingToRemove(state) && state.Removed == 0 && state.Failed == 0 => [],
@@ -166,8 +166,11 @@ public static class HumanOutput
         }
     }
 
-    private static IEnumerable<OutputLine> Rejected(LogoutRejected e)
+    /// <summary>A usage or configuration error: the error, the valid choices and what to do next.</summary>
+    /// <param name="e">The rejection.</param>
+    public static IEnumerable<OutputLine> Rejection(LogoutRejected e)
     {
+        ArgumentNullException.ThrowIfNull(e);
         yield return new($"Error: {e.Error}", Tone.Failure);
         if (e.Choices.Count > 0)
         {

@@ -58,10 +58,11 @@ public static class AtmosCli
             HelpName = "file",
         };
         var logout = new LogoutCommand(host, config);
-        var auth = new Command("auth", "Manage cloud authentication: log out, validate configuration.")
+        var auth = new Command("auth", "Manage cloud authentication: log out, show what is stored, validate configuration.")
         {
             logout.Command,
             new ValidateCommand(host, config).Command,
+            new StatusCommand(host, config).Command,
         };
         var root = new RootCommand("atmos: remove locally cached cloud credentials safely, with a clear report.") { auth, config };
         Help.Configure(root, new Dictionary<Command, IReadOnlyList<HelpExample>> { [logout.Command] = LogoutCommand.Examples });

@@ -12,6 +12,7 @@ internal sealed class LogoutCommand
     private readonly Argument<string?> _identityArgument = new("identity")
     {
         Arity = ArgumentArity.ZeroOrOne,
+        HelpName = "identity", // without it, help would run the completion source (read atmos.yaml) to list values
         Description = "Name of the identity to logout from. Must match an identity defined in atmos.yaml. If omitted, enters interactive mode. Can also be specified via the --identity flag.",
     };
 
