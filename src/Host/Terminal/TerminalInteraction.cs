@@ -104,8 +104,8 @@ internal sealed class TerminalInteraction : IUserInteraction
     }
 
     /// <summary>
-    /// Polls for a key so that a cancelled token ends the wait with an exception: Spectre's own read loop treats a
-    /// cancelled read as "no key yet" and would wait on after Ctrl-C.
+    /// Polls for a key so that a cancelled token ends the wait with an exception: Spectre's default input answers a
+    /// cancelled read with "no key", and its prompt loop simply reads again, so the prompt would spin after Ctrl-C.
     /// </summary>
     private sealed class CancellableInput(IAnsiConsoleInput inner) : IAnsiConsoleInput
     {

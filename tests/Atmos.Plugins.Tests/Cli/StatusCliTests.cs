@@ -40,6 +40,21 @@ public sealed class StatusCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Status_reads_a_file_keyring_without_writing_to_it_or_prompting()
+    {
+        var keyring = new Atmos.Plugins.Engine.Keyring.Files.FileKeyring(_home.PathOf(".local/share/atmos/keyring"), "status-test-password");
+        await AwsTree.SeedKeyring(keyring);
+        var cli = new CliRun(_home, keyring) { Clock = new FixedClock(), Interaction = new NoPrompts() };
+        var before = TempHome.Fingerprint(_home.Home);
+
+        var result = await cli.RunAsync("auth", "status", "ci-user", "--config", _config);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("  • Keyring: keychain credential", result.Lines[2]);
+        Assert.Equal(before, TempHome.Fingerprint(_home.Home));
+    }
+
+    [Fact]
     public async Task After_a_logout_status_shows_that_the_identity_is_gone()
     {
         var before = await Status("dev-admin");

@@ -175,6 +175,25 @@ public sealed class ReferenceExampleTests : IDisposable
     }
 
     [Fact]
+    public async Task Audit_lines_are_stamped_in_UTC_whatever_the_clock_offset()
+    {
+        var config = await ChainState("aws-sso");
+        var cli = new CliRun(_home, _cli.Keyring) { Clock = new FixedClock(new DateTimeOffset(2025, 10, 17, 12, 15, 30, TimeSpan.FromHours(2))) };
+        cli.Environment["ATMOS_LOGS_LEVEL"] = "debug";
+
+        var result = await cli.RunAsync("auth", "logout", "--provider", "aws-sso", "--config", config);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(
+            [
+                "2025-10-17T10:15:30Z DEBUG Starting logout provider=aws-sso",
+                "2025-10-17T10:15:30Z DEBUG Removing keyring entry alias=aws-sso",
+                "2025-10-17T10:15:30Z INFO Logout completed provider=aws-sso removed=1",
+            ],
+            result.Lines.Where(l => l.StartsWith("2025-", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Permission_denied_by_the_keyring()
     {
         var denying = new CliRun(_home, new DenyingKeyring()) { Clock = new FixedClock() };
