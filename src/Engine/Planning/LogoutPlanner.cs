@@ -42,16 +42,7 @@ public sealed class LogoutPlanner
         var failures = new List<(string Plugin, string Reason)>();
 
         // 1. Keyring: one batched read of every entry the scope could remove, then classify each through its plugin.
-        IReadOnlyDictionary<string, string> found = new Dictionary<string, string>();
-        string? keyringProblem = null;
-        try
-        {
-            found = await _context.Keyring.GetManyAsync(principals.Select(p => p.Name).ToList(), cancellationToken).ConfigureAwait(false);
-        }
-        catch (KeyringUnavailableException ex)
-        {
-            keyringProblem = ex.Reason;
-        }
+        var (found, keyringProblem) = await members.ReadKeyringAsync(principals, cancellationToken).ConfigureAwait(false);
 
         foreach (var principal in principals)
         {

@@ -1,6 +1,7 @@
 using Atmos.Plugins.Contracts;
 using Atmos.Plugins.Engine.Config;
 using Atmos.Plugins.Engine.Events;
+using Atmos.Plugins.Engine.Keyring;
 using Atmos.Plugins.Engine.Plugins;
 
 namespace Atmos.Plugins.Engine.Planning;
@@ -135,6 +136,26 @@ internal sealed class ScopeMembers
         }
 
         return shares;
+    }
+
+    /// <summary>
+    /// Reads the keyring entries of <paramref name="principals"/> in one call. A keyring that cannot be read (locked,
+    /// no service, access denied, timed out) is not an error here: the reason comes back and nothing is known.
+    /// </summary>
+    public async Task<(IReadOnlyDictionary<string, string> Entries, string? Problem)> ReadKeyringAsync(IReadOnlyList<ScopePrincipal> principals, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _context.Keyring.GetManyAsync(principals.Select(p => p.Name).ToList(), cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (KeyringUnavailableException ex)
+        {
+            return (new Dictionary<string, string>(), ex.Reason);
+        }
+        catch (KeyringOperationException ex)
+        {
+            return (new Dictionary<string, string>(), ex.Reason);
+        }
     }
 
     /// <summary>

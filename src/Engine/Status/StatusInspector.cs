@@ -48,20 +48,7 @@ public static class StatusInspector
 
         var members = new ScopeMembers(context);
         var principals = members.Principals(target);
-        IReadOnlyDictionary<string, string> entries = new Dictionary<string, string>();
-        string? keyringProblem = null;
-        try
-        {
-            entries = await context.Keyring.GetManyAsync(principals.Select(p => p.Name).ToList(), cancellationToken).ConfigureAwait(false);
-        }
-        catch (KeyringUnavailableException ex)
-        {
-            keyringProblem = ex.Reason;
-        }
-        catch (KeyringOperationException ex)
-        {
-            keyringProblem = ex.Reason;
-        }
+        var (entries, keyringProblem) = await members.ReadKeyringAsync(principals, cancellationToken).ConfigureAwait(false);
 
         var (files, problems) = Files(context, members, target, cancellationToken);
         var statuses = principals.Select(p =>

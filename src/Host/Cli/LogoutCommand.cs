@@ -49,12 +49,7 @@ internal sealed class LogoutCommand
         Description = "Preview what would be removed without actually deleting anything. Shows which session data and (if --keychain is used) which keychain entries would be deleted. Useful for understanding the scope of logout.",
     };
 
-    private readonly Option<string> _output = new("--output", "-o")
-    {
-        Description = "Output format: text (human output on stderr) or json (one JSON document on stdout; human output stays on stderr).",
-        DefaultValueFactory = _ => "text",
-        HelpName = "text|json",
-    };
+    private readonly Option<string> _output = OutputFormat.Option("Output format: text (human output on stderr) or json (one JSON document on stdout; human output stays on stderr).");
 
     private readonly Option<string?> _config;
     private readonly HostEnvironment _host;
@@ -63,7 +58,6 @@ internal sealed class LogoutCommand
     {
         _host = host;
         _config = config;
-        _output.AcceptOnlyFromAmong("text", "json");
         Command = new Command("logout", "Clear local session data (tokens, cached credentials) while preserving your keychain credentials for faster re-authentication. Only local credentials are removed: browser sessions with your identity provider stay active.")
         {
             _identityArgument, _identityOption, _all, _provider, _dryRun, _keychain, _force, _output,
@@ -103,7 +97,7 @@ internal sealed class LogoutCommand
         IEventSink[] sinks = [new ConsoleSink(_host.Error, _host.UseColor, DebugLog.ParseLevel(_host.Variable("ATMOS_LOGS_LEVEL"))), collector];
         var interaction = _host.Interaction ?? (_host.InputIsTerminal && _host.ErrorIsTerminal ? new TerminalInteraction(_host.UseColor) : NonInteractive.Instance);
         var state = await LogoutEngine.RunAsync(context, options, interaction, sinks, cancellationToken).ConfigureAwait(false);
-        if (parseResult.GetValue(_output) == "json")
+        if (parseResult.GetValue(_output) == OutputFormat.Json)
         {
             await _host.Out.WriteLineAsync(JsonReport.Build(collector.Events)).ConfigureAwait(false);
             await _host.Out.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -25,12 +25,7 @@ internal sealed class StatusCommand
         HelpName = "name",
     };
 
-    private readonly Option<string> _output = new("--output", "-o")
-    {
-        Description = "Output format: text (a table on a terminal, plain lines otherwise, on stderr) or json (one JSON document on stdout).",
-        DefaultValueFactory = _ => "text",
-        HelpName = "text|json",
-    };
+    private readonly Option<string> _output = OutputFormat.Option("Output format: text (a table on a terminal, plain lines otherwise, on stderr) or json (one JSON document on stdout).");
 
     private readonly Option<string?> _config;
     private readonly HostEnvironment _host;
@@ -39,7 +34,6 @@ internal sealed class StatusCommand
     {
         _host = host;
         _config = config;
-        _output.AcceptOnlyFromAmong("text", "json");
         Command = new Command("status", "Show which credentials are stored now: for each identity and provider, its keyring entry (session or keychain credential) and its files, with expiry where the credential carries one. Read-only: never prompts and never writes.")
         {
             _identity, _provider, _output,
@@ -67,7 +61,7 @@ internal sealed class StatusCommand
             return ExitCodes.Usage;
         }
 
-        if (parseResult.GetValue(_output) == "json")
+        if (parseResult.GetValue(_output) == OutputFormat.Json)
         {
             await _host.Out.WriteLineAsync(StatusOutput.Json(report)).ConfigureAwait(false);
             await _host.Out.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -9,100 +9,70 @@ namespace Atmos.Plugins.Tests.Support;
 /// </summary>
 public static class ReferenceTree
 {
-    /// <summary>
-    /// The chain examples (identity, --all, --provider, dry runs): <c>aws-sso → dev-org-admin → dev-admin</c>, plus
-    /// prod-admin and dev-readonly under aws-sso and a second provider for the <c>--all --dry-run</c> example.
-    /// </summary>
-    public const string ChainConfig = """
-        auth:
-          providers:
+    private const string AwsSso = """
             aws-sso:
               kind: aws/iam-identity-center
               region: us-east-1
               start_url: https://mycompany.awsapps.com/start
+        """;
+
+    private const string BackupProvider = """
             backup-provider:
               kind: aws/iam-identity-center
               region: eu-west-1
               start_url: https://backup.awsapps.com/start
-          identities:
-            dev-org-admin:
-              kind: aws/permission-set
-              via:
-                provider: aws-sso
-              principal:
-                name: OrganizationAdmin
-                account:
-                  name: "dev-account"
-            dev-admin:
-              kind: aws/assume-role
-              via:
-                identity: dev-org-admin
-              principal:
-                assume_role: arn:aws:iam::111111111111:role/dev-admin
-            prod-admin:
-              kind: aws/permission-set
-              via:
-                provider: aws-sso
-              principal:
-                name: AdminAccess
-                account:
-                  name: "prod-account"
-            dev-readonly:
-              kind: aws/permission-set
-              via:
-                provider: aws-sso
-              principal:
-                name: ReadOnlyAccess
-                account:
-                  name: "dev-account"
-            backup-reader:
-              kind: aws/permission-set
-              via:
-                provider: backup-provider
-              principal:
-                name: ReadOnlyAccess
-                account:
-                  name: "backup-account"
-            ci-user:
-              kind: aws/user
         """;
+
+    /// <summary>
+    /// The chain examples (identity, --all, --provider, dry runs): <c>aws-sso → dev-org-admin → dev-admin</c>, plus
+    /// prod-admin and dev-readonly under aws-sso, a second provider for the <c>--all --dry-run</c> example and an IAM user.
+    /// </summary>
+    public static readonly string ChainConfig = Config(
+        [AwsSso, BackupProvider],
+        [
+            PermissionSet("dev-org-admin", "aws-sso", "OrganizationAdmin", "dev-account"),
+            """
+                dev-admin:
+                  kind: aws/assume-role
+                  via:
+                    identity: dev-org-admin
+                  principal:
+                    assume_role: arn:aws:iam::111111111111:role/dev-admin
+            """,
+            PermissionSet("prod-admin", "aws-sso", "AdminAccess", "prod-account"),
+            PermissionSet("dev-readonly", "aws-sso", "ReadOnlyAccess", "dev-account"),
+            PermissionSet("backup-reader", "backup-provider", "ReadOnlyAccess", "backup-account"),
+            """
+                ci-user:
+                  kind: aws/user
+            """,
+        ]);
 
     /// <summary>
     /// The doc's "Configuration" section (dev-admin and prod-admin straight under aws-sso) plus the dev-readonly of its
     /// interactive-mode example: the error-handling, not-found and picker examples.
     /// </summary>
-    public const string DocConfig = """
-        auth:
-          providers:
-            aws-sso:
-              kind: aws/iam-identity-center
-              region: us-east-1
-              start_url: https://mycompany.awsapps.com/start
-          identities:
-            dev-admin:
+    public static readonly string DocConfig = Config(
+        [AwsSso],
+        [
+            PermissionSet("dev-admin", "aws-sso", "AdminAccess", "dev-account"),
+            PermissionSet("prod-admin", "aws-sso", "AdminAccess", "prod-account"),
+            PermissionSet("dev-readonly", "aws-sso", "ReadOnlyAccess", "dev-account"),
+        ]);
+
+    private static string Config(string[] providers, string[] identities) =>
+        $"auth:\n  providers:\n{string.Join('\n', providers)}\n  identities:\n{string.Join('\n', identities)}";
+
+    // The reference doc's identity shape: a permission set in an account, through an Identity Center provider.
+    private static string PermissionSet(string name, string provider, string permissionSet, string account) => $"""
+            {name}:
               kind: aws/permission-set
               via:
-                provider: aws-sso
+                provider: {provider}
               principal:
-                name: AdminAccess
+                name: {permissionSet}
                 account:
-                  name: "dev-account"
-            prod-admin:
-              kind: aws/permission-set
-              via:
-                provider: aws-sso
-              principal:
-                name: AdminAccess
-                account:
-                  name: "prod-account"
-            dev-readonly:
-              kind: aws/permission-set
-              via:
-                provider: aws-sso
-              principal:
-                name: ReadOnlyAccess
-                account:
-                  name: "dev-account"
+                  name: "{account}"
         """;
 
     /// <summary>The provider folder every example shows.</summary>
