@@ -193,6 +193,9 @@ public sealed record StepFailed : LogoutEvent
 
     /// <summary>What failed and how to fix it, for "Errors encountered".</summary>
     public string? Detail { get; init; }
+
+    /// <summary>A known failure's solution, printed once after the errors as "Solution: ..." (reference doc, "Troubleshooting").</summary>
+    public string? Fix { get; init; }
 }
 
 /// <summary>Ctrl-C during removal: later steps did not run (exit 130).</summary>

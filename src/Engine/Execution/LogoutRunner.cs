@@ -248,38 +248,14 @@ public sealed class LogoutRunner
 
     private ResolvedTarget? Resolve(ScopeKind scope, string target)
     {
-        switch (scope)
+        var (resolved, rejection) = TargetResolver.Resolve(_context.Config, scope, target, "Run 'atmos auth logout' without arguments for interactive selection.");
+        if (rejection is not null)
         {
-            case ScopeKind.All:
-                return new ResolvedTarget(ScopeKind.All);
-            case ScopeKind.Provider:
-                var provider = TargetResolver.FindProvider(_context.Config, target, out var ambiguousProviders);
-                if (provider is not null)
-                {
-                    return new ResolvedTarget(ScopeKind.Provider, Provider: provider);
-                }
-
-                RejectUnknown("provider", target, ambiguousProviders, _context.Config.Providers.Select(p => p.Name));
-                return null;
-            default:
-                var identity = TargetResolver.FindIdentity(_context.Config, target, out var ambiguous);
-                if (identity is not null)
-                {
-                    return new ResolvedTarget(ScopeKind.Identity, Identity: identity);
-                }
-
-                RejectUnknown("identity", target, ambiguous, _context.Config.Identities.Select(i => i.Name));
-                return null;
+            Reject(rejection.Error, rejection.ChoicesTitle, rejection.Choices, rejection.Hint);
         }
-    }
 
-    // The reference doc's "Identity Not Found" block: the error, the sorted names, and the hint.
-    private void RejectUnknown(string what, string target, IReadOnlyList<string> ambiguous, IEnumerable<string> names) =>
-        Reject(
-            ambiguous.Count > 1 ? $"{what} \"{target}\" is ambiguous: it matches {string.Join(", ", ambiguous)} when case is ignored" : $"{what} \"{target}\" not found in configuration",
-            what == "identity" ? "Available identities:" : "Available providers:",
-            names.Order(StringComparer.Ordinal).ToList(),
-            "Run 'atmos auth logout' without arguments for interactive selection.");
+        return resolved;
+    }
 
     private void Requested(ScopeKind scope, string? target, LogoutOptions options) =>
         _log.Record(new LogoutRequested

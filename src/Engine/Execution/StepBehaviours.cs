@@ -44,7 +44,7 @@ public sealed class StepRecordingBehaviour<TMessage, TResponse> : IPipelineBehav
         {
             StepStatus.Removed => (LogoutEvent)_log.Record(new CredentialRemoved { Step = index }),
             StepStatus.NotFound => _log.Record(new CredentialNotFound { Step = index, Detail = outcome.Detail }),
-            _ => _log.Record(new StepFailed { Step = index, Reason = outcome.Reason ?? "failed", Detail = outcome.Detail }),
+            _ => _log.Record(new StepFailed { Step = index, Reason = outcome.Reason ?? "failed", Detail = outcome.Detail, Fix = outcome.Fix }),
         };
         return (TResponse)(object)outcome;
     }

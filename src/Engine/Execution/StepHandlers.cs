@@ -28,11 +28,23 @@ public sealed class RemoveKeyringEntryHandler : ICommandHandler<RemoveKeyringEnt
         {
             return new StepOutcome(StepStatus.Failed, ex.Reason, $"failed to delete credentials from keyring: {ex.Reason}; {ex.Fix}");
         }
+        catch (KeyringOperationException ex) when (ex.Reason.StartsWith(AccessDenied, StringComparison.Ordinal))
+        {
+            // Every backend words it "access denied by <facility>"; the output uses the reference doc's words and solution.
+            return new StepOutcome(StepStatus.Failed, AccessDenied, $"failed to delete credentials from keyring: {AccessDenied}") { Fix = AccessDeniedSolution(_keyring.Backend, ex.Fix) };
+        }
         catch (KeyringOperationException ex)
         {
             return new StepOutcome(StepStatus.Failed, ex.Reason, $"failed to delete credentials from keyring: {ex.Reason}; {ex.Fix}");
         }
     }
+
+    private const string AccessDenied = "access denied";
+
+    // The reference doc's solution for the macOS Keychain; for other backends its first sentence and the backend's own fix.
+    private static string AccessDeniedSolution(string backend, string backendFix) => backend == "keychain"
+        ? "The system keyring requires authentication. On macOS, you may need to grant Atmos permission in System Preferences → Security & Privacy → Privacy → Accessibility."
+        : $"The system keyring requires authentication. {char.ToUpperInvariant(backendFix[0])}{backendFix[1..].TrimEnd('.')}.";
 }
 
 /// <summary>Runs a file step in its plugin, behind the plugin guard (time limit, exceptions, garbage results).</summary>

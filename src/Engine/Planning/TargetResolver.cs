@@ -1,4 +1,5 @@
 using Atmos.Plugins.Engine.Config;
+using Atmos.Plugins.Engine.Events;
 
 namespace Atmos.Plugins.Engine.Planning;
 
@@ -18,6 +19,44 @@ public static class TargetResolver
     /// <param name="ambiguous">Set when several providers match case-insensitively.</param>
     public static ProviderConfig? FindProvider(AuthConfig config, string name, out IReadOnlyList<string> ambiguous) =>
         Find(config.Providers, p => p.Name, name, out ambiguous);
+
+    /// <summary>
+    /// Resolves a typed identity or provider name for <paramref name="scope"/>, or explains why it cannot be used: the
+    /// reference doc's "not found" error with the sorted names and <paramref name="hint"/>.
+    /// </summary>
+    /// <param name="config">The config.</param>
+    /// <param name="scope">Identity or provider (all needs no name).</param>
+    /// <param name="name">The name as typed.</param>
+    /// <param name="hint">What to do next, printed after the names.</param>
+    public static (ResolvedTarget? Target, LogoutRejected? Rejection) Resolve(AuthConfig config, ScopeKind scope, string? name, string hint)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        switch (scope)
+        {
+            case ScopeKind.All:
+                return (new ResolvedTarget(ScopeKind.All), null);
+            case ScopeKind.Provider:
+                var provider = FindProvider(config, name ?? string.Empty, out var ambiguousProviders);
+                return provider is not null
+                    ? (new ResolvedTarget(ScopeKind.Provider, Provider: provider), null)
+                    : (null, NotFound("provider", name, ambiguousProviders, config.Providers.Select(p => p.Name), hint));
+            default:
+                var identity = FindIdentity(config, name ?? string.Empty, out var ambiguous);
+                return identity is not null
+                    ? (new ResolvedTarget(ScopeKind.Identity, Identity: identity), null)
+                    : (null, NotFound("identity", name, ambiguous, config.Identities.Select(i => i.Name), hint));
+        }
+    }
+
+    private static LogoutRejected NotFound(string what, string? name, IReadOnlyList<string> ambiguous, IEnumerable<string> available, string hint) => new()
+    {
+        Error = ambiguous.Count > 1
+            ? $"{what} \"{name}\" is ambiguous: it matches {string.Join(", ", ambiguous)} when case is ignored"
+            : $"{what} \"{name}\" not found in configuration",
+        ChoicesTitle = what == "identity" ? "Available identities:" : "Available providers:",
+        Choices = available.Order(StringComparer.Ordinal).ToList(),
+        Hint = hint,
+    };
 
     private static T? Find<T>(IReadOnlyList<T> entries, Func<T, string> nameOf, string name, out IReadOnlyList<string> ambiguous)
         where T : class

@@ -14,10 +14,10 @@ public enum LogLevel
     /// <summary>Completion lines.</summary>
     Info,
 
-    /// <summary>Problems only (the default).</summary>
+    /// <summary>Problems only.</summary>
     Warning,
 
-    /// <summary>Nothing.</summary>
+    /// <summary>Nothing (the default).</summary>
     Off,
 }
 
@@ -27,7 +27,11 @@ public enum LogLevel
 /// </summary>
 public static class DebugLog
 {
-    /// <summary>Parses <c>ATMOS_LOGS_LEVEL</c>; unknown or empty values mean <see cref="LogLevel.Warning"/>.</summary>
+    /// <summary>
+    /// Parses <c>ATMOS_LOGS_LEVEL</c>; unset, empty or unknown values mean <see cref="LogLevel.Off"/>: the human output
+    /// already reports every failure, so audit lines appear only when asked for (reference doc: "Enable debug logging
+    /// with ATMOS_LOGS_LEVEL=Debug").
+    /// </summary>
     /// <param name="value">The variable's value.</param>
     public static LogLevel ParseLevel(string? value) => value?.Trim().ToLowerInvariant() switch
     {
@@ -35,8 +39,7 @@ public static class DebugLog
         "debug" => LogLevel.Debug,
         "info" => LogLevel.Info,
         "warning" or "warn" => LogLevel.Warning,
-        "off" or "none" => LogLevel.Off,
-        _ => LogLevel.Warning,
+        _ => LogLevel.Off,
     };
 
     /// <summary>The lines for one event at or above <paramref name="minimum"/>.</summary>

@@ -41,34 +41,74 @@ public static class HumanOutput
         "browser session.",
     ];
 
+    /// <summary>The picker's question (reference doc, "Interactive Mode").</summary>
+    public const string PickerTitle = "Choose what to logout from:";
+
+    /// <summary>The confirmation's answer that deletes keychain credentials.</summary>
+    public const string ConfirmYes = "Yes, delete credentials";
+
+    /// <summary>The confirmation's answer that keeps them (the default).</summary>
+    public const string ConfirmNo = "No, keep credentials";
+
+    /// <summary>The text above the <c>--keychain</c> confirmation (reference doc, "Delete Keychain Credentials").</summary>
+    /// <param name="subject">The identity, provider, or "all identities".</param>
+    /// <param name="entries">The keychain credentials this logout would delete, as "Keyring: name" or "Files: path".</param>
+    public static IReadOnlyList<string> KeychainConfirmation(string subject, IReadOnlyList<string> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return
+        [
+            $"Delete keychain credentials for {subject}?",
+            "This will permanently remove:",
+            "• IAM user access keys",
+            "• Service account credentials",
+            "• Provider credentials",
+            $"Keychain credentials found: {(entries.Count == 0 ? "none" : string.Join(", ", entries))}",
+            "Session data will also be cleared.",
+        ];
+    }
+
     /// <summary>The lines to print for one event.</summary>
     /// <param name="logoutEvent">The event just recorded.</param>
     /// <param name="state">The run's state after it.</param>
     public static IEnumerable<OutputLine> Render(LogoutEvent logoutEvent, RunState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var heading = HeadingDue(logoutEvent, state) ? Heading(state.Request!) : [];
+        var heading = HeadingDue(logoutEvent, state) ? Heading(state) : [];
         return heading.Concat(Lines(logoutEvent, state));
     }
 
-    // The heading waits for the first sign that the run goes ahead, so a rejected request prints only its error.
+    /// <summary>
+    /// Whether the plan found nothing at all to remove: every step is a keyring entry that did not exist when planned.
+    /// Such a run prints only the reference doc's "already logged out" lines, without a heading or step lines.
+    /// </summary>
+    /// <param name="state">The run.</param>
+    public static bool NothingToRemove(RunState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.Steps.All(s => s.Presence == Presence.Absent);
+    }
+
+    // The heading waits until the run goes ahead with a plan that has something to remove (a dry run: until its
+    // summary), so a rejected, cancelled or already-logged-out run prints only its own lines. If a step of a plan
+    // that found nothing does remove or fail after all (the entry appeared meanwhile), the heading comes with it.
     private static bool HeadingDue(LogoutEvent logoutEvent, RunState state) =>
-        state.Request is not null && logoutEvent switch
+        state.Request is not null && state.Rejected is null && state.Cancelled is null && logoutEvent switch
         {
-            LogoutRequested or LogoutRejected or LogoutCancelled => false,
-            LogoutCompleted => state.Progress == 0 && state.Rejected is null && state.Cancelled is null,
-            _ => state.Progress == 1,
+            Events.RemovalStarted => !NothingToRemove(state),
+            CredentialRemoved or StepFailed => state.RemovalStarted && NothingToRemove(state) && state.Outcomes.Count(o => o.Outcome.Status != StepStatus.NotFound) == 1,
+            LogoutCompleted => state.DryRun,
+            _ => false,
         };
 
     private static IEnumerable<OutputLine> Lines(LogoutEvent logoutEvent, RunState state)
     {
         return logoutEvent switch
         {
-            LogoutRejected e => Rejected(e),
-            ChainResolved e when !state.DryRun => [new($"✓ Chain: {string.Join(" → ", e.Chain)}", Tone.Success)],
+            LogoutRejected e => Rejection(e),
             LogoutCancelled e => [Cancelled(e)],
-            Events.RemovalStarted => [new(RemovingHeading(state.Scope))],
             CredentialRemoved e => [new($"✓ {Label(state.Steps[e.Step], state)}", Tone.Success)],
+            CredentialNotFound when NothingToRemove(state) && state.Removed == 0 && state.Failed == 0 => [],
             CredentialNotFound e => [new($"✗ {Label(state.Steps[e.Step], state)} (not found - already logged out)", Tone.Warning)],
             StepFailed e => [new($"✗ {FailureLabel(state.Steps[e.Step], state)} ({e.Reason})", Tone.Failure)],
             LogoutInterrupted => [new($"⚠️ Interrupted: {state.Attempted} of {state.Steps.Count} steps ran; the rest were skipped", Tone.Warning)],
@@ -94,31 +134,43 @@ public static class HumanOutput
         return path == home ? "~" : path.StartsWith(home + "/", StringComparison.Ordinal) ? "~" + path[home.Length..] : path;
     }
 
-    private static IEnumerable<OutputLine> Heading(LogoutRequested e)
+    private static IEnumerable<OutputLine> Heading(RunState state)
     {
-        if (e.DryRun)
+        var request = state.Request!;
+        if (request.DryRun)
         {
             yield return new("Dry run mode: No credentials will be removed");
             yield break;
         }
 
-        switch (e.Scope)
+        switch (request.Scope)
         {
             case ScopeKind.Identity:
-                yield return new($"Logging out from identity: {e.Target}");
+                yield return new($"Logging out from identity: {request.Target}");
                 yield return new("Building authentication chain...");
+                if (state.Chain is { } chain)
+                {
+                    yield return new($"✓ Chain: {string.Join(" → ", chain)}", Tone.Success);
+                }
+
+                yield return new("Removing credentials...");
                 break;
             case ScopeKind.Provider:
-                yield return new($"Logging out from provider: {e.Target}");
+                yield return new($"Logging out from provider: {request.Target}");
+                yield return new("Removing all credentials for provider...");
                 break;
-            case ScopeKind.All:
+            default:
                 yield return new("Logging out from all identities...");
+                yield return new("Removing all credentials...");
                 break;
         }
     }
 
-    private static IEnumerable<OutputLine> Rejected(LogoutRejected e)
+    /// <summary>A usage or configuration error: the error, the valid choices and what to do next.</summary>
+    /// <param name="e">The rejection.</param>
+    public static IEnumerable<OutputLine> Rejection(LogoutRejected e)
     {
+        ArgumentNullException.ThrowIfNull(e);
         yield return new($"Error: {e.Error}", Tone.Failure);
         if (e.Choices.Count > 0)
         {
@@ -140,13 +192,6 @@ public static class HumanOutput
     private static OutputLine Cancelled(LogoutCancelled e) => e.Reason == CancelReason.Declined
         ? new("Logout cancelled - credentials preserved", Tone.Warning)
         : new("Logout interrupted - nothing was removed", Tone.Warning);
-
-    private static string RemovingHeading(ScopeKind scope) => scope switch
-    {
-        ScopeKind.Provider => "Removing all credentials for provider...",
-        ScopeKind.All => "Removing all credentials...",
-        _ => "Removing credentials...",
-    };
 
     private static string Label(StepData step, RunState state) => step.Type switch
     {
@@ -241,6 +286,14 @@ public static class HumanOutput
             {
                 var step = state.Steps[index];
                 yield return new($"• {string.Join(", ", step.Principals)}: {ErrorText(step, outcome, state)}");
+            }
+
+            // Known failures once each, in the reference doc's "Troubleshooting" form.
+            foreach (var (detail, fix) in errors.Where(e => e.Outcome.Fix is not null).Select(e => (e.Outcome.Detail, e.Outcome.Fix!)).Distinct())
+            {
+                yield return new(string.Empty);
+                yield return new($"Error: {detail}", Tone.Failure);
+                yield return new($"Solution: {fix}");
             }
         }
     }

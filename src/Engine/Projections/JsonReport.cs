@@ -38,14 +38,14 @@ public static class JsonReport
             json.WriteStartArray("steps");
             foreach (var step in state.Steps)
             {
-                WriteStep(json, step, state.OutcomeOf(step.Index), state.DryRun);
+                WriteStep(json, step, state.OutcomeOf(step.Index), state.DryRun, state.Request?.Home);
             }
 
             json.WriteEndArray();
             json.WriteStartArray("preserved");
             foreach (var step in state.Preserved)
             {
-                WriteStep(json, step, null, dryRun: false, preserved: true);
+                WriteStep(json, step, null, dryRun: false, state.Request?.Home, preserved: true);
             }
 
             json.WriteEndArray();
@@ -88,6 +88,10 @@ public static class JsonReport
                 json.WriteString("hint", rejected.Hint);
                 json.WriteEndObject();
             }
+            else
+            {
+                json.WriteNull("error");
+            }
 
             json.WriteStartArray("events");
             foreach (var logoutEvent in events)
@@ -103,41 +107,26 @@ public static class JsonReport
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void WriteStep(Utf8JsonWriter json, StepData step, StepOutcome? outcome, bool dryRun, bool preserved = false)
+    // Every step has every key (null or [] when it does not apply), so scripts can rely on the shape.
+    private static void WriteStep(Utf8JsonWriter json, StepData step, StepOutcome? outcome, bool dryRun, string? home, bool preserved = false)
     {
         json.WriteStartObject();
         json.WriteNumber("index", step.Index);
         json.WriteString("type", step.Type switch { StepType.Keyring => "keyring", StepType.Files => "files", _ => "plugin" });
         json.WriteString("target", step.Target);
+        json.WriteString("display", step.Type == StepType.Files ? HumanOutput.Display(step.Target, home) : step.Target);
         json.WritePropertyName("principals");
         WriteStrings(json, step.Principals);
         json.WriteString("class", step.Class switch { StepClass.Session => "session", StepClass.LongLived => "long-lived", _ => "unknown" });
-        if (step.Via is not null)
-        {
-            json.WriteString("via", step.Via);
-        }
-
-        if (step.Type == StepType.Keyring)
-        {
-            json.WriteString("presence", step.Presence switch { Presence.Present => "present", Presence.Absent => "absent", _ => "unknown" });
-        }
-
-        if (step.Plugin is not null)
-        {
-            json.WriteString("plugin", step.Plugin);
-        }
-
-        if (step.Action is not null)
-        {
-            json.WriteString("action", step.Action);
-        }
-
-        if (step.Paths.Count > 0)
-        {
-            json.WritePropertyName("paths");
-            WriteStrings(json, step.Paths);
-        }
-
+        json.WriteString("role", step.Type == StepType.Keyring ? (step.Role == PrincipalRole.Provider ? "provider" : "identity") : null);
+        json.WriteString("kind", step.Kind);
+        json.WriteString("via", step.Via);
+        json.WriteString("presence", step.Type == StepType.Keyring ? step.Presence switch { Presence.Present => "present", Presence.Absent => "absent", _ => "unknown" } : null);
+        json.WriteString("plugin", step.Plugin);
+        json.WriteString("action", step.Action);
+        json.WritePropertyName("paths");
+        WriteStrings(json, step.Paths);
+        json.WriteString("note", step.Note);
         json.WriteString("outcome", preserved ? "preserved" : outcome?.Status switch
         {
             StepStatus.Removed => "removed",
@@ -145,16 +134,9 @@ public static class JsonReport
             StepStatus.Failed => "failed",
             _ => dryRun ? "planned" : "not_run",
         });
-        if (outcome?.Reason is { } reason && outcome.Status != StepStatus.Removed)
-        {
-            json.WriteString("reason", reason);
-        }
-
-        if (outcome?.Detail is { } detail)
-        {
-            json.WriteString("detail", detail);
-        }
-
+        json.WriteString("reason", outcome is { Status: not StepStatus.Removed } ? outcome.Reason : null);
+        json.WriteString("detail", outcome?.Detail);
+        json.WriteString("fix", outcome?.Fix);
         json.WriteEndObject();
     }
 

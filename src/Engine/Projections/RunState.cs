@@ -8,7 +8,11 @@ namespace Atmos.Plugins.Engine.Projections;
 /// <param name="Status">Removed, not found or failed.</param>
 /// <param name="Reason">A few words for the step line.</param>
 /// <param name="Detail">The full sentence for "Errors encountered".</param>
-public sealed record StepOutcome(StepStatus Status, string? Reason, string? Detail);
+public sealed record StepOutcome(StepStatus Status, string? Reason, string? Detail)
+{
+    /// <summary>For a known failure: its solution, printed once after the errors.</summary>
+    public string? Fix { get; init; }
+}
 
 /// <summary>
 /// Everything known about a run, rebuilt from its events by the pure fold <see cref="Evolve"/>. Every projection
@@ -60,12 +64,6 @@ public sealed record RunState
     /// <summary>Whether the run is over.</summary>
     public bool Completed { get; init; }
 
-    /// <summary>
-    /// How many events showed the run moving past its request (chain, plan, confirmation, removal). The human heading is
-    /// printed with the first of them, so a rejected request prints only its error.
-    /// </summary>
-    public int Progress { get; init; }
-
     /// <summary>Whether this is a dry run.</summary>
     public bool DryRun => Request?.DryRun ?? false;
 
@@ -97,11 +95,7 @@ public sealed record RunState
     public static RunState Evolve(RunState state, LogoutEvent logoutEvent)
     {
         ArgumentNullException.ThrowIfNull(state);
-        state = state with
-        {
-            Run = state.Run ?? logoutEvent.Run,
-            Progress = logoutEvent is LogoutRequested or LogoutRejected or LogoutCancelled or LogoutCompleted ? state.Progress : state.Progress + 1,
-        };
+        state = state with { Run = state.Run ?? logoutEvent.Run };
         return logoutEvent switch
         {
             LogoutRequested e => state with { Request = e },
@@ -115,7 +109,7 @@ public sealed record RunState
             Events.RemovalStarted => state with { RemovalStarted = true },
             CredentialRemoved e => WithOutcome(state, e.Step, new StepOutcome(StepStatus.Removed, null, null)),
             CredentialNotFound e => WithOutcome(state, e.Step, new StepOutcome(StepStatus.NotFound, "not found - already logged out", e.Detail)),
-            StepFailed e => WithOutcome(state, e.Step, new StepOutcome(StepStatus.Failed, e.Reason, e.Detail)),
+            StepFailed e => WithOutcome(state, e.Step, new StepOutcome(StepStatus.Failed, e.Reason, e.Detail) { Fix = e.Fix }),
             LogoutInterrupted => state with { Interrupted = true },
             LogoutCompleted => state with { Completed = true },
             _ => state,

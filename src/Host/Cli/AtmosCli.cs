@@ -6,26 +6,17 @@ namespace Atmos.Plugins.Host.Cli;
 /// <summary>The <c>atmos</c> command tree.</summary>
 public static class AtmosCli
 {
+    /// <summary>The command tree (for completion and help tests: <c>Root(host).Parse(line).GetCompletions()</c>).</summary>
+    /// <param name="host">The process (or a test's stand-in).</param>
+    public static RootCommand Root(HostEnvironment host) => Build(host).Root;
+
     /// <summary>Parses and runs a command line; returns the exit code.</summary>
     /// <param name="args">The arguments.</param>
     /// <param name="host">The process (or a test's stand-in).</param>
     public static async Task<int> RunAsync(string[] args, HostEnvironment host)
     {
         ArgumentNullException.ThrowIfNull(host);
-        var config = new Option<string?>("--config")
-        {
-            Description = "Path to atmos.yaml (default: $ATMOS_CLI_CONFIG_PATH/atmos.yaml, ./atmos.yaml, ~/.atmos/atmos.yaml).",
-            Recursive = true,
-            HelpName = "file",
-        };
-        var logout = new LogoutCommand(host, config);
-        var auth = new Command("auth", "Manage cloud authentication: log out, validate configuration.")
-        {
-            logout.Command,
-            new ValidateCommand(host, config).Command,
-        };
-        var root = new RootCommand("atmos: remove locally cached cloud credentials safely, with a clear report.") { auth, config };
-
+        var (root, logout) = Build(host);
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0 && parseResult.CommandResult.Command != logout.Command)
         {
@@ -56,5 +47,25 @@ public static class AtmosCli
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    private static (RootCommand Root, LogoutCommand Logout) Build(HostEnvironment host)
+    {
+        var config = new Option<string?>("--config")
+        {
+            Description = "Path to atmos.yaml (default: $ATMOS_CLI_CONFIG_PATH/atmos.yaml, ./atmos.yaml, ~/.atmos/atmos.yaml).",
+            Recursive = true,
+            HelpName = "file",
+        };
+        var logout = new LogoutCommand(host, config);
+        var auth = new Command("auth", "Manage cloud authentication: log out, show what is stored, validate configuration.")
+        {
+            logout.Command,
+            new ValidateCommand(host, config).Command,
+            new StatusCommand(host, config).Command,
+        };
+        var root = new RootCommand("atmos: remove locally cached cloud credentials safely, with a clear report.") { auth, config };
+        Help.Configure(root, new Dictionary<Command, IReadOnlyList<HelpExample>> { [logout.Command] = LogoutCommand.Examples });
+        return (root, logout);
     }
 }

@@ -12,13 +12,14 @@ internal sealed class LogoutCommand
     private readonly Argument<string?> _identityArgument = new("identity")
     {
         Arity = ArgumentArity.ZeroOrOne,
+        HelpName = "identity", // without it, help would run the completion source (read atmos.yaml) to list values
         Description = "Name of the identity to logout from. Must match an identity defined in atmos.yaml. If omitted, enters interactive mode. Can also be specified via the --identity flag.",
     };
 
     private readonly Option<string?> _identityOption = new("--identity", "-i")
     {
         Arity = ArgumentArity.ZeroOrOne,
-        Description = "Specify the identity to logout from. Without a value, shows the interactive selector. Environment variables: ATMOS_IDENTITY or IDENTITY (checked in that order).",
+        Description = "Specify the identity to logout from. Alternative to using the positional argument. This flag has three modes: with value (--identity admin): logout from the specified identity; without value (--identity): show interactive selector to choose identity (same as omitting both flag and argument); omitted: enter interactive mode if no positional argument is provided. Environment variables: ATMOS_IDENTITY or IDENTITY (checked in that order).",
         HelpName = "name",
     };
 
@@ -35,25 +36,20 @@ internal sealed class LogoutCommand
 
     private readonly Option<bool> _keychain = new("--keychain")
     {
-        Description = "Also delete credentials from system keychain (destructive operation). By default, logout preserves keychain credentials (IAM user access keys, service account credentials) to enable instant re-authentication.",
+        Description = "Also delete credentials from system keychain (destructive operation). By default, logout preserves keychain credentials (IAM user access keys, service account credentials) to enable instant re-authentication. Requires interactive confirmation (shows what will be deleted); use --force to bypass it in CI/CD. Session data is also cleared.",
     };
 
     private readonly Option<bool> _force = new("--force")
     {
-        Description = "Skip interactive confirmation prompts. Required when using --keychain in non-interactive environments (CI/CD pipelines, scripts).",
+        Description = "Skip interactive confirmation prompts. Required when using --keychain in non-interactive environments (CI/CD pipelines, scripts). Safety note: only use with --keychain when you're certain you want to delete credentials; this bypasses the confirmation dialog that warns about permanent credential deletion.",
     };
 
     private readonly Option<bool> _dryRun = new("--dry-run")
     {
-        Description = "Preview what would be removed without actually deleting anything. Shows which session data and (if --keychain is used) which keychain entries would be deleted.",
+        Description = "Preview what would be removed without actually deleting anything. Shows which session data and (if --keychain is used) which keychain entries would be deleted. Useful for understanding the scope of logout.",
     };
 
-    private readonly Option<string> _output = new("--output", "-o")
-    {
-        Description = "Output format: text (human output on stderr) or json (one JSON document on stdout; human output stays on stderr).",
-        DefaultValueFactory = _ => "text",
-        HelpName = "text|json",
-    };
+    private readonly Option<string> _output = OutputFormat.Option("Output format: text (human output on stderr) or json (one JSON document on stdout; human output stays on stderr).");
 
     private readonly Option<string?> _config;
     private readonly HostEnvironment _host;
@@ -62,15 +58,30 @@ internal sealed class LogoutCommand
     {
         _host = host;
         _config = config;
-        _output.AcceptOnlyFromAmong("text", "json");
-        Command = new Command("logout", "Remove locally cached credentials (keyring entries, credential files, SSO token caches) for an identity, a provider, or everything. Keychain credentials are preserved unless --keychain is given.")
+        Command = new Command("logout", "Clear local session data (tokens, cached credentials) while preserving your keychain credentials for faster re-authentication. Only local credentials are removed: browser sessions with your identity provider stay active.")
         {
             _identityArgument, _identityOption, _all, _provider, _dryRun, _keychain, _force, _output,
         };
         Command.SetAction((parseResult, cancellationToken) => ExecuteAsync(parseResult, cancellationToken));
+        _identityArgument.CompletionSources.Add(Completions.Identities(host, config));
+        _identityOption.CompletionSources.Add(Completions.Identities(host, config));
+        _provider.CompletionSources.Add(Completions.Providers(host, config));
     }
 
     public Command Command { get; }
+
+    /// <summary>The reference doc's examples, shown under "Examples:" in <c>--help</c>.</summary>
+    public static IReadOnlyList<HelpExample> Examples { get; } =
+    [
+        new("Logout from a specific identity (positional argument, --identity flag or its short form)", "atmos auth logout dev-admin", "atmos auth logout --identity dev-admin", "atmos auth logout -i dev-admin"),
+        new("Logout from all identities", "atmos auth logout --all"),
+        new("Logout from a specific provider (removes its whole config directory)", "atmos auth logout --provider aws-sso"),
+        new("Interactive mode: choose what to logout from", "atmos auth logout"),
+        new("Preview what would be removed without deleting anything", "atmos auth logout dev-admin --dry-run", "atmos auth logout --all --dry-run"),
+        new("Also delete keychain credentials (interactive confirmation)", "atmos auth logout dev-admin --keychain"),
+        new("Bypass the confirmation in CI/CD (non-interactive)", "atmos auth logout dev-admin --keychain --force"),
+        new("One JSON document on stdout for scripts", "atmos auth logout --all --output json"),
+    ];
 
     /// <summary>Runs the logout and returns its exit code (from the events only).</summary>
     public async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
@@ -86,7 +97,7 @@ internal sealed class LogoutCommand
         IEventSink[] sinks = [new ConsoleSink(_host.Error, _host.UseColor, DebugLog.ParseLevel(_host.Variable("ATMOS_LOGS_LEVEL"))), collector];
         var interaction = _host.Interaction ?? (_host.InputIsTerminal && _host.ErrorIsTerminal ? new TerminalInteraction(_host.UseColor) : NonInteractive.Instance);
         var state = await LogoutEngine.RunAsync(context, options, interaction, sinks, cancellationToken).ConfigureAwait(false);
-        if (parseResult.GetValue(_output) == "json")
+        if (parseResult.GetValue(_output) == OutputFormat.Json)
         {
             await _host.Out.WriteLineAsync(JsonReport.Build(collector.Events)).ConfigureAwait(false);
             await _host.Out.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -4,7 +4,7 @@ using Atmos.Plugins.Engine.Projections;
 
 namespace Atmos.Plugins.Host.Terminal;
 
-/// <summary>Prints each event's human lines and debug lines to standard error as it is recorded.</summary>
+/// <summary>Prints each event's human lines and debug lines to standard error as it is recorded (and other commands' human lines).</summary>
 internal sealed class ConsoleSink : IEventSink
 {
     private readonly TextWriter _error;
@@ -25,7 +25,13 @@ internal sealed class ConsoleSink : IEventSink
             _error.WriteLine(_color ? $"\u001b[2m{line}\u001b[0m" : line);
         }
 
-        foreach (var line in HumanOutput.Render(logoutEvent, state))
+        Write(HumanOutput.Render(logoutEvent, state));
+    }
+
+    /// <summary>Writes human lines, coloured when the terminal wants colour.</summary>
+    public void Write(IEnumerable<OutputLine> lines)
+    {
+        foreach (var line in lines)
         {
             _error.WriteLine(Paint(line));
         }

@@ -1,16 +1,18 @@
+using Atmos.Plugins.Engine.Events;
 using Atmos.Plugins.Engine.Execution;
+using Atmos.Plugins.Engine.Projections;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace Atmos.Plugins.Host.Terminal;
 
 /// <summary>
-/// The picker and the keychain confirmation on a terminal (Spectre.Console), drawn on standard error so standard
-/// output stays clean for <c>--output json</c>. Spectre is only loaded when a prompt is actually shown.
+/// The picker and the keychain confirmation on a terminal (Spectre.Console selection prompts), drawn on standard error
+/// so standard output stays clean for <c>--output json</c>. Arrow keys move, Enter chooses; Esc and Ctrl-C cancel
+/// (the caller records an interrupted run, exit 130). Spectre is only loaded when a prompt is actually shown.
 /// </summary>
 internal sealed class TerminalInteraction : IUserInteraction
 {
-    private const string Yes = "Yes, delete credentials";
-    private const string No = "No, keep credentials";
     private readonly bool _color;
 
     public TerminalInteraction(bool color) => _color = color;
@@ -19,51 +21,109 @@ internal sealed class TerminalInteraction : IUserInteraction
 
     public async Task<PickChoice?> PickTargetAsync(IReadOnlyList<PickChoice> choices, CancellationToken cancellationToken)
     {
+        var cancelled = new PickChoice(string.Empty, ScopeKind.None, null);
         var prompt = new SelectionPrompt<PickChoice>()
-            .Title("Choose what to logout from:")
+            .Title("? " + Markup.Escape(HumanOutput.PickerTitle))
             .PageSize(Math.Clamp(choices.Count, 3, 20))
             .UseConverter(choice => Markup.Escape(choice.Label))
-            .AddChoices(choices);
-        try
-        {
-            return await prompt.ShowAsync(Console(), cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
+            .AddChoices(choices)
+            .AddCancelResult(cancelled);
+        var chosen = await ShowAsync(Console(), prompt, cancellationToken).ConfigureAwait(false);
+        return chosen is null || ReferenceEquals(chosen, cancelled) ? null : chosen;
     }
 
     public async Task<bool?> ConfirmKeychainDeletionAsync(string subject, IReadOnlyList<string> entries, CancellationToken cancellationToken)
     {
         var console = Console();
-        console.WriteLine($"Delete keychain credentials for {subject}?");
-        console.WriteLine("This will permanently remove:");
-        console.WriteLine("• IAM user access keys");
-        console.WriteLine("• Service account credentials");
-        console.WriteLine("• Provider credentials");
-        foreach (var entry in entries)
+        foreach (var line in HumanOutput.KeychainConfirmation(subject, entries))
         {
-            console.WriteLine($"  - {entry}");
+            console.Write(new Text(line + Environment.NewLine));
         }
 
-        console.WriteLine("Session data will also be cleared.");
-        var prompt = new SelectionPrompt<string>().AddChoices(Yes, No);
+        // Deleting is permanent: the cursor starts on "No".
+        const string cancelled = "";
+        var prompt = new SelectionPrompt<string>()
+            .AddChoices(HumanOutput.ConfirmYes, HumanOutput.ConfirmNo)
+            .DefaultValue(HumanOutput.ConfirmNo)
+            .AddCancelResult(cancelled);
+        var answer = await ShowAsync(console, prompt, cancellationToken).ConfigureAwait(false);
+        return answer switch
+        {
+            HumanOutput.ConfirmYes => true,
+            HumanOutput.ConfirmNo => false,
+            _ => null,
+        };
+    }
+
+    // Ctrl-C arrives as the cancellation token (AtmosCli's CancelKeyPress handler); the prompt is then abandoned half
+    // drawn, so the cursor Spectre hid is shown again whatever happened.
+    private static async Task<T?> ShowAsync<T>(IAnsiConsole console, SelectionPrompt<T> prompt, CancellationToken cancellationToken)
+        where T : class
+    {
         try
         {
-            return await prompt.ShowAsync(console, cancellationToken).ConfigureAwait(false) == Yes;
+            return await prompt.ShowAsync(console, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
+            console.WriteLine();
             return null;
+        }
+        finally
+        {
+            console.Cursor.Show();
         }
     }
 
-    private IAnsiConsole Console() => AnsiConsole.Create(new AnsiConsoleSettings
+    private CancellableConsole Console() => new(AnsiConsole.Create(new AnsiConsoleSettings
     {
         Out = new AnsiConsoleOutput(System.Console.Error),
         Ansi = AnsiSupport.Detect,
         ColorSystem = _color ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
         Interactive = InteractionSupport.Yes,
-    });
+    }));
+
+    /// <summary>A console whose key reads end with <see cref="OperationCanceledException"/> once the token is cancelled.</summary>
+    private sealed class CancellableConsole(IAnsiConsole inner) : IAnsiConsole
+    {
+        public Profile Profile => inner.Profile;
+
+        public IAnsiConsoleCursor Cursor => inner.Cursor;
+
+        public IAnsiConsoleInput Input { get; } = new CancellableInput(inner.Input);
+
+        public IExclusivityMode ExclusivityMode => inner.ExclusivityMode;
+
+        public RenderPipeline Pipeline => inner.Pipeline;
+
+        public void Clear(bool home) => inner.Clear(home);
+
+        public void Write(IRenderable renderable) => inner.Write(renderable);
+
+        public void WriteAnsi(Action<AnsiWriter> action) => inner.WriteAnsi(action);
+    }
+
+    /// <summary>
+    /// Polls for a key so that a cancelled token ends the wait with an exception: Spectre's default input answers a
+    /// cancelled read with "no key", and its prompt loop simply reads again, so the prompt would spin after Ctrl-C.
+    /// </summary>
+    private sealed class CancellableInput(IAnsiConsoleInput inner) : IAnsiConsoleInput
+    {
+        private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
+
+        public bool IsKeyAvailable() => inner.IsKeyAvailable();
+
+        public ConsoleKeyInfo? ReadKey(bool intercept) => inner.ReadKey(intercept);
+
+        public async Task<ConsoleKeyInfo?> ReadKeyAsync(bool intercept, CancellationToken cancellationToken)
+        {
+            while (!inner.IsKeyAvailable())
+            {
+                await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            return inner.ReadKey(intercept);
+        }
+    }
 }

@@ -130,7 +130,9 @@ public sealed class ProjectionTests
                 "2025-10-17T10:15:30Z INFO Logout completed identity=dev-admin removed=2",
             ],
             lines);
-        Assert.Equal(LogLevel.Warning, DebugLog.ParseLevel(null));
+        Assert.Equal(LogLevel.Off, DebugLog.ParseLevel(null));
+        Assert.Equal(LogLevel.Off, DebugLog.ParseLevel("none"));
+        Assert.Equal(LogLevel.Warning, DebugLog.ParseLevel("warn"));
         Assert.Equal(LogLevel.Debug, DebugLog.ParseLevel("Debug"));
     }
 

@@ -192,4 +192,43 @@ public sealed class KeyringLogoutTests : IDisposable
         Assert.Contains("the Secret Service has no default (login) collection", error, StringComparison.Ordinal);
         Assert.Contains("starting gnome-keyring-daemon with --unlock", error, StringComparison.Ordinal);
     }
+
+    [RequiresSecretServiceFact]
+    public async Task Status_shows_the_seeded_items_and_after_a_logout_that_they_are_gone()
+    {
+        await using var keyring = await PrivateSecretService.StartAsync();
+        await Seed(keyring);
+
+        var before = Atmos(keyring.Address, "auth", "status", "dev-admin");
+
+        Assert.Equal(0, before.ExitCode);
+        Assert.Equal(AwsTree.DevAdminStatus("secret-service"), before.Lines);
+
+        Assert.Equal(0, Atmos(keyring.Address, "auth", "logout", "dev-admin").ExitCode);
+        var after = Atmos(keyring.Address, "auth", "status", "--output", "json");
+
+        Assert.Equal(0, after.ExitCode);
+        using var report = System.Text.Json.JsonDocument.Parse(after.Stdout);
+        var holding = report.RootElement.GetProperty("principals").EnumerateArray()
+            .Where(p => p.GetProperty("keyring").GetProperty("presence").GetString() == "present")
+            .Select(p => p.GetProperty("name").GetString())
+            .ToList();
+        Assert.Equal(["prod-admin", "backup-provider", "ci-user"], holding);
+        Assert.Equal(AwsTree.KeyringSecrets["prod-admin"], await Lookup(keyring, "prod-admin"));
+    }
+
+    [RequiresSecretServiceFact]
+    public async Task Status_of_a_locked_keyring_reports_it_without_prompting_and_exits_1()
+    {
+        await using var keyring = await PrivateSecretService.StartAsync(SecretServiceState.Locked);
+        var clock = Stopwatch.StartNew();
+
+        var result = Atmos(keyring.Address, "auth", "status", "dev-admin");
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("Keyring: secret-service (cannot check: keyring is locked)", result.Lines[0]);
+        Assert.Contains("  • Files: ~/.config/atmos/aws/aws-sso/credentials (profile in credentials, session)", result.Lines);
+        Assert.EndsWith("(incomplete: see above).", result.Lines[^1], StringComparison.Ordinal);
+    }
 }

@@ -195,6 +195,22 @@ public static class AwsTree
         ["ci-user"] = """{"type":"aws","data":{"access_key_id":"AKIA4","secret_access_key":"KR-ci-user-long-lived-secret"}}""",
     };
 
+    /// <summary>What `atmos auth status dev-admin` shows for the seeded tree, read from <paramref name="backend"/>.</summary>
+    public static IReadOnlyList<string> DevAdminStatus(string backend) =>
+    [
+        $"Keyring: {backend}",
+        "aws-sso (provider, aws/iam-identity-center)",
+        "  • Keyring: session, expires 2030-01-01T00:00:00Z",
+        $"  • Files: ~/{CacheFile(StartUrl)} (SSO token, session, expires 2030-01-01T00:00:00Z)",
+        "dev-org-admin (identity via aws-sso, aws/permission-set)",
+        "  • Keyring: session",
+        "dev-admin (identity via aws-sso, aws/assume-role)",
+        "  • Keyring: session",
+        "  • Files: ~/.config/atmos/aws/aws-sso/credentials (profile in credentials, session)",
+        "  • Files: ~/.config/atmos/aws/aws-sso/config (profile in config, session)",
+        "3 of 3 identities and providers hold local credentials.",
+    ];
+
     /// <summary>Writes the whole tree under <paramref name="home"/> and returns the config path.</summary>
     public static string Seed(TempHome home)
     {

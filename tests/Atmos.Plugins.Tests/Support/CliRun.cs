@@ -34,23 +34,32 @@ public sealed class CliRun
     /// <summary>The folder the CLI runs in.</summary>
     public string? WorkingDirectory { get; set; }
 
+    /// <summary>The clock events are stamped with (default: the system clock).</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>Whether standard error pretends to be a terminal (colour).</summary>
+    public bool ErrorIsTerminal { get; set; }
+
     public async Task<CliResult> RunAsync(params string[] args)
     {
-        var variables = new Dictionary<string, string>(Environment, StringComparer.Ordinal) { ["HOME"] = _home.Home };
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var host = new HostEnvironment
-        {
-            Variables = variables,
-            Home = _home.Home,
-            WorkingDirectory = WorkingDirectory ?? _home.Root,
-            Out = stdout,
-            Error = stderr,
-            InstallFolder = RepoPaths.HostOutput,
-            Interaction = Interaction,
-            Keyring = Keyring,
-        };
-        var code = await AtmosCli.RunAsync(args, host);
+        var code = await AtmosCli.RunAsync(args, Host(stdout, stderr));
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
+
+    /// <summary>The host a run of this instance sees, writing to the given streams.</summary>
+    public HostEnvironment Host(TextWriter stdout, TextWriter stderr) => new()
+    {
+        Variables = new Dictionary<string, string>(Environment, StringComparer.Ordinal) { ["HOME"] = _home.Home },
+        Home = _home.Home,
+        WorkingDirectory = WorkingDirectory ?? _home.Root,
+        Out = stdout,
+        Error = stderr,
+        InstallFolder = RepoPaths.HostOutput,
+        Interaction = Interaction,
+        Keyring = Keyring,
+        Clock = Clock,
+        ErrorIsTerminal = ErrorIsTerminal,
+    };
 }

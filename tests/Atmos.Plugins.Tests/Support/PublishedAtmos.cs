@@ -95,11 +95,18 @@ public static class Processes
 /// <summary>A fact that runs only when a program is installed; otherwise it is skipped with the reason shown.</summary>
 public sealed class RequiresProgramFactAttribute : FactAttribute
 {
-    public RequiresProgramFactAttribute(string path, string package)
-    {
-        if (!File.Exists(path))
-        {
-            Skip = $"{path} is not installed (Debian package {package}); .ci/run installs it";
-        }
-    }
+    public RequiresProgramFactAttribute(string path, string package) => Skip = MissingProgram.Reason(path, package);
+}
+
+/// <summary>A theory that runs only when a program is installed; otherwise it is skipped with the reason shown.</summary>
+public sealed class RequiresProgramTheoryAttribute : TheoryAttribute
+{
+    public RequiresProgramTheoryAttribute(string path, string package) => Skip = MissingProgram.Reason(path, package);
+}
+
+/// <summary>Why a test that needs a program is skipped, or null when the program is there.</summary>
+public static class MissingProgram
+{
+    public static string? Reason(string path, string package) =>
+        File.Exists(path) ? null : $"{path} is not installed (Debian package {package}); .ci/run installs it";
 }
