@@ -145,9 +145,9 @@ public sealed class LogoutPlanner
         var requestScope = scope == ScopeKind.All ? LogoutScope.All : providerTargets.Count > 0 ? LogoutScope.Provider : LogoutScope.Identity;
         var request = new PlanRequest(requestScope, providerTargets, identityTargets, environment);
         var planned = plugin.Call("Plan", p => p.Plan(request), cancellationToken);
-        if (!planned.Succeeded)
+        if (!planned.Succeeded || planned.Value is null)
         {
-            steps.Add(Blocked(plugin.Name, names, planned.Failure!));
+            steps.Add(Blocked(plugin.Name, names, planned.Failure ?? $"plugin '{plugin.Name}' returned no plan (null instead of a list of steps)"));
             return;
         }
 
@@ -155,7 +155,7 @@ public sealed class LogoutPlanner
             .Concat(identityTargets.Where(i => i.Provider is not null).Select(i => i.Provider!.BaseFolder))
             .Append(environment.DefaultBaseFolder)
             .ToList();
-        foreach (var fileStep in planned.Value ?? [])
+        foreach (var fileStep in planned.Value)
         {
             var problem = StepGuard.Problem(fileStep, roots, _context);
             if (problem is not null)

@@ -24,7 +24,7 @@ public static class AtmosCli
             logout.Command,
             new ValidateCommand(host, config).Command,
         };
-        var root = new RootCommand("atmos: remove locally cached cloud credentials safely, with a clear report.") { auth, config };
+        var root = new RootCommand("atmos: remove locally cached cloud credentials safely, with a clear report.") { auth, new PluginsCommand(host).Command, config };
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0 && parseResult.CommandResult.Command != logout.Command)
