@@ -226,7 +226,7 @@ public sealed class PluginCatalog
             return null;
         }
 
-        var built = $"plugin '{name}' {metadata.DisplayVersion} was built for contract {theirs}";
+        var built = $"version {metadata.DisplayVersion} of plugin '{name}' was built for contract {theirs}";
         var fix = $"use a build of the plugin for contract {ours.Major}.x with x ≤ {ours.Minor}";
         return theirs > ours
             ? $"{built}, which is newer than this atmos's contract {ours}; upgrade atmos or {fix}"
