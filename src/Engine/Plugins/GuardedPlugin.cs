@@ -108,6 +108,29 @@ public sealed class GuardedPlugin
     }
 
     // Runs third-party code on the pool and stops waiting after the limit; a call that hangs is abandoned, not killed.
+    /// <summary>
+    /// Calls the plugin with the time limit, handing it a token that is cancelled when the limit passes or
+    /// <paramref name="cancellationToken"/> is cancelled, so a plugin that observes it can stop cleanly.
+    /// </summary>
+    /// <typeparam name="T">The call's result.</typeparam>
+    /// <param name="operation">The member called, for the failure message.</param>
+    /// <param name="call">The call, given the token to pass on.</param>
+    /// <param name="cancellationToken">The run's token (Ctrl-C).</param>
+    public PluginCall<T> Call<T>(string operation, Func<IProviderPlugin, CancellationToken, T> call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(_timeout);
+        var result = Call(operation, p => call(p, limit.Token), cancellationToken);
+        if (result.Succeeded)
+        {
+            // Only then: a call abandoned at the time limit may still be watching the token.
+            limit.Dispose();
+        }
+
+        return result;
+    }
+
     private static (Ending Ending, T? Value, Exception? Error) Bounded<T>(Func<T> call, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var task = Task.Run(call, cancellationToken);
