@@ -189,17 +189,7 @@ public sealed class AwsPlugin : IProviderPlugin
         switch (step.Action)
         {
             case RemoveProviderFolder:
-                var folder = step.Arguments["folder"];
-                try
-                {
-                    return ContainedPath.Delete(step.Arguments["base"], folder)
-                        ? StepResult.Removed()
-                        : StepResult.NotFound($"{environment.Display(folder)} does not exist");
-                }
-                catch (Exception ex)
-                {
-                    return StepResults.FromException(ex, folder, environment);
-                }
+                return StepResults.Delete(step.Arguments["base"], step.Arguments["folder"], environment);
 
             case RemoveProfiles:
                 var profiles = step.Arguments["profiles"].Split('\n').ToHashSet(StringComparer.Ordinal);

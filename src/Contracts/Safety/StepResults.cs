@@ -4,6 +4,29 @@ namespace Atmos.Plugins.Contracts.Safety;
 public static class StepResults
 {
     /// <summary>
+    /// Deletes <paramref name="path"/> (a file, a link or a whole folder) inside <paramref name="baseFolder"/> with
+    /// <see cref="ContainedPath.Delete"/> and reports it as a step's result: removed, not found (nothing was there), or
+    /// failed with the fix spelled out (<see cref="FromException"/>). Nothing is thrown.
+    /// </summary>
+    /// <param name="baseFolder">The folder the delete must stay in.</param>
+    /// <param name="path">What to delete.</param>
+    /// <param name="environment">For showing paths with <c>~</c>.</param>
+    public static StepResult Delete(string baseFolder, string path, PluginEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        try
+        {
+            return ContainedPath.Delete(baseFolder, path)
+                ? StepResult.Removed()
+                : StepResult.NotFound($"{environment.Display(path)} does not exist");
+        }
+        catch (Exception ex)
+        {
+            return FromException(ex, path, environment);
+        }
+    }
+
+    /// <summary>
     /// A failed result for <paramref name="exception"/>, raised while working on <paramref name="path"/>.
     /// Unknown exception types become a failure carrying their message; nothing is rethrown.
     /// </summary>

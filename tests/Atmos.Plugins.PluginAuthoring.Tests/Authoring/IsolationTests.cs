@@ -12,23 +12,16 @@ namespace Atmos.Plugins.PluginAuthoring.Tests.Authoring;
 /// other plugins' steps still run (SPEC §7).
 /// </summary>
 [Collection(PluginAuthoringCollection.Name)]
-public sealed class IsolationTests : IDisposable
+public sealed class IsolationTests : PluginAuthoringTest
 {
-    private readonly PluginWorkbench _plugins;
-    private readonly PublishedAtmos _atmos;
-    private readonly PluginHome _home;
 
     public IsolationTests(PluginWorkbench plugins, PublishedAtmos atmos)
+        : base(plugins, atmos)
     {
-        _plugins = plugins;
-        _atmos = atmos;
-        _home = new PluginHome(atmos);
-        _home.Home.Write(".config/atmos/aws/aws-sso/credentials", "[dev-admin]\naws_access_key_id = A\n");
+        Home.Files.Write(".config/atmos/aws/aws-sso/credentials", "[dev-admin]\naws_access_key_id = A\n");
     }
 
-    public void Dispose() => _home.Dispose();
-
-    private string Config(string providers) => _home.Config($$"""
+    private string Config(string providers) => Home.Config($$"""
         auth:
           providers:
             aws-sso: { kind: aws/iam-identity-center, region: us-east-1, start_url: "https://x.awsapps.com/start" }
@@ -40,17 +33,17 @@ public sealed class IsolationTests : IDisposable
     [Fact]
     public void Plugins_carrying_their_own_YamlDotNet_and_Newtonsoft_Json_load_and_work_beside_the_hosts_and_each_other()
     {
-        Assert.Equal(18, AssemblyName.GetAssemblyName(Path.Join(_atmos.Folder, "YamlDotNet.dll")).Version!.Major);
-        _home.UseManifest(
-            new PluginEntry("aws", _home.AwsPlugin),
-            new PluginEntry("yaml16", _plugins.TestPlugin("Yaml16")),
-            new PluginEntry("json12", _plugins.TestPlugin("Json12")),
-            new PluginEntry("json13", _plugins.TestPlugin("Json13")));
-        _home.Home.Write(".config/atmos/yaml16/y/token.yaml", "account: a-1\n");
-        _home.Home.Write(".config/atmos/json12/j12/token.json", """{ "account": "b-2" }""");
-        _home.Home.Write(".config/atmos/json13/j13/token.json", """{ "account": "c-3" }""");
+        Assert.Equal(18, AssemblyName.GetAssemblyName(Path.Join(Published.Folder, "YamlDotNet.dll")).Version!.Major);
+        Home.UseManifest(
+            new PluginEntry("aws", Home.AwsPlugin),
+            new PluginEntry("yaml16", Plugins.TestPlugin("Yaml16")),
+            new PluginEntry("json12", Plugins.TestPlugin("Json12")),
+            new PluginEntry("json13", Plugins.TestPlugin("Json13")));
+        Home.Files.Write(".config/atmos/yaml16/y/token.yaml", "account: a-1\n");
+        Home.Files.Write(".config/atmos/json12/j12/token.json", """{ "account": "b-2" }""");
+        Home.Files.Write(".config/atmos/json13/j13/token.json", """{ "account": "c-3" }""");
 
-        var result = _home.Atmos("auth", "logout", "--all", "--config", Config("""
+        var result = Home.Atmos("auth", "logout", "--all", "--config", Config("""
                 y: { kind: yaml16/token }
                 j12: { kind: json12/token }
                 j13: { kind: json13/token }
@@ -67,13 +60,13 @@ public sealed class IsolationTests : IDisposable
     [Fact]
     public void A_plugin_whose_kinds_a_command_does_not_use_is_never_loaded_and_costs_nothing()
     {
-        var marker = _home.Home.PathOf("faulty-constructed");
-        _home.Environment["ATMOS_TEST_MARKER"] = marker;
-        _home.Environment["ATMOS_TEST_CONSTRUCTOR"] = "throw";
-        _home.UseManifest(new PluginEntry("aws", _home.AwsPlugin), new PluginEntry("faulty", _plugins.TestPlugin("Faulty")), new PluginEntry("acme", _plugins.Acme));
+        var marker = Home.Files.PathOf("faulty-constructed");
+        Home.Environment["ATMOS_TEST_MARKER"] = marker;
+        Home.Environment["ATMOS_TEST_CONSTRUCTOR"] = "throw";
+        Home.UseManifest(new PluginEntry("aws", Home.AwsPlugin), new PluginEntry("faulty", Plugins.TestPlugin("Faulty")), new PluginEntry("acme", Plugins.Acme));
 
-        var logout = _home.Atmos("auth", "logout", "dev-admin", "--config", Config(string.Empty));
-        var list = _home.Atmos("plugins", "list");
+        var logout = Home.Atmos("auth", "logout", "dev-admin", "--config", Config(string.Empty));
+        var list = Home.Atmos("plugins", "list");
 
         Assert.Equal(0, logout.ExitCode);
         Assert.Contains("✓ Files: ~/.config/atmos/aws/aws-sso/ (XDG-compliant)", logout.Lines);
@@ -81,7 +74,7 @@ public sealed class IsolationTests : IDisposable
         Assert.Equal(0, list.ExitCode);
         Assert.False(File.Exists(marker), "the faulty plugin was constructed although nothing needed it");
 
-        var loaded = _home.Atmos("plugins", "list", "--load");
+        var loaded = Home.Atmos("plugins", "list", "--load");
 
         Assert.Equal(1, loaded.ExitCode);
         Assert.True(File.Exists(marker));
@@ -102,28 +95,28 @@ public sealed class IsolationTests : IDisposable
     [InlineData("bad-status", "✗ Files: ~/.config/atmos/faulty/f/session (plugin error)", "• f: plugin 'faulty' returned an unknown status 42 for bad-status")]
     public void A_plugin_that_throws_hangs_or_returns_garbage_becomes_a_failed_step_naming_it_and_the_aws_logout_still_runs(string behaviour, string stepLine, string detail)
     {
-        _home.UseManifest(new PluginEntry("aws", _home.AwsPlugin), new PluginEntry("faulty", _plugins.TestPlugin("Faulty")));
-        _home.Environment["ATMOS_PLUGIN_TIMEOUT"] = "1s";
+        Home.UseManifest(new PluginEntry("aws", Home.AwsPlugin), new PluginEntry("faulty", Plugins.TestPlugin("Faulty")));
+        Home.Environment["ATMOS_PLUGIN_TIMEOUT"] = "1s";
 
-        var result = _home.Atmos("auth", "logout", "--all", "--config", Config($"    f: {{ kind: faulty/provider, behaviour: {behaviour} }}"));
+        var result = Home.Atmos("auth", "logout", "--all", "--config", Config($"    f: {{ kind: faulty/provider, behaviour: {behaviour} }}"));
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("✓ Files: ~/.config/atmos/aws/aws-sso/ (XDG-compliant)", result.Lines);
         Assert.Contains(stepLine, result.Lines);
         Assert.Contains(result.Lines, l => l.Contains(detail, StringComparison.Ordinal));
         Assert.Contains("Logged out with warnings (1/2 successful)", result.Lines);
-        Assert.False(_home.Home.Exists(".config/atmos/aws/aws-sso"));
+        Assert.False(Home.Files.Exists(".config/atmos/aws/aws-sso"));
     }
 
     [Fact]
     public void A_plugin_whose_constructor_hangs_is_abandoned_at_the_time_limit()
     {
-        _home.UseManifest(new PluginEntry("aws", _home.AwsPlugin), new PluginEntry("faulty", _plugins.TestPlugin("Faulty")));
-        _home.Environment["ATMOS_PLUGIN_TIMEOUT"] = "1s";
-        _home.Environment["ATMOS_TEST_CONSTRUCTOR"] = "hang";
+        Home.UseManifest(new PluginEntry("aws", Home.AwsPlugin), new PluginEntry("faulty", Plugins.TestPlugin("Faulty")));
+        Home.Environment["ATMOS_PLUGIN_TIMEOUT"] = "1s";
+        Home.Environment["ATMOS_TEST_CONSTRUCTOR"] = "hang";
         var clock = Stopwatch.StartNew();
 
-        var result = _home.Atmos("auth", "logout", "--all", "--config", Config("    f: { kind: faulty/provider }"));
+        var result = Home.Atmos("auth", "logout", "--all", "--config", Config("    f: { kind: faulty/provider }"));
 
         Assert.Equal(0, result.ExitCode);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
@@ -136,10 +129,10 @@ public sealed class IsolationTests : IDisposable
     [InlineData("Newer", "newer", "1.2.0", "1.5", "version 1.2.0 of plugin 'newer' was built for contract 1.5, which is newer than this atmos's contract 1.0; upgrade atmos or use a build of the plugin for contract 1.x with x ≤ 0")]
     public void A_plugin_built_for_another_major_or_a_newer_minor_contract_is_refused_naming_its_version_and_ours(string project, string name, string version, string contract, string message)
     {
-        _home.UseManifest(new PluginEntry("aws", _home.AwsPlugin), new PluginEntry(name, _plugins.TestPlugin(project)));
+        Home.UseManifest(new PluginEntry("aws", Home.AwsPlugin), new PluginEntry(name, Plugins.TestPlugin(project)));
 
-        var list = _home.Atmos("plugins", "list", "--output", "json");
-        var logout = _home.Atmos("auth", "logout", "--all", "--config", Config($"    p: {{ kind: {name}/provider }}"));
+        var list = Home.Atmos("plugins", "list", "--output", "json");
+        var logout = Home.Atmos("auth", "logout", "--all", "--config", Config($"    p: {{ kind: {name}/provider }}"));
 
         Assert.Equal(1, list.ExitCode);
         var plugin = JsonDocument.Parse(list.Stdout).RootElement.GetProperty("plugins")[1];
@@ -156,15 +149,15 @@ public sealed class IsolationTests : IDisposable
     [Fact]
     public void Two_plugins_claiming_one_kind_fail_that_kind_naming_both_while_other_kinds_log_out()
     {
-        _home.UseManifest(new PluginEntry("aws", _home.AwsPlugin), new PluginEntry("acme", _plugins.Acme), new PluginEntry("acme-copy", _plugins.Acme));
-        _home.Home.Write(".config/atmos/acme/acme-sso/session.json", "{}");
+        Home.UseManifest(new PluginEntry("aws", Home.AwsPlugin), new PluginEntry("acme", Plugins.Acme), new PluginEntry("acme-copy", Plugins.Acme));
+        Home.Files.Write(".config/atmos/acme/acme-sso/session.json", "{}");
 
-        var result = _home.Atmos("auth", "logout", "--all", "--config", Config("    acme-sso: { kind: acme/sso, tenant: example }"));
+        var result = Home.Atmos("auth", "logout", "--all", "--config", Config("    acme-sso: { kind: acme/sso, tenant: example }"));
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains(result.Lines, l => l.StartsWith("warning: kind 'acme/sso' is claimed by more than one plugin: 'acme' (", StringComparison.Ordinal) && l.Contains(" and 'acme-copy' (", StringComparison.Ordinal));
         Assert.Contains("✓ Files: ~/.config/atmos/aws/aws-sso/ (XDG-compliant)", result.Lines);
         Assert.Contains("• acme-sso: kind 'acme/sso' is claimed by 'acme' and 'acme-copy'; disable one of them in plugins.json", result.Lines);
-        Assert.True(_home.Home.Exists(".config/atmos/acme/acme-sso/session.json"));
+        Assert.True(Home.Files.Exists(".config/atmos/acme/acme-sso/session.json"));
     }
 }

@@ -9,29 +9,16 @@ namespace Atmos.Plugins.PluginAuthoring.Tests.Authoring;
 /// replaces the built-in manifest; a user manifest in <c>&lt;config home&gt;/atmos/plugins.json</c> adds plugins.
 /// </summary>
 [Collection(PluginAuthoringCollection.Name)]
-public sealed class ManifestTests : IDisposable
+public sealed class ManifestTests(PluginWorkbench plugins, PublishedAtmos atmos) : PluginAuthoringTest(plugins, atmos)
 {
-    private readonly PluginWorkbench _plugins;
-    private readonly PublishedAtmos _atmos;
-    private readonly PluginHome _home;
-
-    public ManifestTests(PluginWorkbench plugins, PublishedAtmos atmos)
-    {
-        _plugins = plugins;
-        _atmos = atmos;
-        _home = new PluginHome(atmos);
-    }
-
-    public void Dispose() => _home.Dispose();
-
     private List<JsonElement> ListedPlugins(out JsonElement document)
     {
-        var result = _home.Atmos("plugins", "list", "--output", "json");
+        var result = Home.Atmos("plugins", "list", "--output", "json");
         document = JsonDocument.Parse(result.Stdout).RootElement;
         return [.. document.GetProperty("plugins").EnumerateArray()];
     }
 
-    private string AcmeConfig() => _home.Config("""
+    private string AcmeConfig() => Home.Config("""
         auth:
           providers:
             acme-sso: { kind: acme/sso, tenant: example }
@@ -42,8 +29,8 @@ public sealed class ManifestTests : IDisposable
     [Fact]
     public void A_relative_path_is_relative_to_the_manifests_folder()
     {
-        var installed = _home.Install(_plugins.Acme, "opt/atmos-plugins/acme");
-        _home.Environment["ATMOS_PLUGINS_MANIFEST"] = PluginHome.WriteManifest(Path.Join(_home.Home.Root, "etc", "plugins.json"), new PluginEntry("acme", "../opt/atmos-plugins/acme/Acme.AtmosPlugin.dll"));
+        var installed = Home.Install(Plugins.Acme, "opt/atmos-plugins/acme");
+        Home.Environment["ATMOS_PLUGINS_MANIFEST"] = PluginHome.WriteManifest(Path.Join(Home.Files.Root, "etc", "plugins.json"), new PluginEntry("acme", "../opt/atmos-plugins/acme/Acme.AtmosPlugin.dll"));
 
         var plugin = Assert.Single(ListedPlugins(out _));
 
@@ -54,28 +41,28 @@ public sealed class ManifestTests : IDisposable
     [Fact]
     public void An_absolute_path_is_used_as_it_is()
     {
-        _home.UseManifest(new PluginEntry("acme", _plugins.Acme));
+        Home.UseManifest(new PluginEntry("acme", Plugins.Acme));
 
         var plugin = Assert.Single(ListedPlugins(out _));
 
-        Assert.Equal(_plugins.Acme, plugin.GetProperty("path").GetString());
+        Assert.Equal(Plugins.Acme, plugin.GetProperty("path").GetString());
         Assert.Equal("ok", plugin.GetProperty("status").GetString());
     }
 
     [Fact]
     public void A_disabled_plugin_is_listed_as_disabled_and_its_steps_fail_saying_so()
     {
-        var manifest = _home.UseManifest(new PluginEntry("aws", _home.AwsPlugin), new PluginEntry("acme", _plugins.Acme, Enabled: false));
-        _home.Home.Write(".config/atmos/acme/acme-sso/session.json", "{}");
+        var manifest = Home.UseManifest(new PluginEntry("aws", Home.AwsPlugin), new PluginEntry("acme", Plugins.Acme, Enabled: false));
+        Home.Files.Write(".config/atmos/acme/acme-sso/session.json", "{}");
 
         var plugins = ListedPlugins(out _);
-        var logout = _home.Atmos("auth", "logout", "--provider", "acme-sso", "--config", AcmeConfig());
+        var logout = Home.Atmos("auth", "logout", "--provider", "acme-sso", "--config", AcmeConfig());
 
         Assert.Equal("disabled", plugins[1].GetProperty("status").GetString());
         Assert.False(plugins[1].GetProperty("enabled").GetBoolean());
         Assert.Equal(1, logout.ExitCode);
         Assert.Contains($"• acme-sso, acme-dev: plugin 'acme' is unavailable: disabled in {manifest}; set \"enabled\": true to use it", logout.Lines);
-        Assert.True(_home.Home.Exists(".config/atmos/acme/acme-sso/session.json"));
+        Assert.True(Home.Files.Exists(".config/atmos/acme/acme-sso/session.json"));
     }
 
     [Fact]
@@ -83,15 +70,15 @@ public sealed class ManifestTests : IDisposable
     {
         var plugin = Assert.Single(ListedPlugins(out var document));
 
-        Assert.Equal([Path.Join(_atmos.Folder, "plugins.json")], document.GetProperty("manifests").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal([Path.Join(Published.Folder, "plugins.json")], document.GetProperty("manifests").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal("aws", plugin.GetProperty("name").GetString());
-        Assert.Equal(_home.AwsPlugin, plugin.GetProperty("path").GetString());
+        Assert.Equal(Home.AwsPlugin, plugin.GetProperty("path").GetString());
     }
 
     [Fact]
     public void ATMOS_PLUGINS_MANIFEST_replaces_the_built_in_manifest()
     {
-        _home.UseManifest(new PluginEntry("acme", _plugins.Acme));
+        Home.UseManifest(new PluginEntry("acme", Plugins.Acme));
 
         Assert.Equal(["acme"], ListedPlugins(out _).Select(p => p.GetProperty("name").GetString()));
     }
@@ -99,12 +86,12 @@ public sealed class ManifestTests : IDisposable
     [Fact]
     public void ATMOS_PLUGINS_MANIFEST_naming_a_missing_file_is_an_error()
     {
-        _home.Environment["ATMOS_PLUGINS_MANIFEST"] = Path.Join(_home.Home.Root, "nowhere", "plugins.json");
+        Home.Environment["ATMOS_PLUGINS_MANIFEST"] = Path.Join(Home.Files.Root, "nowhere", "plugins.json");
 
-        var result = _home.Atmos("plugins", "list");
+        var result = Home.Atmos("plugins", "list");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains($"error: ATMOS_PLUGINS_MANIFEST points at {Path.Join(_home.Home.Root, "nowhere", "plugins.json")}, which does not exist; fix or unset it", result.Lines);
+        Assert.Contains($"error: ATMOS_PLUGINS_MANIFEST points at {Path.Join(Home.Files.Root, "nowhere", "plugins.json")}, which does not exist; fix or unset it", result.Lines);
     }
 
     [Theory]
@@ -112,17 +99,17 @@ public sealed class ManifestTests : IDisposable
     [InlineData("default")]
     public void The_user_manifest_adds_plugins_to_the_built_in_ones_and_they_log_out(string configHome)
     {
-        var folder = configHome == "xdg" ? Path.Join(_home.Home.Root, "xdg-config") : Path.Join(_home.Home.Home, ".config");
-        _home.Environment["XDG_CONFIG_HOME"] = configHome == "xdg" ? folder : string.Empty;
-        var user = PluginHome.WriteManifest(Path.Join(folder, "atmos", "plugins.json"), new PluginEntry("acme", _plugins.Acme));
+        var folder = configHome == "xdg" ? Path.Join(Home.Files.Root, "xdg-config") : Path.Join(Home.Files.Home, ".config");
+        Home.Environment["XDG_CONFIG_HOME"] = configHome == "xdg" ? folder : string.Empty;
+        var user = PluginHome.WriteManifest(Path.Join(folder, "atmos", "plugins.json"), new PluginEntry("acme", Plugins.Acme));
         var roles = Path.Join(folder, "atmos", "acme", "acme-sso", "roles.json");
         Directory.CreateDirectory(Path.GetDirectoryName(roles)!);
         File.WriteAllText(roles, """{ "roles": { "acme-dev": {} } }""");
 
         var plugins = ListedPlugins(out var document);
-        var logout = _home.Atmos("auth", "logout", "acme-dev", "--config", AcmeConfig());
+        var logout = Home.Atmos("auth", "logout", "acme-dev", "--config", AcmeConfig());
 
-        Assert.Equal([Path.Join(_atmos.Folder, "plugins.json"), user], document.GetProperty("manifests").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal([Path.Join(Published.Folder, "plugins.json"), user], document.GetProperty("manifests").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal(["aws", "acme"], plugins.Select(p => p.GetProperty("name").GetString()));
         Assert.Equal(user, plugins[1].GetProperty("manifest").GetString());
         Assert.Equal(0, logout.ExitCode);
@@ -133,12 +120,12 @@ public sealed class ManifestTests : IDisposable
     [Fact]
     public void A_manifest_that_is_not_json_is_reported()
     {
-        var path = Path.Join(_home.Home.Root, "bad", "plugins.json");
+        var path = Path.Join(Home.Files.Root, "bad", "plugins.json");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, "{ \"plugins\": [ ");
-        _home.Environment["ATMOS_PLUGINS_MANIFEST"] = path;
+        Home.Environment["ATMOS_PLUGINS_MANIFEST"] = path;
 
-        var result = _home.Atmos("plugins", "list");
+        var result = Home.Atmos("plugins", "list");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains(result.Lines, l => l.StartsWith($"error: plugin manifest {path} is not valid JSON", StringComparison.Ordinal));

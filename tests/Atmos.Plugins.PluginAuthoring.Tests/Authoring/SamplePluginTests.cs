@@ -10,24 +10,19 @@ namespace Atmos.Plugins.PluginAuthoring.Tests.Authoring;
 /// summarised; a broken plugin listed beside it does not stop the AWS logout.
 /// </summary>
 [Collection(PluginAuthoringCollection.Name)]
-public sealed class SamplePluginTests : IDisposable
+public sealed class SamplePluginTests : PluginAuthoringTest
 {
     private const string RolesFile = ".config/atmos/acme/acme-sso/roles.json";
-    private readonly PluginWorkbench _plugins;
-    private readonly PluginHome _home;
 
     public SamplePluginTests(PluginWorkbench plugins, PublishedAtmos atmos)
+        : base(plugins, atmos)
     {
-        _plugins = plugins;
-        _home = new PluginHome(atmos);
-        _home.Home.Write(RolesFile, """{ "roles": { "acme-dev": { "key": "k1" }, "acme-ops": { "key": "k2" } }, "format": 2 }""" + "\n");
-        _home.Home.Write(".config/atmos/acme/acme-sso/session.json", """{ "access_token": "t" }""");
-        _home.Home.Write(".config/atmos/aws/aws-sso/credentials", "[dev-admin]\naws_access_key_id = A\n");
+        Home.Files.Write(RolesFile, """{ "roles": { "acme-dev": { "key": "k1" }, "acme-ops": { "key": "k2" } }, "format": 2 }""" + "\n");
+        Home.Files.Write(".config/atmos/acme/acme-sso/session.json", """{ "access_token": "t" }""");
+        Home.Files.Write(".config/atmos/aws/aws-sso/credentials", "[dev-admin]\naws_access_key_id = A\n");
     }
 
-    public void Dispose() => _home.Dispose();
-
-    private string Config(string extraProviders = "") => _home.Config($$"""
+    private string Config(string extraProviders = "") => Home.Config($$"""
         auth:
           providers:
             acme-sso: { kind: acme/sso, tenant: example }
@@ -42,39 +37,39 @@ public sealed class SamplePluginTests : IDisposable
     [Fact]
     public void An_identity_logout_runs_the_sample_plugins_step_and_keeps_everything_else_in_its_file()
     {
-        _home.UseManifest(new PluginEntry("aws", _home.AwsPlugin), new PluginEntry("acme", _plugins.Acme));
+        Home.UseManifest(new PluginEntry("aws", Home.AwsPlugin), new PluginEntry("acme", Plugins.Acme));
 
-        var result = _home.Atmos("auth", "logout", "acme-dev", "--config", Config());
+        var result = Home.Atmos("auth", "logout", "acme-dev", "--config", Config());
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("✓ Chain: acme-sso → acme-dev", result.Lines);
         Assert.Contains("✓ Files: ~/.config/atmos/acme/acme-sso/roles.json (role sessions)", result.Lines);
-        Assert.Equal("""{"roles":{"acme-ops":{"key":"k2"}},"format":2}""" + "\n", _home.Home.Read(RolesFile));
-        Assert.True(_home.Home.Exists(".config/atmos/acme/acme-sso/session.json"));
-        Assert.True(_home.Home.Exists(".config/atmos/aws/aws-sso/credentials"));
+        Assert.Equal("""{"roles":{"acme-ops":{"key":"k2"}},"format":2}""" + "\n", Home.Files.Read(RolesFile));
+        Assert.True(Home.Files.Exists(".config/atmos/acme/acme-sso/session.json"));
+        Assert.True(Home.Files.Exists(".config/atmos/aws/aws-sso/credentials"));
     }
 
     [Fact]
     public void A_dry_run_prints_the_sample_plugins_step_and_changes_nothing()
     {
-        _home.UseManifest(new PluginEntry("aws", _home.AwsPlugin), new PluginEntry("acme", _plugins.Acme));
+        Home.UseManifest(new PluginEntry("aws", Home.AwsPlugin), new PluginEntry("acme", Plugins.Acme));
         var config = Config();
-        var before = TempHome.Fingerprint(_home.Home.Home);
+        var before = TempHome.Fingerprint(Home.Files.Home);
 
-        var result = _home.Atmos("auth", "logout", "--provider", "acme-sso", "--dry-run", "--config", config);
+        var result = Home.Atmos("auth", "logout", "--provider", "acme-sso", "--dry-run", "--config", config);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains(result.Lines, l => l.Contains("~/.config/atmos/acme/acme-sso/", StringComparison.Ordinal));
-        Assert.Equal(before, TempHome.Fingerprint(_home.Home.Home));
+        Assert.Equal(before, TempHome.Fingerprint(Home.Files.Home));
     }
 
     [Fact]
     public void A_broken_plugin_listed_beside_the_sample_fails_its_own_steps_while_the_acme_and_aws_logouts_run()
     {
-        _home.UseManifest(new PluginEntry("aws", _home.AwsPlugin), new PluginEntry("acme", _plugins.Acme), new PluginEntry("faulty", _plugins.TestPlugin("Faulty")));
-        _home.Environment["ATMOS_TEST_CONSTRUCTOR"] = "throw";
+        Home.UseManifest(new PluginEntry("aws", Home.AwsPlugin), new PluginEntry("acme", Plugins.Acme), new PluginEntry("faulty", Plugins.TestPlugin("Faulty")));
+        Home.Environment["ATMOS_TEST_CONSTRUCTOR"] = "throw";
 
-        var result = _home.Atmos("auth", "logout", "--all", "--config", Config("    broken: { kind: faulty/provider }"));
+        var result = Home.Atmos("auth", "logout", "--all", "--config", Config("    broken: { kind: faulty/provider }"));
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("✓ Files: ~/.config/atmos/acme/acme-sso/ (XDG-compliant)", result.Lines);
@@ -82,14 +77,14 @@ public sealed class SamplePluginTests : IDisposable
         Assert.Contains("✗ Plugin faulty: broken (plugin unavailable)", result.Lines);
         Assert.Contains(result.Lines, l => l.StartsWith("• broken: plugin 'faulty' failed to load: InvalidOperationException: the faulty plugin cannot start: its settings service is missing (loading ", StringComparison.Ordinal));
         Assert.Contains("Logged out with warnings (2/3 successful)", result.Lines);
-        Assert.False(_home.Home.Exists(".config/atmos/acme/acme-sso"));
-        Assert.False(_home.Home.Exists(".config/atmos/aws/aws-sso"));
+        Assert.False(Home.Files.Exists(".config/atmos/acme/acme-sso"));
+        Assert.False(Home.Files.Exists(".config/atmos/aws/aws-sso"));
     }
 
     [Fact]
     public void The_sample_is_published_without_a_copy_of_the_contract()
     {
-        var folder = Path.GetDirectoryName(_plugins.Acme)!;
+        var folder = Path.GetDirectoryName(Plugins.Acme)!;
 
         Assert.True(File.Exists(Path.Join(folder, "Acme.AtmosPlugin.deps.json")));
         Assert.False(File.Exists(Path.Join(folder, "Atmos.Plugins.Contracts.dll")));
@@ -98,9 +93,9 @@ public sealed class SamplePluginTests : IDisposable
     [Fact]
     public void A_plugin_made_with_the_dotnet_new_template_takes_its_name_and_loads()
     {
-        _home.UseManifest(new PluginEntry("contoso", _plugins.Contoso));
+        Home.UseManifest(new PluginEntry("contoso", Plugins.Contoso));
 
-        var result = _home.Atmos("plugins", "list", "--load", "--output", "json");
+        var result = Home.Atmos("plugins", "list", "--load", "--output", "json");
 
         Assert.Equal(0, result.ExitCode);
         var plugin = JsonDocument.Parse(result.Stdout).RootElement.GetProperty("plugins")[0];

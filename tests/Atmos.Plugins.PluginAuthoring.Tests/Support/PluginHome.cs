@@ -22,7 +22,7 @@ public sealed class PluginHome : IDisposable
         _atmos = atmos;
         Environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["HOME"] = Home.Home,
+            ["HOME"] = Files.Home,
             ["XDG_CONFIG_HOME"] = string.Empty,
             ["ATMOS_XDG_CONFIG_HOME"] = string.Empty,
             ["XDG_CACHE_HOME"] = string.Empty,
@@ -33,7 +33,8 @@ public sealed class PluginHome : IDisposable
         };
     }
 
-    public TempHome Home { get; } = new();
+    /// <summary>The temp folder, with HOME inside it.</summary>
+    public TempHome Files { get; } = new();
 
     /// <summary>The variables atmos runs with (on top of this process's own).</summary>
     public Dictionary<string, string> Environment { get; }
@@ -44,7 +45,7 @@ public sealed class PluginHome : IDisposable
     /// <summary>Writes a manifest (outside HOME) and points <c>ATMOS_PLUGINS_MANIFEST</c> at it.</summary>
     public string UseManifest(params PluginEntry[] plugins)
     {
-        var path = WriteManifest(Path.Join(Home.Root, "manifest", "plugins.json"), plugins);
+        var path = WriteManifest(Path.Join(Files.Root, "manifest", "plugins.json"), plugins);
         Environment["ATMOS_PLUGINS_MANIFEST"] = path;
         return path;
     }
@@ -62,7 +63,7 @@ public sealed class PluginHome : IDisposable
     public string Install(string publishedAssembly, string folder)
     {
         var from = Path.GetDirectoryName(publishedAssembly)!;
-        var to = Path.Join(Home.Root, folder);
+        var to = Path.Join(Files.Root, folder);
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
         {
             var target = Path.Join(to, Path.GetRelativePath(from, file));
@@ -74,9 +75,9 @@ public sealed class PluginHome : IDisposable
     }
 
     /// <summary>Writes <c>~/atmos.yaml</c> and returns its path.</summary>
-    public string Config(string yaml) => Home.Write("atmos.yaml", yaml);
+    public string Config(string yaml) => Files.Write("atmos.yaml", yaml);
 
-    public Processes.Outcome Atmos(params string[] args) => Processes.Run(_atmos.Executable, args, Environment, Home.Root);
+    public Processes.Outcome Atmos(params string[] args) => Processes.Run(_atmos.Executable, args, Environment, Files.Root);
 
-    public void Dispose() => Home.Dispose();
+    public void Dispose() => Files.Dispose();
 }

@@ -13,7 +13,7 @@ namespace Atmos.Plugins.TestPlugins;
 /// Its constructor records that it ran (in the file named by <c>ATMOS_TEST_MARKER</c>), so a test can prove the plugin
 /// was never loaded, and throws or hangs when <c>ATMOS_TEST_CONSTRUCTOR</c> says <c>throw</c> or <c>hang</c>.
 /// </summary>
-public sealed class FaultyPlugin : IProviderPlugin
+public sealed class FaultyPlugin : InertPlugin
 {
     public FaultyPlugin()
     {
@@ -32,15 +32,9 @@ public sealed class FaultyPlugin : IProviderPlugin
         }
     }
 
-    public string Cloud => "faulty";
+    public override string Cloud => "faulty";
 
-    public IEnumerable<string> ValidateProvider(ProviderTarget provider) => [];
-
-    public IEnumerable<string> ValidateIdentity(IdentityTarget identity) => [];
-
-    public CredentialClass Classify(KeyringEntry entry) => CredentialClass.Session;
-
-    public IReadOnlyList<FileStep> Plan(PlanRequest request)
+    public override IReadOnlyList<FileStep> Plan(PlanRequest request)
     {
         var steps = new List<FileStep>();
         foreach (var provider in request.Providers)
@@ -74,7 +68,7 @@ public sealed class FaultyPlugin : IProviderPlugin
         return steps;
     }
 
-    public StepResult Execute(FileStep step, PluginEnvironment environment, CancellationToken cancellationToken) => step.Action switch
+    public override StepResult Execute(FileStep step, PluginEnvironment environment, CancellationToken cancellationToken) => step.Action switch
     {
         "throw-in-execute" => throw new IOException("the faulty plugin was told to throw in Execute"),
         "hang-in-execute" => Hang<StepResult>(),
@@ -82,8 +76,6 @@ public sealed class FaultyPlugin : IProviderPlugin
         "bad-status" => new StepResult((StepStatus)42, "forty-two"),
         _ => StepResult.Removed(),
     };
-
-    public IReadOnlyList<StoredArtifact> Inspect(PlanRequest request) => [];
 
     private static T Hang<T>()
     {

@@ -2,10 +2,10 @@ using Atmos.Plugins.Contracts;
 
 namespace Atmos.Plugins.TestPlugins;
 
-/// <summary>A plugin that plans nothing. Used where only loading (or refusing to load) matters.</summary>
-public sealed class InertPlugin : IProviderPlugin
+/// <summary>A plugin that plans nothing; the other test plugins override what they need.</summary>
+public class InertPlugin : IProviderPlugin
 {
-    public string Cloud => "inert";
+    public virtual string Cloud => "inert";
 
     public IEnumerable<string> ValidateProvider(ProviderTarget provider) => [];
 
@@ -13,9 +13,9 @@ public sealed class InertPlugin : IProviderPlugin
 
     public CredentialClass Classify(KeyringEntry entry) => CredentialClass.Session;
 
-    public IReadOnlyList<FileStep> Plan(PlanRequest request) => [];
+    public virtual IReadOnlyList<FileStep> Plan(PlanRequest request) => [];
 
-    public StepResult Execute(FileStep step, PluginEnvironment environment, CancellationToken cancellationToken) => StepResult.NotFound();
+    public virtual StepResult Execute(FileStep step, PluginEnvironment environment, CancellationToken cancellationToken) => StepResult.NotFound();
 
     public IReadOnlyList<StoredArtifact> Inspect(PlanRequest request) => [];
 }

@@ -8,10 +8,8 @@ namespace Atmos.Plugins.TestPlugins;
 /// carries itself. The step's note names the library version the plugin actually ran with, so a test can tell whether
 /// the plugin got its own copy or the host's.
 /// </summary>
-public abstract class TokenFilePlugin : IProviderPlugin
+public abstract class TokenFilePlugin : InertPlugin
 {
-    public abstract string Cloud { get; }
-
     /// <summary>The token file's name in the provider folder.</summary>
     protected abstract string FileName { get; }
 
@@ -21,48 +19,29 @@ public abstract class TokenFilePlugin : IProviderPlugin
     /// <summary>Parses the token file with the library and returns its account field.</summary>
     protected abstract string Account(string text);
 
-    public IEnumerable<string> ValidateProvider(ProviderTarget provider) => [];
-
-    public IEnumerable<string> ValidateIdentity(IdentityTarget identity) => [];
-
-    public CredentialClass Classify(KeyringEntry entry) => CredentialClass.Session;
-
-    public IReadOnlyList<FileStep> Plan(PlanRequest request)
+    public override IReadOnlyList<FileStep> Plan(PlanRequest request)
     {
         var steps = new List<FileStep>();
         foreach (var provider in request.Providers)
         {
             var file = Path.Join(provider.Folder, FileName);
-            if (!File.Exists(file))
+            if (File.Exists(file))
             {
-                continue;
+                steps.Add(new FileStep
+                {
+                    Action = "remove-token",
+                    Principals = [provider.Name],
+                    Target = file,
+                    Paths = [file],
+                    Note = $"{Library}, account {Account(File.ReadAllText(file))}",
+                    Arguments = new Dictionary<string, string> { ["base"] = provider.BaseFolder, ["file"] = file },
+                });
             }
-
-            steps.Add(new FileStep
-            {
-                Action = "remove-token",
-                Principals = [provider.Name],
-                Target = file,
-                Paths = [file],
-                Note = $"{Library}, account {Account(File.ReadAllText(file))}",
-                Arguments = new Dictionary<string, string> { ["base"] = provider.BaseFolder, ["file"] = file },
-            });
         }
 
         return steps;
     }
 
-    public StepResult Execute(FileStep step, PluginEnvironment environment, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return ContainedPath.Delete(step.Arguments["base"], step.Arguments["file"]) ? StepResult.Removed() : StepResult.NotFound();
-        }
-        catch (Exception ex)
-        {
-            return StepResults.FromException(ex, step.Arguments["file"], environment);
-        }
-    }
-
-    public IReadOnlyList<StoredArtifact> Inspect(PlanRequest request) => [];
+    public override StepResult Execute(FileStep step, PluginEnvironment environment, CancellationToken cancellationToken) =>
+        StepResults.Delete(step.Arguments["base"], step.Arguments["file"], environment);
 }
