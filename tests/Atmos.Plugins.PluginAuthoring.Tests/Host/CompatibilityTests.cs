@@ -1,6 +1,6 @@
 using Atmos.Plugins.Engine.Plugins;
 
-namespace Atmos.Plugins.PluginAuthoring.Tests.Contract;
+namespace Atmos.Plugins.PluginAuthoring.Tests.Host;
 
 /// <summary>The host's refusal of plugins built for another contract (the newer cases run end to end in IsolationTests).</summary>
 public sealed class CompatibilityTests
