@@ -175,7 +175,16 @@ internal sealed class PluginsCommand
             }
 
             json.WriteEndArray();
-            Strings(json, "problems", problems.Select(p => p.ToString()).ToList());
+            json.WriteStartArray("problems");
+            foreach (var problem in problems)
+            {
+                json.WriteStartObject();
+                json.WriteString("severity", problem.Severity == ProblemSeverity.Error ? "error" : "warning");
+                json.WriteString("message", problem.Message);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
             json.WriteEndObject();
         }
 

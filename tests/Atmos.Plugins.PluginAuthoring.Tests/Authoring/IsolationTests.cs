@@ -83,20 +83,20 @@ public sealed class IsolationTests : PluginAuthoringTest
 
     [Theory]
     [InlineData("throw-in-plan", "✗ Plugin faulty: f (plugin unavailable)", "• f: plugin 'faulty' failed in Plan: InvalidOperationException: the faulty plugin was told to throw in Plan")]
-    [InlineData("hang-in-plan", "✗ Plugin faulty: f (plugin unavailable)", "• f: plugin 'faulty' did not finish Plan within 1 s")]
+    [InlineData("hang-in-plan", "✗ Plugin faulty: f (plugin unavailable)", "• f: plugin 'faulty' did not finish Plan within 2 s")]
     [InlineData("null-plan", "✗ Plugin faulty: f (plugin unavailable)", "• f: plugin 'faulty' returned no plan (null instead of a list of steps)")]
     [InlineData("null-step", "✗ Plugin faulty: f (plugin unavailable)", "• f: plugin 'faulty' returned an invalid step: a null step")]
     [InlineData("outside-base", "✗ Plugin faulty: f (plugin unavailable)", "• f: plugin 'faulty' returned an invalid step: step 'outside-base' would touch /etc/atmos-faulty-target, outside the home folder and the provider's base folder")]
     [InlineData("protected-path", "✗ Plugin faulty: f (plugin unavailable)", "/.aws/credentials, which logout never changes")]
     [InlineData("relative-path", "✗ Plugin faulty: f (plugin unavailable)", "• f: plugin 'faulty' returned an invalid step: step 'relative-path' has a path that is not absolute: 'faulty/relative'")]
     [InlineData("throw-in-execute", "✗ Files: ~/.config/atmos/faulty/f/session (plugin error)", "• f: plugin 'faulty' failed in Execute: IOException: the faulty plugin was told to throw in Execute")]
-    [InlineData("hang-in-execute", "✗ Files: ~/.config/atmos/faulty/f/session (plugin error)", "• f: plugin 'faulty' did not finish Execute within 1 s")]
+    [InlineData("hang-in-execute", "✗ Files: ~/.config/atmos/faulty/f/session (plugin error)", "• f: plugin 'faulty' did not finish Execute within 2 s")]
     [InlineData("null-result", "✗ Files: ~/.config/atmos/faulty/f/session (plugin error)", "• f: plugin 'faulty' returned no result for null-result")]
     [InlineData("bad-status", "✗ Files: ~/.config/atmos/faulty/f/session (plugin error)", "• f: plugin 'faulty' returned an unknown status 42 for bad-status")]
     public void A_plugin_that_throws_hangs_or_returns_garbage_becomes_a_failed_step_naming_it_and_the_aws_logout_still_runs(string behaviour, string stepLine, string detail)
     {
         Home.UseManifest(new PluginEntry("aws", Home.AwsPlugin), new PluginEntry("faulty", Plugins.TestPlugin("Faulty")));
-        Home.Environment["ATMOS_PLUGIN_TIMEOUT"] = "1s";
+        Home.Environment["ATMOS_PLUGIN_TIMEOUT"] = "2s";
 
         var result = Home.Atmos("auth", "logout", "--all", "--config", Config($"    f: {{ kind: faulty/provider, behaviour: {behaviour} }}"));
 
@@ -112,7 +112,7 @@ public sealed class IsolationTests : PluginAuthoringTest
     public void A_plugin_whose_constructor_hangs_is_abandoned_at_the_time_limit()
     {
         Home.UseManifest(new PluginEntry("aws", Home.AwsPlugin), new PluginEntry("faulty", Plugins.TestPlugin("Faulty")));
-        Home.Environment["ATMOS_PLUGIN_TIMEOUT"] = "1s";
+        Home.Environment["ATMOS_PLUGIN_TIMEOUT"] = "2s";
         Home.Environment["ATMOS_TEST_CONSTRUCTOR"] = "hang";
         var clock = Stopwatch.StartNew();
 
@@ -121,7 +121,7 @@ public sealed class IsolationTests : PluginAuthoringTest
         Assert.Equal(0, result.ExitCode);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
         Assert.Contains("✓ Files: ~/.config/atmos/aws/aws-sso/ (XDG-compliant)", result.Lines);
-        Assert.Contains(result.Lines, l => l.StartsWith("• f: plugin 'faulty' failed to load: loading ", StringComparison.Ordinal) && l.EndsWith("TestPlugin.Faulty.dll did not finish within 1 s", StringComparison.Ordinal));
+        Assert.Contains(result.Lines, l => l.StartsWith("• f: plugin 'faulty' failed to load: loading ", StringComparison.Ordinal) && l.EndsWith("TestPlugin.Faulty.dll did not finish within 2 s", StringComparison.Ordinal));
     }
 
     [Theory]

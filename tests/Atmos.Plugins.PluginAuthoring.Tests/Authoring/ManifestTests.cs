@@ -89,9 +89,14 @@ public sealed class ManifestTests(PluginWorkbench plugins, PublishedAtmos atmos)
         Home.Environment["ATMOS_PLUGINS_MANIFEST"] = Path.Join(Home.Files.Root, "nowhere", "plugins.json");
 
         var result = Home.Atmos("plugins", "list");
+        var json = Home.Atmos("plugins", "list", "--output", "json");
 
+        var message = $"ATMOS_PLUGINS_MANIFEST points at {Path.Join(Home.Files.Root, "nowhere", "plugins.json")}, which does not exist; fix or unset it";
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains($"error: ATMOS_PLUGINS_MANIFEST points at {Path.Join(Home.Files.Root, "nowhere", "plugins.json")}, which does not exist; fix or unset it", result.Lines);
+        Assert.Contains($"error: {message}", result.Lines);
+        var problem = Assert.Single(JsonDocument.Parse(json.Stdout).RootElement.GetProperty("problems").EnumerateArray());
+        Assert.Equal("error", problem.GetProperty("severity").GetString());
+        Assert.Equal(message, problem.GetProperty("message").GetString());
     }
 
     [Theory]
