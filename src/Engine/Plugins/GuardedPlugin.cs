@@ -107,7 +107,6 @@ public sealed class GuardedPlugin
         };
     }
 
-    // Runs third-party code on the pool and stops waiting after the limit; a call that hangs is abandoned, not killed.
     /// <summary>
     /// Calls the plugin with the time limit, handing it a token that is cancelled when the limit passes or
     /// <paramref name="cancellationToken"/> is cancelled, so a plugin that observes it can stop cleanly.
@@ -131,6 +130,7 @@ public sealed class GuardedPlugin
         return result;
     }
 
+    // Runs third-party code on the pool and stops waiting after the limit; a call that hangs is abandoned, not killed.
     private static (Ending Ending, T? Value, Exception? Error) Bounded<T>(Func<T> call, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var task = Task.Run(call, cancellationToken);
