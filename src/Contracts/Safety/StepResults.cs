@@ -4,10 +4,11 @@ namespace Atmos.Plugins.Contracts.Safety;
 public static class StepResults
 {
     /// <summary>
-    /// Deletes a file, a link or a whole folder inside <paramref name="baseFolder"/> (see <see cref="ContainedPath.Delete"/>:
-    /// links are unlinked, never followed) and reports it: removed, not found, or failed with the fix spelled out.
+    /// Deletes <paramref name="path"/> (a file, a link or a whole folder) inside <paramref name="baseFolder"/> with
+    /// <see cref="ContainedPath.Delete"/> and reports it as a step's result: removed, not found (nothing was there), or
+    /// failed with the fix spelled out (<see cref="FromException"/>). Nothing is thrown.
     /// </summary>
-    /// <param name="baseFolder">The folder deletes must stay in.</param>
+    /// <param name="baseFolder">The folder the delete must stay in.</param>
     /// <param name="path">What to delete.</param>
     /// <param name="environment">For showing paths with <c>~</c>.</param>
     public static StepResult Delete(string baseFolder, string path, PluginEnvironment environment)

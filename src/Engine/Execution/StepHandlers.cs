@@ -78,7 +78,7 @@ public sealed class RunPluginStepHandler : ICommandHandler<RunPluginStep, StepOu
             Arguments = step.Arguments,
         };
         var environment = _context.EnvironmentFor(plugin.Cloud);
-        var call = plugin.Call("Execute", p => p.Execute(fileStep, environment, cancellationToken), cancellationToken);
+        var call = plugin.Call("Execute", (p, token) => p.Execute(fileStep, environment, token), cancellationToken);
         if (!call.Succeeded)
         {
             return ValueTask.FromResult(new StepOutcome(StepStatus.Failed, "plugin error", call.Failure));

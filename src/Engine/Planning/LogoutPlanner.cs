@@ -129,9 +129,9 @@ public sealed class LogoutPlanner
 
         var request = members.Request(work, plugin, scope);
         var planned = plugin.Call("Plan", p => p.Plan(request), cancellationToken);
-        if (!planned.Succeeded)
+        if (!planned.Succeeded || planned.Value is null)
         {
-            steps.Add(Blocked(plugin.Name, names, planned.Failure!));
+            steps.Add(Blocked(plugin.Name, names, planned.Failure ?? $"plugin '{plugin.Name}' returned no plan (null instead of a list of steps)"));
             return;
         }
 
@@ -143,7 +143,7 @@ public sealed class LogoutPlanner
             .Append(Path.Join(request.Environment.CacheHome, "atmos"))
             .Append(Path.Join(request.Environment.DataHome, "atmos"))
             .ToList();
-        foreach (var fileStep in planned.Value ?? [])
+        foreach (var fileStep in planned.Value)
         {
             var problem = StepGuard.Problem(fileStep, roots, _context);
             if (problem is not null)

@@ -53,14 +53,19 @@ public sealed class GuardedPlugin
             return new GuardedPlugin(descriptor, null, descriptor.Problem, string.Empty, timeout);
         }
 
-        IProviderPlugin plugin;
-        try
+        // Loading runs the plugin's constructor: third-party code, bounded like every other call.
+        var path = descriptor.Entry.AssemblyPath;
+        var (ending, plugin, error) = Bounded(() => loader.Load(descriptor), timeout, CancellationToken.None);
+        var loadFailure = ending switch
         {
-            plugin = loader.Load(descriptor);
-        }
-        catch (Exception ex)
+            Ending.TimedOut => $"loading {path} did not finish within {timeout.TotalSeconds:0.#} s",
+            Ending.Threw => $"{Describe(error!)} (loading {path})",
+            _ when plugin is null => $"the loader returned no plugin for {path}",
+            _ => null,
+        };
+        if (loadFailure is not null)
         {
-            return new GuardedPlugin(descriptor, null, $"failed to load {descriptor.Entry.AssemblyPath}: {Describe(ex)}", string.Empty, timeout);
+            return new GuardedPlugin(descriptor, null, loadFailure, string.Empty, timeout);
         }
 
         var probe = new GuardedPlugin(descriptor, plugin, null, string.Empty, timeout);
@@ -72,7 +77,7 @@ public sealed class GuardedPlugin
 
         if (string.IsNullOrEmpty(cloud.Value) || !cloud.Value.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
         {
-            return new GuardedPlugin(descriptor, null, $"plugin '{descriptor.Name}' returned an invalid Cloud name '{cloud.Value}' (use lower-case letters, digits and dashes)", string.Empty, timeout);
+            return new GuardedPlugin(descriptor, null, $"its Cloud is '{cloud.Value}', which is not lower-case letters, digits and dashes", string.Empty, timeout);
         }
 
         return new GuardedPlugin(descriptor, plugin, null, cloud.Value, timeout);
@@ -92,25 +97,66 @@ public sealed class GuardedPlugin
         }
 
         var plugin = _plugin;
-        var task = Task.Run(() => call(plugin), cancellationToken);
+        var (ending, value, error) = Bounded(() => call(plugin), _timeout, cancellationToken);
+        return ending switch
+        {
+            Ending.Returned => new PluginCall<T>(value, null),
+            Ending.TimedOut => new PluginCall<T>(default, $"plugin '{Name}' did not finish {operation} within {_timeout.TotalSeconds:0.#} s"),
+            Ending.Interrupted => new PluginCall<T>(default, $"interrupted while plugin '{Name}' was running {operation}"),
+            _ => new PluginCall<T>(default, $"plugin '{Name}' failed in {operation}: {Describe(error!)}"),
+        };
+    }
+
+    /// <summary>
+    /// Calls the plugin with the time limit, handing it a token that is cancelled when the limit passes or
+    /// <paramref name="cancellationToken"/> is cancelled, so a plugin that observes it can stop cleanly.
+    /// </summary>
+    /// <typeparam name="T">The call's result.</typeparam>
+    /// <param name="operation">The member called, for the failure message.</param>
+    /// <param name="call">The call, given the token to pass on.</param>
+    /// <param name="cancellationToken">The run's token (Ctrl-C).</param>
+    public PluginCall<T> Call<T>(string operation, Func<IProviderPlugin, CancellationToken, T> call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(_timeout);
+        var result = Call(operation, p => call(p, limit.Token), cancellationToken);
+        if (result.Succeeded)
+        {
+            // Only then: a call abandoned at the time limit may still be watching the token.
+            limit.Dispose();
+        }
+
+        return result;
+    }
+
+    // Runs third-party code on the pool and stops waiting after the limit; a call that hangs is abandoned, not killed.
+    private static (Ending Ending, T? Value, Exception? Error) Bounded<T>(Func<T> call, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var task = Task.Run(call, cancellationToken);
         try
         {
-            if (!task.Wait(_timeout, cancellationToken))
-            {
-                return new PluginCall<T>(default, $"plugin '{Name}' did not finish {operation} within {_timeout.TotalSeconds:0.#} s");
-            }
-
-            return new PluginCall<T>(task.Result, null);
+            return task.Wait(timeout, cancellationToken) ? (Ending.Returned, task.Result, null) : (Ending.TimedOut, default, null);
         }
         catch (OperationCanceledException)
         {
-            return new PluginCall<T>(default, $"interrupted while plugin '{Name}' was running {operation}");
+            return (Ending.Interrupted, default, null);
         }
         catch (AggregateException ex) when (ex.InnerException is { } inner)
         {
-            return new PluginCall<T>(default, $"plugin '{Name}' failed in {operation}: {Describe(inner)}");
+            return (Ending.Threw, default, inner);
         }
     }
 
-    private static string Describe(Exception ex) => $"{ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}";
+    // A constructor that throws arrives wrapped by Activator; the inner exception is the one worth naming.
+    private static string Describe(Exception ex) =>
+        ex is System.Reflection.TargetInvocationException { InnerException: { } inner } ? Describe(inner) : $"{ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}";
+
+    private enum Ending
+    {
+        Returned,
+        TimedOut,
+        Interrupted,
+        Threw,
+    }
 }

@@ -45,6 +45,7 @@ public sealed class PluginCatalog
     private readonly Dictionary<string, List<(PluginDescriptor Plugin, bool IsProvider)>> _claims = new(StringComparer.Ordinal);
     private readonly Dictionary<string, GuardedPlugin> _loaded = new(StringComparer.Ordinal);
     private readonly List<string> _problems = [];
+    private readonly List<string> _warnings = [];
 
     /// <summary>Reads the manifests (later ones add plugins) and every listed plugin's metadata.</summary>
     /// <param name="manifests">Manifest paths that exist.</param>
@@ -56,13 +57,14 @@ public sealed class PluginCatalog
         _loader = loader;
         _callTimeout = callTimeout;
         var plugins = new List<PluginDescriptor>();
-        foreach (var manifest in manifests)
+        Manifests = manifests.ToList();
+        foreach (var manifest in Manifests)
         {
             foreach (var entry in PluginManifest.Read(manifest, _problems))
             {
                 if (plugins.Any(p => string.Equals(p.Name, entry.Name, StringComparison.OrdinalIgnoreCase)))
                 {
-                    _problems.Add($"plugin '{entry.Name}' is listed twice (again in {manifest}); the first entry is used");
+                    _warnings.Add($"plugin '{entry.Name}' is listed twice (again in {manifest}); the first entry is used");
                     continue;
                 }
 
@@ -83,20 +85,27 @@ public sealed class PluginCatalog
             }
         }
 
-        // Two plugins claiming one kind is a load error naming both; both become unavailable for that kind.
+        // Two plugins claiming one kind is a load error naming both; both become unavailable for that kind only
+        // (Resolve fails its steps), so it is a warning for the run as a whole: other kinds still work.
         foreach (var (kind, claims) in _claims.Where(c => c.Value.Count > 1))
         {
-            _problems.Add($"kind '{kind}' is claimed by more than one plugin: {string.Join(" and ", claims.Select(c => $"'{c.Plugin.Name}' ({c.Plugin.Entry.AssemblyPath})"))}; disable one of them in plugins.json");
+            _warnings.Add($"kind '{kind}' is claimed by more than one plugin: {string.Join(" and ", claims.Select(c => $"'{c.Plugin.Name}' ({c.Plugin.Entry.AssemblyPath})"))}; disable one of them in plugins.json");
         }
 
         Plugins = plugins;
     }
 
+    /// <summary>The manifests read, in order (later ones add plugins).</summary>
+    public IReadOnlyList<string> Manifests { get; }
+
     /// <summary>Every listed plugin, in manifest order.</summary>
     public IReadOnlyList<PluginDescriptor> Plugins { get; }
 
-    /// <summary>Problems with the manifests themselves and with kind claims.</summary>
+    /// <summary>Problems with the manifests themselves (unreadable, not JSON, entries without a name or path).</summary>
     public IReadOnlyList<string> Problems => _problems;
+
+    /// <summary>Problems that affect only some plugins or kinds: kinds claimed by two plugins, plugins listed twice.</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
 
     /// <summary>The limit for each call into a plugin.</summary>
     public TimeSpan CallTimeout => _callTimeout;
@@ -194,10 +203,33 @@ public sealed class PluginCatalog
             (_, false) => $"disabled in {entry.ManifestPath}; set \"enabled\": true to use it",
             ({ ContractVersion: null }, _) => $"{entry.AssemblyPath} does not reference Atmos.Plugins.Contracts, so it is not an atmos plugin",
             ({ EntryType: null }, _) => $"{entry.AssemblyPath} has no [assembly: AtmosPlugin(typeof(...))] naming its plugin class",
-            _ when !ContractVersion.IsCompatible(new Version(metadata.ContractVersion!.Major, metadata.ContractVersion.Minor), ContractVersion.Current) =>
-                $"plugin '{entry.Name}' {metadata.Version.ToString(3)} was built for contract {metadata.ContractVersion!.Major}.{metadata.ContractVersion.Minor}, but this atmos implements contract {ContractVersion.Current}; rebuild the plugin against Atmos.Plugins.Contracts {ContractVersion.Major}.x (minor ≤ {ContractVersion.Minor}) or upgrade atmos",
-            _ => null,
+            _ => Incompatibility(entry.Name, metadata),
         };
         return new PluginDescriptor(entry, metadata, problem);
+    }
+
+    /// <summary>Why a plugin built against another contract cannot be loaded, or null when it can (SPEC §7).</summary>
+    /// <param name="name">The plugin's name.</param>
+    /// <param name="metadata">Its metadata, with the contract version it references.</param>
+    public static string? Incompatibility(string name, PluginMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        if (metadata.ContractVersion is not { } referenced)
+        {
+            return null;
+        }
+
+        var theirs = new Version(referenced.Major, referenced.Minor);
+        var ours = ContractVersion.Current;
+        if (ContractVersion.IsCompatible(theirs, ours))
+        {
+            return null;
+        }
+
+        var built = $"version {metadata.DisplayVersion} of plugin '{name}' was built for contract {theirs}";
+        var fix = $"use a build of the plugin for contract {ours.Major}.x with x ≤ {ours.Minor}";
+        return theirs > ours
+            ? $"{built}, which is newer than this atmos's contract {ours}; upgrade atmos or {fix}"
+            : $"{built}, but this atmos's contract is {ours} and contract {theirs.Major}.x plugins do not work with {ours.Major}.x; {fix}";
     }
 }

@@ -11,16 +11,22 @@ namespace Atmos.Plugins.Engine.Plugins;
 /// <param name="EntryType">The full name of the class named by <see cref="AtmosPluginAttribute"/>, or null.</param>
 /// <param name="ProviderKinds">Declared provider kinds.</param>
 /// <param name="IdentityKinds">Declared identity kinds.</param>
+/// <param name="InformationalVersion">The <c>AssemblyInformationalVersion</c> (the package version, such as <c>2.1.0-beta</c>), or null.</param>
 public sealed record PluginMetadata(
     string AssemblyName,
     Version Version,
     Version? ContractVersion,
     string? EntryType,
     IReadOnlyList<string> ProviderKinds,
-    IReadOnlyList<string> IdentityKinds)
+    IReadOnlyList<string> IdentityKinds,
+    string? InformationalVersion = null)
 {
     private const string ContractAssembly = "Atmos.Plugins.Contracts";
     private const string AttributeNamespace = "Atmos.Plugins.Contracts";
+    private const string InformationalVersionAttribute = "AssemblyInformationalVersionAttribute";
+
+    /// <summary>The plugin's version as its author wrote it: the informational version without build metadata (<c>+commit</c>), else the assembly version.</summary>
+    public string DisplayVersion => InformationalVersion is { Length: > 0 } text ? text.Split('+')[0] : Version.ToString(3);
 
     /// <summary>Reads a plugin assembly's declarations.</summary>
     /// <param name="path">The assembly file.</param>
@@ -48,13 +54,14 @@ public sealed record PluginMetadata(
         }
 
         string? entry = null;
+        string? informational = null;
         var providerKinds = new List<string>();
         var identityKinds = new List<string>();
         var provider = new NameOnlyTypeProvider();
         foreach (var handle in definition.GetCustomAttributes())
         {
             var attribute = reader.GetCustomAttribute(handle);
-            var typeName = AttributeTypeName(reader, attribute);
+            var typeName = AttributeTypeName(reader, attribute, out var inContractNamespace);
             if (typeName is null)
             {
                 continue;
@@ -68,23 +75,28 @@ public sealed record PluginMetadata(
 
             switch (typeName)
             {
-                case nameof(AtmosPluginAttribute):
+                case InformationalVersionAttribute when !inContractNamespace:
+                    informational = arguments[0].Value as string;
+                    break;
+                case nameof(AtmosPluginAttribute) when inContractNamespace:
                     entry = arguments[0].Value as string;
                     break;
-                case nameof(ProviderKindAttribute) when arguments[0].Value is string kind:
+                case nameof(ProviderKindAttribute) when inContractNamespace && arguments[0].Value is string kind:
                     providerKinds.Add(kind);
                     break;
-                case nameof(IdentityKindAttribute) when arguments[0].Value is string kind:
+                case nameof(IdentityKindAttribute) when inContractNamespace && arguments[0].Value is string kind:
                     identityKinds.Add(kind);
                     break;
             }
         }
 
-        return new PluginMetadata(reader.GetString(definition.Name), definition.Version, contract, entry, providerKinds, identityKinds);
+        return new PluginMetadata(reader.GetString(definition.Name), definition.Version, contract, entry, providerKinds, identityKinds, informational);
     }
 
-    private static string? AttributeTypeName(MetadataReader reader, CustomAttribute attribute)
+    // The attribute's type name when it is one of ours or System.Reflection's informational version; null otherwise.
+    private static string? AttributeTypeName(MetadataReader reader, CustomAttribute attribute, out bool inContractNamespace)
     {
+        inContractNamespace = false;
         EntityHandle parent;
         switch (attribute.Constructor.Kind)
         {
@@ -98,16 +110,25 @@ public sealed record PluginMetadata(
                 return null;
         }
 
-        if (parent.Kind == HandleKind.TypeReference)
+        StringHandle ns, name;
+        switch (parent.Kind)
         {
-            var type = reader.GetTypeReference((TypeReferenceHandle)parent);
-            return reader.StringComparer.Equals(type.Namespace, AttributeNamespace) ? reader.GetString(type.Name) : null;
+            case HandleKind.TypeReference:
+                var reference = reader.GetTypeReference((TypeReferenceHandle)parent);
+                (ns, name) = (reference.Namespace, reference.Name);
+                break;
+            case HandleKind.TypeDefinition:
+                var definition = reader.GetTypeDefinition((TypeDefinitionHandle)parent);
+                (ns, name) = (definition.Namespace, definition.Name);
+                break;
+            default:
+                return null;
         }
 
-        if (parent.Kind == HandleKind.TypeDefinition)
+        inContractNamespace = reader.StringComparer.Equals(ns, AttributeNamespace);
+        if (inContractNamespace || (reader.StringComparer.Equals(ns, "System.Reflection") && reader.StringComparer.Equals(name, InformationalVersionAttribute)))
         {
-            var type = reader.GetTypeDefinition((TypeDefinitionHandle)parent);
-            return reader.StringComparer.Equals(type.Namespace, AttributeNamespace) ? reader.GetString(type.Name) : null;
+            return reader.GetString(name);
         }
 
         return null;

@@ -64,7 +64,7 @@ public static class AtmosCli
             new ValidateCommand(host, config).Command,
             new StatusCommand(host, config).Command,
         };
-        var root = new RootCommand("atmos: remove locally cached cloud credentials safely, with a clear report.") { auth, config };
+        var root = new RootCommand("atmos: remove locally cached cloud credentials safely, with a clear report.") { auth, new PluginsCommand(host).Command, config };
         Help.Configure(root, new Dictionary<Command, IReadOnlyList<HelpExample>> { [logout.Command] = LogoutCommand.Examples });
         return (root, logout);
     }

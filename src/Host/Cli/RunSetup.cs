@@ -80,6 +80,7 @@ internal static class RunSetup
         var timeout = Durations.TryParse(host.Variable("ATMOS_PLUGIN_TIMEOUT"), out var t) && t > TimeSpan.Zero ? t : DefaultPluginTimeout;
         var catalog = new PluginCatalog(manifests, new McMasterPluginLoader(), timeout);
         problems.AddRange(catalog.Problems.Select(p => ConfigProblem.Error(null, p)));
+        problems.AddRange(catalog.Warnings.Select(p => ConfigProblem.Warning(null, p)));
         return catalog;
     }
 }

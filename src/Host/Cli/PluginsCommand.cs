@@ -1,0 +1,231 @@
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Atmos.Plugins.Contracts;
+using Atmos.Plugins.Engine.Config;
+using Atmos.Plugins.Engine.Plugins;
+using Atmos.Plugins.Engine.Projections;
+
+namespace Atmos.Plugins.Host.Cli;
+
+/// <summary>
+/// <c>atmos plugins list [--load] [--output text|json]</c>: every plugin of the manifests with its path, version,
+/// contract version, kinds and why it cannot be used. Read from the assemblies' metadata; only <c>--load</c> loads them.
+/// </summary>
+internal sealed class PluginsCommand
+{
+    private readonly Option<bool> _load = new("--load")
+    {
+        Description = "Also load every enabled plugin (each in its own load context) and ask for its cloud name, to check that it loads here. Without it nothing is loaded: the list comes from the assemblies' metadata.",
+    };
+
+    private readonly Option<string> _output = new("--output", "-o")
+    {
+        Description = "Output format: text (on stderr) or json (one JSON document on stdout).",
+        DefaultValueFactory = _ => "text",
+        HelpName = "text|json",
+    };
+
+    private readonly HostEnvironment _host;
+
+    public PluginsCommand(HostEnvironment host)
+    {
+        _host = host;
+        _output.AcceptOnlyFromAmong("text", "json");
+        var list = new Command("list", "List the plugins of plugins.json (or $ATMOS_PLUGINS_MANIFEST) and the user manifest <config home>/atmos/plugins.json: path, version, contract version, kinds, and why any cannot be used.")
+        {
+            _load, _output,
+        };
+        list.SetAction(Execute);
+        Command = new Command("plugins", "Inspect the provider plugins.") { list };
+    }
+
+    public Command Command { get; }
+
+    private int Execute(ParseResult parseResult)
+    {
+        var catalog = RunSetup.Catalog(_host, out var problems);
+        var load = parseResult.GetValue(_load);
+        var plugins = catalog.Plugins.Select(p => Describe(catalog, p, load)).ToList();
+        if (parseResult.GetValue(_output) == "json")
+        {
+            _host.Out.WriteLine(Json(catalog, plugins, problems));
+        }
+        else
+        {
+            WriteText(catalog, plugins, problems);
+        }
+
+        return plugins.Any(p => p.Status == PluginStatus.Error) || problems.Any(p => p.Severity == ProblemSeverity.Error)
+            ? ExitCodes.Failed
+            : ExitCodes.Success;
+    }
+
+    private static PluginRow Describe(PluginCatalog catalog, PluginDescriptor plugin, bool load)
+    {
+        var metadata = plugin.Metadata;
+        var row = new PluginRow(
+            plugin.Name,
+            plugin.Entry.AssemblyPath,
+            plugin.Entry.ManifestPath,
+            plugin.Entry.Enabled,
+            metadata?.DisplayVersion,
+            metadata?.ContractVersion is { } contract ? $"{contract.Major}.{contract.Minor}" : null,
+            metadata?.ProviderKinds ?? [],
+            metadata?.IdentityKinds ?? []);
+        if (!plugin.Entry.Enabled)
+        {
+            return row with { Status = PluginStatus.Disabled };
+        }
+
+        // A kind claimed by two plugins resolves to no plugin: that is an error of both.
+        var errors = plugin.Problem is null ? new List<string>() : [plugin.Problem];
+        errors.AddRange(plugin.Kinds.Select(catalog.Resolve).Where(o => o.Plugin is null && o.Problem is not null).Select(o => o.Problem!));
+        if (errors.Count == 0 && load)
+        {
+            var loaded = catalog.Load(plugin);
+            if (loaded.LoadFailure is null)
+            {
+                return row with { Status = PluginStatus.Loaded, Cloud = loaded.Cloud };
+            }
+
+            errors.Add($"failed to load: {loaded.LoadFailure}");
+        }
+
+        return row with { Status = errors.Count == 0 ? PluginStatus.Ok : PluginStatus.Error, Errors = errors };
+    }
+
+    private void WriteText(PluginCatalog catalog, List<PluginRow> plugins, List<ConfigProblem> problems)
+    {
+        var output = _host.Error;
+        var manifests = catalog.Manifests.Count == 0 ? "no manifest" : string.Join(", ", catalog.Manifests.Select(Display));
+        output.WriteLine($"Plugins (this atmos implements contract {ContractVersion.Current}; from {manifests}):");
+        foreach (var plugin in plugins)
+        {
+            output.WriteLine();
+            var version = plugin.Version is null ? string.Empty : $" {plugin.Version}";
+            var contract = plugin.Contract is null ? string.Empty : $" (contract {plugin.Contract})";
+            output.WriteLine($"{plugin.Name}{version}{contract}");
+            output.WriteLine($"  path:       {Display(plugin.Path)}");
+            output.WriteLine($"  manifest:   {Display(plugin.Manifest)}");
+            if (plugin.ProviderKinds.Count > 0)
+            {
+                output.WriteLine($"  providers:  {string.Join(", ", plugin.ProviderKinds)}");
+            }
+
+            if (plugin.IdentityKinds.Count > 0)
+            {
+                output.WriteLine($"  identities: {string.Join(", ", plugin.IdentityKinds)}");
+            }
+
+            output.WriteLine(plugin.Status switch
+            {
+                PluginStatus.Loaded => $"  status:     ✓ loaded (cloud '{plugin.Cloud}')",
+                PluginStatus.Ok => "  status:     ✓ ok (metadata only; --load also loads it)",
+                PluginStatus.Disabled => "  status:     - disabled",
+                _ => "  status:     ✗ cannot be used",
+            });
+            foreach (var error in plugin.Errors)
+            {
+                output.WriteLine($"  error:      {error}");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            output.WriteLine();
+            foreach (var problem in problems)
+            {
+                output.WriteLine(problem.ToString());
+            }
+        }
+
+        output.WriteLine();
+        var failing = plugins.Count(p => p.Status == PluginStatus.Error);
+        var count = $"{plugins.Count} plugin{(plugins.Count == 1 ? string.Empty : "s")}";
+        output.WriteLine(failing == 0 ? $"✓ {count}, none with errors" : $"✗ {count}, {failing} with errors");
+    }
+
+    private static string Json(PluginCatalog catalog, List<PluginRow> plugins, List<ConfigProblem> problems)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("schema_version", 1);
+            json.WriteString("command", "plugins list");
+            json.WriteString("contract", ContractVersion.Current.ToString());
+            Strings(json, "manifests", catalog.Manifests);
+            json.WriteStartArray("plugins");
+            foreach (var plugin in plugins)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", plugin.Name);
+                json.WriteString("path", plugin.Path);
+                json.WriteString("manifest", plugin.Manifest);
+                json.WriteBoolean("enabled", plugin.Enabled);
+                json.WriteString("version", plugin.Version);
+                json.WriteString("contract", plugin.Contract);
+                Strings(json, "provider_kinds", plugin.ProviderKinds);
+                Strings(json, "identity_kinds", plugin.IdentityKinds);
+                json.WriteString("status", plugin.Status.ToString().ToLowerInvariant());
+                json.WriteString("cloud", plugin.Cloud);
+                Strings(json, "errors", plugin.Errors);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("problems");
+            foreach (var problem in problems)
+            {
+                json.WriteStartObject();
+                json.WriteString("severity", problem.Severity == ProblemSeverity.Error ? "error" : "warning");
+                json.WriteString("message", problem.Message);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void Strings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            json.WriteStringValue(value);
+        }
+
+        json.WriteEndArray();
+    }
+
+    private string Display(string path) => HumanOutput.Display(path, _host.Home);
+
+    private enum PluginStatus
+    {
+        Ok,
+        Loaded,
+        Disabled,
+        Error,
+    }
+
+    private sealed record PluginRow(
+        string Name,
+        string Path,
+        string Manifest,
+        bool Enabled,
+        string? Version,
+        string? Contract,
+        IReadOnlyList<string> ProviderKinds,
+        IReadOnlyList<string> IdentityKinds)
+    {
+        public PluginStatus Status { get; init; }
+
+        public string? Cloud { get; init; }
+
+        public IReadOnlyList<string> Errors { get; init; } = [];
+    }
+}

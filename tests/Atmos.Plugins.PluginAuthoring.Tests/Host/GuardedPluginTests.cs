@@ -1,0 +1,102 @@
+using Atmos.Plugins.Contracts;
+using Atmos.Plugins.Engine.Plugins;
+
+namespace Atmos.Plugins.PluginAuthoring.Tests.Host;
+
+/// <summary>The host's guard around plugin code, in-process: what the contract promises about time limits and faults.</summary>
+public sealed class GuardedPluginTests
+{
+    // Generous where a call must finish (a loaded test machine delays the pool); short where it must time out.
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ShortLimit = TimeSpan.FromMilliseconds(300);
+
+    private static readonly PluginDescriptor Descriptor = new(new ManifestEntry("fake", "/plugins/Fake.dll", Enabled: true, "/plugins.json"), null, null);
+
+    [Fact]
+    public void Executes_token_is_cancelled_when_the_time_limit_passes()
+    {
+        using var cancelled = new ManualResetEventSlim();
+        var plugin = GuardedPlugin.Create(Descriptor, new Loader(() => new WaitingPlugin(cancelled)), Limit);
+
+        var call = plugin.Call("Execute", (p, token) => p.Execute(null!, null!, token), CancellationToken.None);
+
+        Assert.Equal("plugin 'fake' did not finish Execute within 2 s", call.Failure);
+        Assert.True(cancelled.Wait(TimeSpan.FromSeconds(5)), "the plugin's token was never cancelled");
+    }
+
+    [Fact]
+    public void A_constructor_that_throws_is_reported_by_its_own_exception()
+    {
+        var plugin = GuardedPlugin.Create(Descriptor, new Loader(() => (IProviderPlugin)Activator.CreateInstance(typeof(ThrowingPlugin))!), Limit);
+
+        Assert.Equal("InvalidOperationException: no settings service (loading /plugins/Fake.dll)", plugin.LoadFailure);
+    }
+
+    [Fact]
+    public void A_constructor_that_hangs_is_abandoned_at_the_time_limit()
+    {
+        using var release = new ManualResetEventSlim();
+        var plugin = GuardedPlugin.Create(Descriptor, new Loader(() => { release.Wait(); return new WaitingPlugin(release); }), ShortLimit);
+        release.Set();
+
+        Assert.Equal("loading /plugins/Fake.dll did not finish within 0.3 s", plugin.LoadFailure);
+        Assert.Equal("plugin 'fake' is unavailable: loading /plugins/Fake.dll did not finish within 0.3 s", plugin.Call("Plan", p => p.Plan(null!)).Failure);
+    }
+
+    [Fact]
+    public void An_invalid_cloud_name_makes_the_plugin_unusable()
+    {
+        var plugin = GuardedPlugin.Create(Descriptor, new Loader(() => new ThrowingPlugin(cloud: "Not OK")), Limit);
+
+        Assert.Equal("its Cloud is 'Not OK', which is not lower-case letters, digits and dashes", plugin.LoadFailure);
+    }
+
+    private sealed class Loader(Func<IProviderPlugin> create) : IPluginLoader
+    {
+        public IProviderPlugin Load(PluginDescriptor descriptor) => create();
+    }
+
+    private sealed class WaitingPlugin(ManualResetEventSlim cancelled) : IProviderPlugin
+    {
+        public string Cloud => "fake";
+
+        public IEnumerable<string> ValidateProvider(ProviderTarget provider) => [];
+
+        public IEnumerable<string> ValidateIdentity(IdentityTarget identity) => [];
+
+        public CredentialClass Classify(KeyringEntry entry) => CredentialClass.Session;
+
+        public IReadOnlyList<FileStep> Plan(PlanRequest request) => [];
+
+        // Waits as a well-behaved plugin waits for a lock: until its token fires.
+        public StepResult Execute(FileStep step, PluginEnvironment environment, CancellationToken cancellationToken)
+        {
+            cancellationToken.WaitHandle.WaitOne();
+            cancelled.Set();
+            return StepResult.Failed("interrupted");
+        }
+
+        public IReadOnlyList<StoredArtifact> Inspect(PlanRequest request) => [];
+    }
+
+    private sealed class ThrowingPlugin : IProviderPlugin
+    {
+        public ThrowingPlugin() => throw new InvalidOperationException("no settings service");
+
+        public ThrowingPlugin(string cloud) => Cloud = cloud;
+
+        public string Cloud { get; } = "fake";
+
+        public IEnumerable<string> ValidateProvider(ProviderTarget provider) => [];
+
+        public IEnumerable<string> ValidateIdentity(IdentityTarget identity) => [];
+
+        public CredentialClass Classify(KeyringEntry entry) => CredentialClass.Session;
+
+        public IReadOnlyList<FileStep> Plan(PlanRequest request) => [];
+
+        public StepResult Execute(FileStep step, PluginEnvironment environment, CancellationToken cancellationToken) => StepResult.Removed();
+
+        public IReadOnlyList<StoredArtifact> Inspect(PlanRequest request) => [];
+    }
+}

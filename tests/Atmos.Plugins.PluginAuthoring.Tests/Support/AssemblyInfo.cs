@@ -1,0 +1,2 @@
+// Like the main suite: Unix file modes, symbolic links and the published Unix executable.
+[assembly: System.Runtime.Versioning.UnsupportedOSPlatform("windows")]

@@ -1,0 +1,5 @@
+using Atmos.Plugins.Contracts;
+using Atmos.Plugins.TestPlugins;
+
+[assembly: AtmosPlugin(typeof(InertPlugin))]
+[assembly: ProviderKind("future/provider")]
