@@ -23,6 +23,7 @@ public static class AtmosCli
         {
             logout.Command,
             new ValidateCommand(host, config).Command,
+            new ReplayCommand(host).Command,
         };
         var root = new RootCommand("atmos: remove locally cached cloud credentials safely, with a clear report.") { auth, config };
 

@@ -49,6 +49,8 @@ public sealed class KeyringLogoutTests : IDisposable
             ["ATMOS_PLUGINS_MANIFEST"] = string.Empty,
             ["XDG_CONFIG_HOME"] = string.Empty,
             ["NO_COLOR"] = "1",
+            ["XDG_STATE_HOME"] = Path.Join(_home.Root, "state"),
+            ["ATMOS_XDG_STATE_HOME"] = string.Empty,
         },
         _home.Root);
 

@@ -26,6 +26,10 @@ public sealed class PublishedHostTests : IDisposable
         ["ATMOS_KEYRING_TYPE"] = "memory",
         ["ATMOS_PLUGINS_MANIFEST"] = string.Empty,
         ["NO_COLOR"] = "1",
+
+        // The audit trail beside HOME (never the developer's own): HOME fingerprints check credentials only.
+        ["XDG_STATE_HOME"] = Path.Join(_home.Root, "state"),
+        ["ATMOS_XDG_STATE_HOME"] = string.Empty,
     };
 
     private Processes.Outcome Atmos(params string[] args) => Processes.Run(_atmos.Executable, args, Environment(), _home.Root);

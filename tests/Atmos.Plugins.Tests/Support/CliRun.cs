@@ -31,12 +31,22 @@ public sealed class CliRun
     /// <summary>Prompts to use (default: no terminal).</summary>
     public IUserInteraction Interaction { get; set; } = NonInteractive.Instance;
 
+    /// <summary>$XDG_STATE_HOME of the runs: the audit trail is <c>&lt;StateFolder&gt;/atmos/audit.jsonl</c>.</summary>
+    public string StateFolder => Path.Join(_home.Root, "state");
+
     /// <summary>The folder the CLI runs in.</summary>
     public string? WorkingDirectory { get; set; }
 
     public async Task<CliResult> RunAsync(params string[] args)
     {
-        var variables = new Dictionary<string, string>(Environment, StringComparer.Ordinal) { ["HOME"] = _home.Home };
+        // The audit trail goes beside HOME, not into it: tests that fingerprint HOME check credentials, and audit tests
+        // read the trail where StateFolder says.
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal) { ["HOME"] = _home.Home, ["XDG_STATE_HOME"] = StateFolder };
+        foreach (var (name, value) in Environment)
+        {
+            variables[name] = value;
+        }
+
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         var host = new HostEnvironment
