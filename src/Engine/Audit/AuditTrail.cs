@@ -1,4 +1,4 @@
-using System.Text;
+using System.Buffers;
 using Atmos.Plugins.Contracts.Safety;
 using Atmos.Plugins.Engine.Config;
 using Atmos.Plugins.Engine.Events;
@@ -24,7 +24,7 @@ public sealed class AuditTrail : IEventSink
     private readonly string _shownPath;
     private readonly TimeSpan _lockTimeout;
     private readonly TextWriter _warnings;
-    private readonly StringBuilder _pending = new();
+    private readonly ArrayBufferWriter<byte> _pending = new(16 * 1024);
     private bool _appendedBefore;
 
     /// <summary>Creates the audit trail of one run.</summary>
@@ -99,7 +99,7 @@ public sealed class AuditTrail : IEventSink
     public void Record(LogoutEvent logoutEvent, RunState state)
     {
         ArgumentNullException.ThrowIfNull(logoutEvent);
-        _pending.Append(EventJson.Serialize(logoutEvent)).Append('\n');
+        EventJson.WriteLine(_pending, logoutEvent);
         if (logoutEvent is RemovalStarted)
         {
             TryAppend(out _);
@@ -114,16 +114,16 @@ public sealed class AuditTrail : IEventSink
     private bool TryAppend(out string? problem)
     {
         problem = null;
-        if (_pending.Length == 0)
+        if (_pending.WrittenCount == 0)
         {
             return true;
         }
 
         try
         {
-            AuditFile.Append(_path, Encoding.UTF8.GetBytes(_pending.ToString()), mayRotate: !_appendedBefore, _lockTimeout);
+            AuditFile.Append(_path, _pending.WrittenSpan, mayRotate: !_appendedBefore, _lockTimeout);
             _appendedBefore = true;
-            _pending.Clear();
+            _pending.ResetWrittenCount();
             return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
