@@ -133,16 +133,16 @@ public sealed class AuditTrail : IEventSink
         }
     }
 
-    // One line: what went wrong and what to do. Every way out ends with the two settings that always work.
+    // One line: what went wrong and what to do. Every fix ends with the two settings that always work.
     private string Explain(Exception ex)
     {
-        const string Settings = "or set auth.audit.path to a writable file (auth.audit.enabled: false turns the audit off)";
+        const string Otherwise = "or set auth.audit.path to a writable file, or turn the audit off with auth.audit.enabled: false";
         return ex switch
         {
-            UnauthorizedAccessException => $"permission denied; check its folder with: ls -la {Path.GetDirectoryName(_shownPath)}, {Settings}",
-            LockTimeoutException timeout => $"another atmos held its lock for {timeout.Timeout.TotalSeconds:0.#} s; retry or raise ATMOS_LOCK_TIMEOUT, {Settings}",
-            UnsafePathException => $"it is a symbolic link or not a regular file; replace it with a regular file, {Settings}",
-            _ => $"{Shown(ex.Message)}; {Settings}",
+            UnauthorizedAccessException => $"permission denied; check the folder with: ls -la {Path.GetDirectoryName(_shownPath)}, {Otherwise}",
+            LockTimeoutException timeout => $"another atmos held its lock for {timeout.Timeout.TotalSeconds:0.#} s; retry or raise ATMOS_LOCK_TIMEOUT, {Otherwise}",
+            UnsafePathException => $"it is a symbolic link or not a regular file; replace it with a regular file, {Otherwise}",
+            _ => $"{Shown(ex.Message)}; fix the path, {Otherwise}",
         };
     }
 
