@@ -14,22 +14,11 @@ namespace Atmos.Plugins.Tests.Audit;
 /// </summary>
 public sealed class AuditTrailTests : IDisposable
 {
-    private readonly TempHome _home = new();
-    private readonly CliRun _cli;
-    private readonly string _config;
+    private readonly SeededTree _tree = new();
 
-    public AuditTrailTests()
-    {
-        _cli = new CliRun(_home);
-        _config = AwsTree.Seed(_home);
-        AwsTree.SeedKeyring(_cli.Keyring).GetAwaiter().GetResult();
-    }
+    public void Dispose() => _tree.Dispose();
 
-    public void Dispose() => _home.Dispose();
-
-    private string AuditPath => Path.Join(_cli.StateFolder, "atmos", "audit.jsonl");
-
-    private string ConfigWithAudit(string auditSection) => _home.Write("project/atmos.yaml", AwsTree.Config + "\n" + auditSection);
+    private string ConfigWithAudit(string auditSection) => _tree.Home.Write("project/atmos.yaml", AwsTree.Config + "\n" + auditSection);
 
     private static List<JsonElement> Parse(string path) =>
         File.ReadAllLines(path).Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
@@ -37,15 +26,15 @@ public sealed class AuditTrailTests : IDisposable
     [Fact]
     public async Task A_logout_appends_exactly_the_events_of_its_json_output_with_no_secret()
     {
-        var result = await _cli.RunAsync("auth", "logout", "dev-admin", "--output", "json", "--config", _config);
+        var result = await _tree.Cli.RunAsync("auth", "logout", "dev-admin", "--output", "json", "--config", _tree.Config);
 
         Assert.Equal(0, result.ExitCode);
-        var lines = File.ReadAllLines(AuditPath);
+        var lines = File.ReadAllLines(_tree.Cli.AuditPath);
         using var report = JsonDocument.Parse(result.Stdout);
         var reported = report.RootElement.GetProperty("events").EnumerateArray().Select(e => JsonSerializer.Serialize(e)).ToList();
         Assert.Equal(reported, lines.Select(l => JsonSerializer.Serialize(JsonDocument.Parse(l).RootElement)));
 
-        var events = Parse(AuditPath);
+        var events = Parse(_tree.Cli.AuditPath);
         var run = report.RootElement.GetProperty("run").GetString();
         Assert.All(events, e => Assert.Equal(run, e.GetProperty("run").GetString()));
         Assert.All(events, e => Assert.Equal(LogoutEvent.CurrentVersion, e.GetProperty("v").GetInt32()));
@@ -54,19 +43,19 @@ public sealed class AuditTrailTests : IDisposable
         Assert.Equal("LogoutCompleted", events[^1].GetProperty("type").GetString());
         Assert.Contains(events, e => e.GetProperty("type").GetString() == "StepPlanned" && e.GetProperty("step").GetProperty("class").GetString() == "session");
 
-        var text = File.ReadAllText(AuditPath);
+        var text = File.ReadAllText(_tree.Cli.AuditPath);
         Assert.All(AwsTree.Secrets, secret => Assert.DoesNotContain(secret, text, StringComparison.Ordinal));
-        Assert.Equal(AtomicFile.FileMode0600, File.GetUnixFileMode(AuditPath));
+        Assert.Equal(AtomicFile.FileMode0600, File.GetUnixFileMode(_tree.Cli.AuditPath));
     }
 
     [Fact]
     public async Task Dry_runs_and_rejected_runs_are_audited_too_each_run_in_order()
     {
-        await _cli.RunAsync("auth", "logout", "--all", "--dry-run", "--config", _config);
-        await _cli.RunAsync("auth", "logout", "nobody", "--config", _config);
-        await _cli.RunAsync("auth", "logout", "--all", "--keychain", "--config", _config);
+        await _tree.Cli.RunAsync("auth", "logout", "--all", "--dry-run", "--config", _tree.Config);
+        await _tree.Cli.RunAsync("auth", "logout", "nobody", "--config", _tree.Config);
+        await _tree.Cli.RunAsync("auth", "logout", "--all", "--keychain", "--config", _tree.Config);
 
-        var runs = RecordedRuns.ReadFile(AuditPath, "audit.jsonl").Runs;
+        var runs = RecordedRuns.ReadFile(_tree.Cli.AuditPath, "audit.jsonl").Runs;
         Assert.Equal(3, runs.Count);
         Assert.True(runs[0].State.DryRun);
         Assert.Equal(ExitCodes.Success, ExitCodes.From(runs[0].State));
@@ -80,48 +69,48 @@ public sealed class AuditTrailTests : IDisposable
     {
         var config = ConfigWithAudit("  audit:\n    enabled: false\n");
 
-        var result = await _cli.RunAsync("auth", "logout", "dev-admin", "--config", config);
+        var result = await _tree.Cli.RunAsync("auth", "logout", "dev-admin", "--config", config);
 
         Assert.Equal(0, result.ExitCode);
-        Assert.False(Directory.Exists(_cli.StateFolder));
+        Assert.False(Directory.Exists(_tree.Cli.StateFolder));
     }
 
     [Fact]
     public async Task Audit_path_moves_the_file_with_tilde_expanded_and_relative_paths_anchored_at_atmos_yaml()
     {
-        var tilde = await _cli.RunAsync("auth", "logout", "dev-admin", "--dry-run", "--config", ConfigWithAudit("  audit:\n    path: ~/logs/atmos-audit.jsonl\n"));
-        var relative = await _cli.RunAsync("auth", "logout", "dev-admin", "--dry-run", "--config", ConfigWithAudit("  audit:\n    path: audit/trail.jsonl\n"));
+        var tilde = await _tree.Cli.RunAsync("auth", "logout", "dev-admin", "--dry-run", "--config", ConfigWithAudit("  audit:\n    path: ~/logs/atmos-audit.jsonl\n"));
+        var relative = await _tree.Cli.RunAsync("auth", "logout", "dev-admin", "--dry-run", "--config", ConfigWithAudit("  audit:\n    path: audit/trail.jsonl\n"));
 
         Assert.Equal(0, tilde.ExitCode);
         Assert.Equal(0, relative.ExitCode);
-        Assert.Single(File.ReadAllLines(_home.PathOf("logs/atmos-audit.jsonl")), l => l.Contains("LogoutCompleted", StringComparison.Ordinal));
-        Assert.Single(File.ReadAllLines(_home.PathOf("project/audit/trail.jsonl")), l => l.Contains("LogoutCompleted", StringComparison.Ordinal));
-        Assert.False(File.Exists(AuditPath));
+        Assert.Single(File.ReadAllLines(_tree.Home.PathOf("logs/atmos-audit.jsonl")), l => l.Contains("LogoutCompleted", StringComparison.Ordinal));
+        Assert.Single(File.ReadAllLines(_tree.Home.PathOf("project/audit/trail.jsonl")), l => l.Contains("LogoutCompleted", StringComparison.Ordinal));
+        Assert.False(File.Exists(_tree.Cli.AuditPath));
     }
 
     [Fact]
     public async Task An_unwritable_audit_costs_one_warning_line_naming_the_file_and_the_fix_and_not_the_logout()
     {
-        _home.Write("blocker", "a regular file where the audit folder should be\n");
+        _tree.Home.Write("blocker", "a regular file where the audit folder should be\n");
         var config = ConfigWithAudit("  audit:\n    path: ~/blocker/audit.jsonl\n");
 
-        var result = await _cli.RunAsync("auth", "logout", "dev-admin", "--config", config);
+        var result = await _tree.Cli.RunAsync("auth", "logout", "dev-admin", "--config", config);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("Successfully logged out from 3 identities", result.Lines);
-        Assert.DoesNotContain("[dev-admin]", _home.Read($"{AwsTree.SsoFolder}/credentials"), StringComparison.Ordinal);
+        Assert.DoesNotContain("[dev-admin]", _tree.Home.Read($"{AwsTree.SsoFolder}/credentials"), StringComparison.Ordinal);
         var warning = Assert.Single(result.Lines, l => l.Contains("Audit trail", StringComparison.Ordinal));
         Assert.Equal(warning, result.Lines[^1]);
         Assert.StartsWith("⚠️ Audit trail not written to ~/blocker/audit.jsonl: ", warning, StringComparison.Ordinal);
         Assert.Contains("auth.audit.path", warning, StringComparison.Ordinal);
         Assert.Contains("auth.audit.enabled: false", warning, StringComparison.Ordinal);
-        Assert.DoesNotContain(_home.Home, warning, StringComparison.Ordinal);
+        Assert.DoesNotContain(_tree.Home.Home, warning, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task An_unexpandable_audit_path_is_one_warning_and_the_logout_still_runs()
     {
-        var result = await _cli.RunAsync("auth", "logout", "dev-admin", "--dry-run", "--config", ConfigWithAudit("  audit:\n    path: ~someone/audit.jsonl\n"));
+        var result = await _tree.Cli.RunAsync("auth", "logout", "dev-admin", "--dry-run", "--config", ConfigWithAudit("  audit:\n    path: ~someone/audit.jsonl\n"));
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(
@@ -132,9 +121,9 @@ public sealed class AuditTrailTests : IDisposable
     [Fact]
     public void Removal_start_appends_the_request_and_plan_so_a_killed_run_still_left_them()
     {
-        var path = _home.PathOf("state/audit.jsonl");
+        var path = _tree.Home.PathOf("state/audit.jsonl");
         using var warnings = new StringWriter();
-        var trail = new AuditTrail(path, _home.Home, TimeSpan.FromSeconds(5), warnings);
+        var trail = new AuditTrail(path, _tree.Home.Home, TimeSpan.FromSeconds(5), warnings);
         var state = RunState.Initial;
         LogoutEvent[] beforeRemoval =
         [
@@ -160,10 +149,10 @@ public sealed class AuditTrailTests : IDisposable
     [Fact]
     public void A_failed_first_append_is_retried_with_the_whole_run_at_completion_without_a_warning()
     {
-        var blocker = _home.Write("state", "not a folder yet\n");
+        var blocker = _tree.Home.Write("state", "not a folder yet\n");
         var path = Path.Join(blocker, "audit.jsonl");
         using var warnings = new StringWriter();
-        var trail = new AuditTrail(path, _home.Home, TimeSpan.FromSeconds(5), warnings);
+        var trail = new AuditTrail(path, _tree.Home.Home, TimeSpan.FromSeconds(5), warnings);
 
         trail.Record(new LogoutRequested { Scope = ScopeKind.All, Run = "r2" }, RunState.Initial);
         trail.Record(new RemovalStarted { Run = "r2" }, RunState.Initial);

@@ -28,22 +28,17 @@ public sealed class AuditTrailProcessTests : IDisposable
 
     private string AuditPath => _home.PathOf(".local/state/atmos/audit.jsonl");
 
-    // The default location: no XDG_STATE_HOME, whatever the developer's environment says.
-    private Dictionary<string, string> Environment() => new()
+    // The audit at its default location (no XDG_STATE_HOME), a file keyring under ~/.local/share.
+    private Dictionary<string, string> Environment()
     {
-        ["HOME"] = _home.Home,
-        ["XDG_STATE_HOME"] = string.Empty,
-        ["ATMOS_XDG_STATE_HOME"] = string.Empty,
-        ["XDG_CONFIG_HOME"] = string.Empty,
-        ["ATMOS_XDG_CONFIG_HOME"] = string.Empty,
-        ["XDG_DATA_HOME"] = string.Empty,
-        ["ATMOS_XDG_DATA_HOME"] = string.Empty,
-        ["ATMOS_KEYRING_TYPE"] = "file",
-        ["ATMOS_KEYRING_PASSWORD"] = Password,
-        ["ATMOS_PLUGINS_MANIFEST"] = string.Empty,
-        ["ATMOS_LOGS_LEVEL"] = string.Empty,
-        ["NO_COLOR"] = "1",
-    };
+        var environment = Processes.IsolatedEnvironment(_home);
+        environment["XDG_STATE_HOME"] = string.Empty;
+        environment["XDG_DATA_HOME"] = string.Empty;
+        environment["ATMOS_XDG_DATA_HOME"] = string.Empty;
+        environment["ATMOS_KEYRING_TYPE"] = "file";
+        environment["ATMOS_KEYRING_PASSWORD"] = Password;
+        return environment;
+    }
 
     private Processes.Outcome Atmos(params string[] args) => Processes.Run(_atmos.Executable, args, Environment(), _home.Root);
 

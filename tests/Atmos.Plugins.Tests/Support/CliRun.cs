@@ -34,6 +34,9 @@ public sealed class CliRun
     /// <summary>$XDG_STATE_HOME of the runs: the audit trail is <c>&lt;StateFolder&gt;/atmos/audit.jsonl</c>.</summary>
     public string StateFolder => Path.Join(_home.Root, "state");
 
+    /// <summary>The audit trail of the runs.</summary>
+    public string AuditPath => Path.Join(StateFolder, "atmos", "audit.jsonl");
+
     /// <summary>The folder the CLI runs in.</summary>
     public string? WorkingDirectory { get; set; }
 

@@ -66,7 +66,7 @@ public sealed class FaultyPlugin : IProviderPlugin
                 throw new InvalidOperationException("simulated crash while removing files");
             case "execute-hangs":
                 // Far longer than the time limit a scenario sets (ATMOS_PLUGIN_TIMEOUT), and still bounded.
-                Thread.Sleep(TimeSpan.FromSeconds(30));
+                Thread.Sleep(TimeSpan.FromSeconds(60));
                 return StepResult.Failed("hung", "the plugin slept through its time limit");
             default:
                 return ContainedPath.Delete(step.Arguments["base"], step.Arguments["folder"]) ? StepResult.Removed() : StepResult.NotFound();
