@@ -50,6 +50,11 @@ public static partial class AuditFile
             throw new UnsafePathException(path, "is a symbolic link; refusing to follow it");
         }
 
+        if (Directory.Exists(path))
+        {
+            throw new UnsafePathException(path, "is a folder, not a file");
+        }
+
         if (mayRotate && info.Exists && info.Length > 0 && info.Length + lines.Length > RotateAtBytes)
         {
             Rotate(path);

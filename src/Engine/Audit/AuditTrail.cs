@@ -141,7 +141,7 @@ public sealed class AuditTrail : IEventSink
         {
             UnauthorizedAccessException => $"permission denied; check the folder with: ls -la {Path.GetDirectoryName(_shownPath)}, {Otherwise}",
             LockTimeoutException timeout => $"another atmos held its lock for {timeout.Timeout.TotalSeconds:0.#} s; retry or raise ATMOS_LOCK_TIMEOUT, {Otherwise}",
-            UnsafePathException => $"it is a symbolic link or not a regular file; replace it with a regular file, {Otherwise}",
+            UnsafePathException unsafePath => $"it {unsafePath.Problem}; point auth.audit.path at a regular file, or turn the audit off with auth.audit.enabled: false",
             _ => $"{Shown(ex.Message)}; fix the path, {Otherwise}",
         };
     }

@@ -71,6 +71,11 @@ public sealed record RecordedRuns(string Source, IReadOnlyList<RecordedRun> Runs
     /// <exception cref="ReplayException">It cannot be read or holds no runs or a damaged line.</exception>
     public static RecordedRuns ReadFile(string path, string source)
     {
+        if (Directory.Exists(path))
+        {
+            throw new ReplayException($"{source} is a folder; give the audit file in it (audit.jsonl) or a saved --output json document");
+        }
+
         string text;
         try
         {

@@ -60,6 +60,12 @@ internal sealed class ReplayCommand
             return Fail("--list shows every run and --run replays one; give one of them");
         }
 
+        if (parseResult.GetValue(_file) is { } option && option.StartsWith('-'))
+        {
+            // An unknown flag lands in the optional argument; a file named like a flag can be given as ./-name.
+            return Fail($"unknown option '{option}'; run 'atmos auth replay --help' for usage");
+        }
+
         var file = parseResult.GetValue(_file) is { } given
             ? Path.GetFullPath(given, _host.WorkingDirectory)
             : AuditTrail.DefaultPath(_host.Variables, _host.Home);

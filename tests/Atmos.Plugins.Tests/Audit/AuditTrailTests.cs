@@ -108,6 +108,22 @@ public sealed class AuditTrailTests : IDisposable
     }
 
     [Fact]
+    public async Task An_audit_path_that_is_a_folder_or_a_link_is_refused_with_a_warning()
+    {
+        Directory.CreateDirectory(_tree.Home.PathOf("logs"));
+        var target = _tree.Home.Write("elsewhere.jsonl", "keep\n");
+        File.CreateSymbolicLink(_tree.Home.PathOf("link.jsonl"), target);
+
+        var folder = await _tree.Cli.RunAsync("auth", "logout", "dev-admin", "--dry-run", "--config", ConfigWithAudit("  audit:\n    path: ~/logs\n"));
+        var link = await _tree.Cli.RunAsync("auth", "logout", "dev-admin", "--dry-run", "--config", ConfigWithAudit("  audit:\n    path: ~/link.jsonl\n"));
+
+        Assert.Equal(0, folder.ExitCode);
+        Assert.Equal("⚠️ Audit trail not written to ~/logs: it is a folder, not a file; point auth.audit.path at a regular file, or turn the audit off with auth.audit.enabled: false", folder.Lines[^1]);
+        Assert.StartsWith("⚠️ Audit trail not written to ~/link.jsonl: it is a symbolic link; refusing to follow it; ", link.Lines[^1], StringComparison.Ordinal);
+        Assert.Equal("keep\n", File.ReadAllText(target));
+    }
+
+    [Fact]
     public async Task An_unexpandable_audit_path_is_one_warning_and_the_logout_still_runs()
     {
         var result = await _tree.Cli.RunAsync("auth", "logout", "dev-admin", "--dry-run", "--config", ConfigWithAudit("  audit:\n    path: ~someone/audit.jsonl\n"));

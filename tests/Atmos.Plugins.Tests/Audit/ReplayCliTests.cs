@@ -176,6 +176,17 @@ public sealed class ReplayCliTests : IDisposable
     }
 
     [Fact]
+    public async Task A_folder_is_an_error_saying_which_file_to_give()
+    {
+        Directory.CreateDirectory(_tree.Home.PathOf("state"));
+
+        var replay = await _tree.Cli.RunAsync("auth", "replay", _tree.Home.PathOf("state"));
+
+        Assert.Equal(2, replay.ExitCode);
+        Assert.Equal("Error: ~/state is a folder; give the audit file in it (audit.jsonl) or a saved --output json document", replay.Stderr.TrimEnd());
+    }
+
+    [Fact]
     public async Task A_missing_file_is_an_error_naming_it()
     {
         var replay = await _tree.Cli.RunAsync("auth", "replay", "nowhere.jsonl");
@@ -214,6 +225,15 @@ public sealed class ReplayCliTests : IDisposable
 
         Assert.Equal(run.Stderr, replay.Stderr);
         Assert.Equal(before, TempHome.Fingerprint(_tree.Home.Root));
+    }
+
+    [Fact]
+    public async Task An_unknown_option_is_a_usage_error_not_a_file_name()
+    {
+        var replay = await _tree.Cli.RunAsync("auth", "replay", "--bogus");
+
+        Assert.Equal(2, replay.ExitCode);
+        Assert.Equal("Error: unknown option '--bogus'; run 'atmos auth replay --help' for usage", replay.Stderr.TrimEnd());
     }
 
     [Fact]
