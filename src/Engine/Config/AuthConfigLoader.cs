@@ -88,9 +88,11 @@ public static class AuthConfigLoader
         // Cheap event scan before building a tree: nesting depth, so hostile input cannot overflow the stack.
         public ConfigProblem? CheckShape(string text)
         {
-            var parser = new Parser(new StringReader(text));
+            var scanner = new Scanner(new StringReader(text));
+            var parser = new Parser(scanner);
             var depth = 0;
-            while (parser.MoveNext())
+            ConfigProblem? broken;
+            while (MoveNext(parser, scanner, out broken))
             {
                 switch (parser.Current)
                 {
@@ -108,7 +110,23 @@ public static class AuthConfigLoader
                 }
             }
 
-            return null;
+            return broken;
+        }
+
+        // Some malformed input (an unclosed flow mapping running into the next line) makes YamlDotNet's scanner throw
+        // InvalidOperationException instead of a YamlException: report it at the scanner's position like any syntax error.
+        private bool MoveNext(Parser parser, Scanner scanner, out ConfigProblem? broken)
+        {
+            broken = null;
+            try
+            {
+                return parser.MoveNext();
+            }
+            catch (InvalidOperationException)
+            {
+                broken = ConfigProblem.Error(At(scanner.CurrentPosition), "invalid YAML: the parser cannot continue here (an unclosed {, [ or quote?); fix the syntax at this line");
+                return false;
+            }
         }
 
         public AuthConfig Read(YamlStream stream)

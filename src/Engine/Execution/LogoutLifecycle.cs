@@ -108,6 +108,9 @@ public sealed class LogoutLifecycle
     /// <param name="trigger">What happened.</param>
     public void Fire(Trigger trigger) => _machine.Fire(trigger);
 
-    /// <summary>The state graph in DOT, for the docs.</summary>
+    /// <summary>The state graph in DOT, for the docs (docs/lifecycle.md).</summary>
     public string ToDotGraph() => UmlDotGraph.Format(_machine.GetInfo());
+
+    /// <summary>The state graph as a Mermaid state diagram, for the docs (docs/lifecycle.md; GitHub renders it).</summary>
+    public string ToMermaidGraph() => MermaidGraph.Format(_machine.GetInfo(), MermaidGraphDirection.TopToBottom);
 }

@@ -121,13 +121,17 @@ public sealed class GuardedPlugin
         var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(_timeout);
         var result = Call(operation, p => call(p, limit.Token), cancellationToken);
-        if (result.Succeeded)
+        if (!result.Succeeded)
         {
-            // Only then: a call abandoned at the time limit may still be watching the token.
-            limit.Dispose();
+            // Not disposed: a call abandoned at the time limit may still be watching the token.
+            return result;
         }
 
-        return result;
+        // A plugin that honours its token returns as soon as the limit cancels it, racing the guard's own wait: whatever
+        // it returned after the limit, it did not finish its work within it.
+        var timedOut = limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
+        limit.Dispose();
+        return timedOut ? new PluginCall<T>(default, $"plugin '{Name}' did not finish {operation} within {_timeout.TotalSeconds:0.#} s") : result;
     }
 
     // Runs third-party code on the pool and stops waiting after the limit; a call that hangs is abandoned, not killed.

@@ -68,15 +68,7 @@ public static class JsonReport
             json.WriteNumber("identities_logged_out", state.IdentitiesLoggedOut);
             json.WriteEndObject();
 
-            var outcome = state.Rejected is not null ? "rejected"
-                : state.Cancelled is not null ? (state.Cancelled.Reason == CancelReason.Declined ? "cancelled" : "interrupted")
-                : state.Interrupted ? "interrupted"
-                : state.DryRun ? "dry_run"
-                : state.Removed == 0 && state.Failed == 0 ? "already_logged_out"
-                : state.Removed == 0 ? "failed"
-                : state.Failed > 0 || state.NotFound > 0 ? "partial"
-                : "success";
-            json.WriteString("outcome", outcome);
+            json.WriteString("outcome", Outcome(state));
             json.WriteString("summary", HumanOutput.Headline(state));
             json.WriteNumber("exit_code", ExitCodes.From(state));
             if (state.Rejected is { } rejected)
@@ -105,6 +97,24 @@ public static class JsonReport
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>
+    /// The run's outcome as one word: <c>rejected</c>, <c>cancelled</c>, <c>interrupted</c>, <c>dry_run</c>,
+    /// <c>already_logged_out</c>, <c>failed</c>, <c>partial</c> or <c>success</c>.
+    /// </summary>
+    /// <param name="state">The run.</param>
+    public static string Outcome(RunState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.Rejected is not null ? "rejected"
+            : state.Cancelled is not null ? (state.Cancelled.Reason == CancelReason.Declined ? "cancelled" : "interrupted")
+            : state.Interrupted ? "interrupted"
+            : state.DryRun ? "dry_run"
+            : state.Removed == 0 && state.Failed == 0 ? "already_logged_out"
+            : state.Removed == 0 ? "failed"
+            : state.Failed > 0 || state.NotFound > 0 ? "partial"
+            : "success";
     }
 
     // Every step has every key (null or [] when it does not apply), so scripts can rely on the shape.

@@ -58,11 +58,12 @@ public static class AtmosCli
             HelpName = "file",
         };
         var logout = new LogoutCommand(host, config);
-        var auth = new Command("auth", "Manage cloud authentication: log out, show what is stored, validate configuration.")
+        var auth = new Command("auth", "Manage cloud authentication: log out, show what is stored, validate configuration, replay audited runs.")
         {
             logout.Command,
             new ValidateCommand(host, config).Command,
             new StatusCommand(host, config).Command,
+            new ReplayCommand(host).Command,
         };
         var root = new RootCommand("atmos: remove locally cached cloud credentials safely, with a clear report.") { auth, new PluginsCommand(host).Command, config };
         Help.Configure(root, new Dictionary<Command, IReadOnlyList<HelpExample>> { [logout.Command] = LogoutCommand.Examples });

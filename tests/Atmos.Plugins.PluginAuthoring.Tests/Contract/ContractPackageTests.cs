@@ -21,7 +21,7 @@ public sealed class ContractPackageTests : IDisposable
         Assert.True(File.Exists(package), $"expected {Path.GetFileName(package)} in {string.Join(", ", Directory.GetFiles(_folder).Select(Path.GetFileName))}");
         using var zip = ZipFile.OpenRead(package);
         Assert.Equal(
-            ["Atmos.Plugins.Contracts.nuspec", "README.md", "lib/net10.0/Atmos.Plugins.Contracts.dll", "lib/net10.0/Atmos.Plugins.Contracts.xml"],
+            ["Atmos.Plugins.Contracts.nuspec", "README.md", "build/Atmos.Plugins.Contracts.targets", "buildTransitive/Atmos.Plugins.Contracts.targets", "lib/net10.0/Atmos.Plugins.Contracts.dll", "lib/net10.0/Atmos.Plugins.Contracts.xml"],
             zip.Entries.Select(e => e.FullName).Where(n => !n.StartsWith('_') && !n.StartsWith('[') && !n.StartsWith("package/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
 
         var nuspec = Xml(zip, "Atmos.Plugins.Contracts.nuspec");

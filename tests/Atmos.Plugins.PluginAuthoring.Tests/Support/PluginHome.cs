@@ -26,6 +26,7 @@ public sealed class PluginHome : IDisposable
             ["XDG_CONFIG_HOME"] = string.Empty,
             ["ATMOS_XDG_CONFIG_HOME"] = string.Empty,
             ["XDG_CACHE_HOME"] = string.Empty,
+            ["XDG_STATE_HOME"] = Path.Join(Files.Root, "state"), // the audit trail goes beside HOME, whose bytes tests check
             ["ATMOS_KEYRING_TYPE"] = "memory",
             ["ATMOS_PLUGINS_MANIFEST"] = string.Empty,
             ["ATMOS_PLUGIN_TIMEOUT"] = string.Empty,

@@ -52,6 +52,7 @@ public sealed class ConfigLoaderTests
     [Theory]
     [InlineData("auth:\n  providers:\n    p: [1\n", "invalid YAML")]
     [InlineData("auth:\n  providers:\n    p:\n      kind: a\n    p:\n      kind: b\n", "invalid YAML")]
+    [InlineData("auth:\n  identities:\n    dev-admin: { kind: aws/user\n  providers: [\n", "invalid YAML: the parser cannot continue here")]
     [InlineData("auth: [1, 2]\n", "auth must be a mapping")]
     [InlineData("auth:\n  providers:\n    p: just-a-string\n", "auth.providers.p must be a mapping")]
     [InlineData("auth:\n  identities:\n    i:\n      via: {provider: p}\n", "identity 'i' has no kind")]

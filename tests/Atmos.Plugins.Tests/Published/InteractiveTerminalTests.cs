@@ -43,6 +43,7 @@ public sealed class InteractiveTerminalTests : IDisposable
         new Dictionary<string, string>
         {
             ["HOME"] = _home.Home,
+            ["XDG_STATE_HOME"] = Path.Join(_home.Root, "state"), // the audit trail goes beside HOME, whose bytes these tests check
             ["NO_COLOR"] = "1",
             ["ATMOS_KEYRING_TYPE"] = "file",
             ["ATMOS_KEYRING_PASSWORD"] = Password,

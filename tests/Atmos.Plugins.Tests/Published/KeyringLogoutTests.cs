@@ -38,19 +38,13 @@ public sealed class KeyringLogoutTests : IDisposable
 
     public void Dispose() => _home.Dispose();
 
-    private Processes.Outcome Atmos(string busAddress, params string[] args) => Processes.Run(
-        _atmos.Executable,
-        [.. args, "--config", _config],
-        new Dictionary<string, string>
-        {
-            ["HOME"] = _home.Home,
-            ["DBUS_SESSION_BUS_ADDRESS"] = busAddress,
-            ["ATMOS_KEYRING_TYPE"] = string.Empty,
-            ["ATMOS_PLUGINS_MANIFEST"] = string.Empty,
-            ["XDG_CONFIG_HOME"] = string.Empty,
-            ["NO_COLOR"] = "1",
-        },
-        _home.Root);
+    private Processes.Outcome Atmos(string busAddress, params string[] args)
+    {
+        var environment = Processes.IsolatedEnvironment(_home);
+        environment["DBUS_SESSION_BUS_ADDRESS"] = busAddress;
+        environment["ATMOS_KEYRING_TYPE"] = string.Empty;
+        return Processes.Run(_atmos.Executable, [.. args, "--config", _config], environment, _home.Root);
+    }
 
     private static async Task Seed(PrivateSecretService keyring)
     {

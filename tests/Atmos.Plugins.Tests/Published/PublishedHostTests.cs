@@ -18,15 +18,12 @@ public sealed class PublishedHostTests : IDisposable
 
     public void Dispose() => _home.Dispose();
 
-    private Dictionary<string, string> Environment() => new()
+    private Dictionary<string, string> Environment()
     {
-        ["HOME"] = _home.Home,
-        ["XDG_CONFIG_HOME"] = string.Empty,
-        ["ATMOS_XDG_CONFIG_HOME"] = string.Empty,
-        ["ATMOS_KEYRING_TYPE"] = "memory",
-        ["ATMOS_PLUGINS_MANIFEST"] = string.Empty,
-        ["NO_COLOR"] = "1",
-    };
+        var environment = Processes.IsolatedEnvironment(_home);
+        environment["ATMOS_KEYRING_TYPE"] = "memory";
+        return environment;
+    }
 
     private Processes.Outcome Atmos(params string[] args) => Processes.Run(_atmos.Executable, args, Environment(), _home.Root);
 

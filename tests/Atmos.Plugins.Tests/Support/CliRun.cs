@@ -31,6 +31,12 @@ public sealed class CliRun
     /// <summary>Prompts to use (default: no terminal).</summary>
     public IUserInteraction Interaction { get; set; } = NonInteractive.Instance;
 
+    /// <summary>$XDG_STATE_HOME of the runs: the audit trail is <c>&lt;StateFolder&gt;/atmos/audit.jsonl</c>.</summary>
+    public string StateFolder => Path.Join(_home.Root, "state");
+
+    /// <summary>The audit trail of the runs.</summary>
+    public string AuditPath => Path.Join(StateFolder, "atmos", "audit.jsonl");
+
     /// <summary>The folder the CLI runs in.</summary>
     public string? WorkingDirectory { get; set; }
 
@@ -48,10 +54,23 @@ public sealed class CliRun
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
 
+    // The audit trail goes beside HOME, not into it: tests that fingerprint HOME check credentials, and audit tests
+    // read the trail where StateFolder says. Extra variables override both.
+    private Dictionary<string, string> Variables()
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal) { ["HOME"] = _home.Home, ["XDG_STATE_HOME"] = StateFolder };
+        foreach (var (name, value) in Environment)
+        {
+            variables[name] = value;
+        }
+
+        return variables;
+    }
+
     /// <summary>The host a run of this instance sees, writing to the given streams.</summary>
     public HostEnvironment Host(TextWriter stdout, TextWriter stderr) => new()
     {
-        Variables = new Dictionary<string, string>(Environment, StringComparer.Ordinal) { ["HOME"] = _home.Home },
+        Variables = Variables(),
         Home = _home.Home,
         WorkingDirectory = WorkingDirectory ?? _home.Root,
         Out = stdout,

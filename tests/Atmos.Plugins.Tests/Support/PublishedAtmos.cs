@@ -59,6 +59,27 @@ public sealed class PublishedAtmosCollection : ICollectionFixture<PublishedAtmos
 /// <summary>Runs a program and captures its output.</summary>
 public static class Processes
 {
+    /// <summary>
+    /// The environment of an `atmos` process in a temp HOME: none of the developer's own config folders, plugin manifest
+    /// or audit trail leaks in, and no colour. The audit trail goes beside HOME, so fingerprints of HOME check
+    /// credentials only; callers add or override the rest (keyring type, bus address...).
+    /// </summary>
+    public static Dictionary<string, string> IsolatedEnvironment(TempHome home)
+    {
+        ArgumentNullException.ThrowIfNull(home);
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["HOME"] = home.Home,
+            ["XDG_CONFIG_HOME"] = string.Empty,
+            ["ATMOS_XDG_CONFIG_HOME"] = string.Empty,
+            ["XDG_STATE_HOME"] = Path.Join(home.Root, "state"),
+            ["ATMOS_XDG_STATE_HOME"] = string.Empty,
+            ["ATMOS_PLUGINS_MANIFEST"] = string.Empty,
+            ["ATMOS_LOGS_LEVEL"] = string.Empty,
+            ["NO_COLOR"] = "1",
+        };
+    }
+
     public sealed record Outcome(int ExitCode, string Stdout, string Stderr)
     {
         public IReadOnlyList<string> Lines => Stderr.TrimEnd('\n').Split('\n');

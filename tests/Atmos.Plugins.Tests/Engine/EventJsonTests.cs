@@ -1,0 +1,91 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Atmos.Plugins.Engine.Events;
+
+namespace Atmos.Plugins.Tests.Engine;
+
+/// <summary>
+/// The fast event writer (what every run's audit trail uses) writes byte for byte what the source-generated serializer
+/// writes, for every event type of the closed family, with optional fields set and unset.
+/// </summary>
+public sealed class EventJsonTests
+{
+    private const string Odd = "dev → admin <é & 'x' \"q\"> \\ \t";
+
+    private static readonly StepData FullStep = new()
+    {
+        Index = 3,
+        Type = StepType.Files,
+        Target = "/home/u/.config/atmos/aws/aws-sso/",
+        Principals = ["dev-admin", Odd],
+        Class = StepClass.LongLived,
+        Role = PrincipalRole.Provider,
+        Kind = "aws/iam-identity-center",
+        Via = "aws-sso",
+        Presence = Presence.Absent,
+        Plugin = "aws",
+        Action = "remove-profiles",
+        Paths = ["/home/u/a", "/home/u/b"],
+        Note = "XDG-compliant",
+        Arguments = new Dictionary<string, string> { ["base"] = "/home/u/.config/atmos/aws", ["profiles"] = "a\nb" },
+        Blocked = "plugin unavailable",
+        BlockedDetail = Odd,
+    };
+
+    private static readonly StepData BareStep = new() { Index = 0, Type = StepType.Plugin, Target = "gcp", Principals = [], Class = StepClass.Unknown };
+
+    public static TheoryData<LogoutEvent> Samples() =>
+    [
+        new LogoutRequested { Scope = ScopeKind.Identity, Target = Odd, DryRun = true, Keychain = true, Force = true, Home = "/home/u" },
+        new LogoutRequested { Scope = ScopeKind.None },
+        new LogoutRequested { Scope = ScopeKind.Provider, Target = "aws-sso" },
+        new LogoutRequested { Scope = ScopeKind.All },
+        new LogoutRejected { Error = Odd, ChoicesTitle = "Available identities:", Choices = ["a", "b"], Hint = "Run it" },
+        new LogoutRejected { Error = "e" },
+        new ChainResolved { Identity = "dev-admin", Chain = ["aws-sso", "dev-admin"] },
+        new StepPlanned { Step = FullStep },
+        new StepPlanned { Step = BareStep },
+        new StepPlanned { Step = BareStep with { Type = StepType.Keyring, Class = StepClass.Session, Presence = Presence.Present } },
+        new CredentialPreserved { Step = FullStep },
+        new PluginLoadFailed { Plugin = "gcp", Reason = Odd },
+        new LogoutConfirmed { Forced = true },
+        new LogoutConfirmed(),
+        new LogoutCancelled { Reason = CancelReason.Declined },
+        new LogoutCancelled { Reason = CancelReason.Interrupted },
+        new RemovalStarted { Steps = 12 },
+        new CredentialRemoved { Step = 1 },
+        new CredentialNotFound { Step = 2, Detail = Odd },
+        new CredentialNotFound { Step = 2 },
+        new StepFailed { Step = 4, Reason = "permission denied", Detail = Odd },
+        new StepFailed { Step = 4, Reason = "r" },
+        new LogoutInterrupted(),
+        new LogoutCompleted(),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void The_writer_matches_the_serializer_byte_for_byte(LogoutEvent sample)
+    {
+        foreach (var at in new[] { new DateTimeOffset(2025, 10, 17, 10, 15, 30, TimeSpan.Zero), new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero).AddTicks(1_234_567) })
+        {
+            var stamped = sample with { Run = "0199f3c2a4c87b0e9a3f6d0b1c2d3e4f", At = at };
+
+            var written = EventJson.Serialize(stamped);
+
+            Assert.Equal(JsonSerializer.Serialize<LogoutEvent>(stamped, EventJsonContext.Default.LogoutEvent), written);
+            var read = EventJson.Deserialize(written, out var skipped);
+            Assert.Null(skipped);
+            Assert.Equal(written, EventJson.Serialize(read!));
+        }
+    }
+
+    [Fact]
+    public void Every_event_type_of_the_family_has_a_sample()
+    {
+        var family = typeof(LogoutEvent).GetCustomAttributes<JsonDerivedTypeAttribute>().Select(a => a.DerivedType).ToHashSet();
+        var sampled = ((IEnumerable<object[]>)Samples()).Select(row => row[0].GetType()).ToHashSet();
+
+        Assert.Equal(family.OrderBy(t => t.Name), sampled.OrderBy(t => t.Name));
+    }
+}
