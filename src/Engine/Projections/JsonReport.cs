@@ -88,8 +88,7 @@ public static class JsonReport
             json.WriteStartArray("events");
             foreach (var logoutEvent in events)
             {
-                using var document = JsonDocument.Parse(EventJson.Serialize(logoutEvent));
-                document.RootElement.WriteTo(json);
+                EventWriter.Write(json, logoutEvent);
             }
 
             json.WriteEndArray();
