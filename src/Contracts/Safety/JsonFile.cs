@@ -21,15 +21,29 @@ public static class JsonFile
     public static JsonNode Parse(byte[] content, string path = "")
     {
         ArgumentNullException.ThrowIfNull(content);
-        var body = content.AsSpan().StartsWith(Bom) ? content.AsSpan(Bom.Length) : content.AsSpan();
+        var body = content.AsMemory(content.AsSpan().StartsWith(Bom) ? Bom.Length : 0);
         try
         {
-            return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Disallow })
+            // Duplicate properties are refused here: JsonObject would otherwise fail on first use, and writing the file
+            // back would silently drop one of them.
+            return JsonNode.Parse(body.Span, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Disallow, AllowDuplicateProperties = false })
                 ?? throw new MalformedFileException(path, 0, "is JSON null, not an object");
         }
         catch (JsonException ex)
         {
-            throw new MalformedFileException(path, (int)(ex.LineNumber ?? -1) + 1, "is not valid JSON");
+            // Only on failure: tell a syntax error (with its line) from valid JSON with a duplicate property.
+            try
+            {
+                using (JsonDocument.Parse(body))
+                {
+                }
+            }
+            catch (JsonException syntax)
+            {
+                throw new MalformedFileException(path, (int)(syntax.LineNumber ?? -1) + 1, "is not valid JSON");
+            }
+
+            throw new MalformedFileException(path, (int)(ex.LineNumber ?? -1) + 1, "is not valid JSON: an object has the same property twice");
         }
     }
 
