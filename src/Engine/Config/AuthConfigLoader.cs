@@ -61,7 +61,7 @@ public static class AuthConfigLoader
             }
 
             var stream = new YamlStream();
-            stream.Load(new StringReader(text));
+            Guarded(() => stream.Load(new StringReader(text)), Mark.Empty);
             return reader.Read(stream);
         }
         catch (YamlException ex)
@@ -71,6 +71,22 @@ public static class AuthConfigLoader
             return new AuthConfig { Problems = [ConfigProblem.Error(where, $"invalid YAML: {OneLine(message)}; fix the syntax at this line")] };
         }
     }
+
+    // YamlDotNet fails on some malformed input with other exceptions than YamlException (an InvalidOperationException
+    // from its scanner, for one): that is still invalid YAML, reported where reading stopped.
+    private static T Guarded<T>(Func<T> read, Mark readUpTo)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception ex) when (ex is not (YamlException or OutOfMemoryException))
+        {
+            throw new YamlException(readUpTo, readUpTo, "the YAML parser cannot read past this point");
+        }
+    }
+
+    private static void Guarded(Action read, Mark readUpTo) => Guarded(() => { read(); return true; }, readUpTo);
 
     private static AuthConfig Failed(string path, SourceLocation? location, string message) =>
         new() { SourcePath = path, Problems = [ConfigProblem.Error(location, message)] };
@@ -95,9 +111,11 @@ public static class AuthConfigLoader
             var anchors = new Dictionary<string, long>(StringComparer.Ordinal);
             var open = new List<(string? Anchor, long Size)>();
             long total = 0;
-            while (parser.MoveNext())
+            var readUpTo = Mark.Empty;
+            while (Guarded(parser.MoveNext, readUpTo))
             {
                 var current = parser.Current!;
+                readUpTo = current.End;
                 long added;
                 switch (current)
                 {
@@ -138,7 +156,7 @@ public static class AuthConfigLoader
                 var count = (open.Count > 0 ? open[^1].Size : total) + added;
                 if (count > MaxNodes)
                 {
-                    return ConfigProblem.Error(At(current.Start), $"more than {MaxNodes} values with aliases expanded (an alias expansion bomb?); atmos.yaml needs far fewer");
+                    return ConfigProblem.Error(At(current.Start), $"more than {MaxNodes} values, counting alias expansions; atmos.yaml needs far fewer");
                 }
 
                 if (open.Count > 0)
