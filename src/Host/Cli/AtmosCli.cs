@@ -30,7 +30,7 @@ public static class AtmosCli
         if (parseResult.Errors.Count > 0 && parseResult.CommandResult.Command != logout.Command)
         {
             // Logout reports its own parse errors through its events; elsewhere, one line and exit 2.
-            await host.Error.WriteLineAsync($"Error: {parseResult.Errors[0].Message}; run 'atmos --help' for usage").ConfigureAwait(false);
+            await host.Error.WriteLineAsync(TerminalText.Line($"Error: {parseResult.Errors[0].Message}; run 'atmos --help' for usage")).ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 

@@ -79,7 +79,7 @@ internal sealed class LogoutCommand
         var context = RunSetup.Build(_host, parseResult.GetValue(_config));
         foreach (var warning in context.Problems.Where(p => p.Severity == Engine.Config.ProblemSeverity.Warning))
         {
-            _host.Error.WriteLine(warning.ToString());
+            _host.Error.WriteLine(TerminalText.Line(warning.ToString()));
         }
 
         var collector = new EventCollector();
