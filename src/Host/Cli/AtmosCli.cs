@@ -30,7 +30,7 @@ public static class AtmosCli
         if (parseResult.Errors.Count > 0 && parseResult.CommandResult.Command != logout.Command)
         {
             // Logout reports its own parse errors through its events; elsewhere, one line and exit 2.
-            await host.Error.WriteLineAsync(TerminalText.Line($"Error: {parseResult.Errors[0].Message}; run 'atmos --help' for usage")).ConfigureAwait(false);
+            await host.Error.WriteLineAsync(TerminalText.Line($"Error: {FirstError(parseResult)}; run 'atmos --help' for usage")).ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
@@ -57,4 +57,9 @@ public static class AtmosCli
             Console.CancelKeyPress -= onCancel;
         }
     }
+
+    /// <summary>The first parse error on one line (System.CommandLine lists allowed values on indented lines).</summary>
+    /// <param name="parseResult">A result with errors.</param>
+    internal static string FirstError(ParseResult parseResult) =>
+        string.Join(' ', parseResult.Errors[0].Message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }
