@@ -26,7 +26,8 @@ public static class AtmosCli
         };
         var root = new RootCommand("atmos: remove locally cached cloud credentials safely, with a clear report.") { auth, config };
 
-        var parseResult = root.Parse(args);
+        // No response files: "atmos auth logout @name" must not read a file called "name" for more arguments.
+        var parseResult = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parseResult.Errors.Count > 0 && parseResult.CommandResult.Command != logout.Command)
         {
             // Logout reports its own parse errors through its events; elsewhere, one line and exit 2.
