@@ -59,6 +59,7 @@ public sealed class ConfigLoaderTests
     [InlineData("auth:\n  keyring:\n    type: vault\n", "auth.keyring.type 'vault' is not supported")]
     [InlineData("auth:\n  keyring:\n    timeout: soon\n", "auth.keyring.timeout 'soon' is not a duration")]
     [InlineData("auth:\n  audit:\n    enabled: maybe\n", "auth.audit.enabled 'maybe' must be true or false")]
+    [InlineData("...\ne", "invalid YAML: the YAML parser cannot read past this point")] // YamlDotNet throws InvalidOperationException here
     public void Bad_input_is_one_line_error_with_a_location(string yaml, string expected)
     {
         var config = AuthConfigLoader.Parse(yaml, "atmos.yaml");
