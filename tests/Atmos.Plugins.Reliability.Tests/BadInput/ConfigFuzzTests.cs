@@ -79,7 +79,7 @@ public sealed class ConfigFuzzTests : IDisposable
         }
 
         _output.WriteLine($"{runs} variants");
-        Assert.True(runs > 1500);
+        Assert.True(runs > 900, $"only {runs} variants");
     }
 
     [Fact]
