@@ -87,6 +87,36 @@ public sealed class ParallelEditTests : IDisposable
     }
 
     [Fact]
+    public void The_lock_has_one_holder_at_a_time_under_a_storm_of_acquisitions()
+    {
+        // Holders release (and unlink the lock file) as fast as they can, so waiters often open the file just before it
+        // is unlinked: the re-check that the locked file is still linked is what keeps this at one holder.
+        var path = _home.Write("storm/credentials", "x");
+        var holders = 0;
+        var most = 0;
+        var acquisitions = 0;
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ =>
+        {
+            for (var i = 0; i < Trials.Count(3000); i++)
+            {
+                using (FileLock.Acquire(path, LockTimeout))
+                {
+                    var now = Interlocked.Increment(ref holders);
+                    InterlockedMax(ref most, now);
+                    Thread.SpinWait(50);
+                    Interlocked.Decrement(ref holders);
+                }
+
+                Interlocked.Increment(ref acquisitions);
+            }
+        });
+
+        Assert.Equal(8 * Trials.Count(3000), acquisitions);
+        Assert.Equal(1, most);
+        Assert.Equal(["credentials"], FileChecks.Names(_home.PathOf("storm")));
+    }
+
+    [Fact]
     public void Processes_and_threads_incrementing_one_counter_under_the_lock_lose_no_increment()
     {
         const int each = 150;
@@ -107,5 +137,20 @@ public sealed class ParallelEditTests : IDisposable
 
         Assert.Equal((8 * each).ToString(CultureInfo.InvariantCulture), File.ReadAllText(path));
         Assert.Equal(["value"], FileChecks.Names(_home.PathOf("counter")));
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
     }
 }
