@@ -15,19 +15,12 @@ namespace Atmos.Plugins.Reliability.Tests.BadInput;
 /// </summary>
 public sealed class ConfigFuzzTests : IDisposable
 {
-    private readonly TempHome _home = new();
-    private readonly CliRun _cli;
+    private readonly SeededHome _tree = new();
     private readonly ITestOutputHelper _output;
-    private readonly string _path;
 
-    public ConfigFuzzTests(ITestOutputHelper output)
-    {
-        _output = output;
-        _cli = new CliRun(_home);
-        _path = AwsTree.Seed(_home);
-    }
+    public ConfigFuzzTests(ITestOutputHelper output) => _output = output;
 
-    public void Dispose() => _home.Dispose();
+    public void Dispose() => _tree.Dispose();
 
     private static byte[] Realistic => Encoding.UTF8.GetBytes(AwsTree.Config + "\n");
 
@@ -89,8 +82,8 @@ public sealed class ConfigFuzzTests : IDisposable
         foreach (var variant in Variants(Load(AwsTree.Config), [new YamlScalarNode("bad\nINJECTED line\u001b]0;title\u0007\r") { Style = YamlDotNet.Core.ScalarStyle.DoubleQuoted }]))
         {
             var yaml = Save(variant);
-            File.WriteAllText(_path, yaml);
-            var result = await _cli.RunBounded("auth", "validate", "--config", _path);
+            File.WriteAllText(_tree.Config, yaml);
+            var result = await _tree.Cli.RunBounded("auth", "validate", "--config", _tree.Config);
             CliChecks.AssertCleanOutcome(result, yaml, errorStart: "✗ ");
             AssertNoInjectedLine(result, yaml);
             runs++;
@@ -242,8 +235,8 @@ public sealed class ConfigFuzzTests : IDisposable
 
     private async Task<CliResult> Logout(byte[] yaml)
     {
-        await File.WriteAllBytesAsync(_path, yaml);
-        return await _cli.RunBounded("auth", "logout", "dev-admin", "--dry-run", "--config", _path);
+        await File.WriteAllBytesAsync(_tree.Config, yaml);
+        return await _tree.Cli.RunBounded("auth", "logout", "dev-admin", "--dry-run", "--config", _tree.Config);
     }
 
     private static void AssertNoInjectedLine(CliResult result, string yaml) =>

@@ -11,20 +11,12 @@ namespace Atmos.Plugins.Reliability.Tests.BadInput;
 /// </summary>
 public sealed class FlagFuzzTests : IDisposable
 {
-    private readonly TempHome _home = new();
-    private readonly CliRun _cli;
+    private readonly SeededHome _tree = new();
     private readonly ITestOutputHelper _output;
-    private readonly string _config;
 
-    public FlagFuzzTests(ITestOutputHelper output)
-    {
-        _output = output;
-        _cli = new CliRun(_home);
-        _config = AwsTree.Seed(_home);
-        AwsTree.SeedKeyring(_cli.Keyring).GetAwaiter().GetResult();
-    }
+    public FlagFuzzTests(ITestOutputHelper output) => _output = output;
 
-    public void Dispose() => _home.Dispose();
+    public void Dispose() => _tree.Dispose();
 
     [Fact]
     public async Task Random_command_lines_exit_0_or_2_with_one_error_line()
@@ -33,9 +25,9 @@ public sealed class FlagFuzzTests : IDisposable
         string[] vocabulary =
         [
             "auth", "logout", "validate", "login", "--all", "--provider", "-i", "--identity", "--dry-run", "--keychain", "--force",
-            "--output", "-o", "json", "text", "xml", "--config", _config, "dev-admin", "DEV-ADMIN", "aws-sso", "ci-user", "nobody",
+            "--output", "-o", "json", "text", "xml", "--config", _tree.Config, "dev-admin", "DEV-ADMIN", "aws-sso", "ci-user", "nobody",
             "", "-", "--", "--help", "-h", "-?", "--version", "--all=true", "--output=json", "--dry-run=false", "-iDEV-admin",
-            "--config=" + _config, "--config", "/nonexistent/atmos.yaml", _home.Root, "auth logout", "-x", "---all", "--ALL",
+            "--config=" + _tree.Config, "--config", "/nonexistent/atmos.yaml", _tree.Home.Root, "auth logout", "-x", "---all", "--ALL",
             "../../etc/passwd", "😀", "\u00e9", "a\nb", "\u001b[31m", "\0", "\t", "\r\n", new string('x', 10_000), "--identity=",
             "--provider=", "-o", "--output", "--keychain=maybe", "@response.rsp", "%s%n", "$HOME", "~",
         ];
@@ -55,10 +47,10 @@ public sealed class FlagFuzzTests : IDisposable
 
             if (random.Next(4) > 0)
             {
-                args.AddRange(["--config", _config]);
+                args.AddRange(["--config", _tree.Config]);
             }
 
-            var result = await _cli.RunBounded([.. args]);
+            var result = await _tree.Cli.RunBounded([.. args]);
             CliChecks.AssertCleanOutcome(result, string.Join(" | ", args));
             exits[result.ExitCode]++;
         }
@@ -75,9 +67,9 @@ public sealed class FlagFuzzTests : IDisposable
     public async Task An_option_given_twice_is_a_usage_error(string first, string second)
     {
         // Used to throw from reading the option's value: an unhandled exception and exit 134.
-        var value = first is "--output" ? "json" : first is "--config" ? _config : "dev-admin";
+        var value = first is "--output" ? "json" : first is "--config" ? _tree.Config : "dev-admin";
 
-        var result = await _cli.RunBounded("auth", "logout", first, value, second, value, "--config", _config);
+        var result = await _tree.Cli.RunBounded("auth", "logout", first, value, second, value, "--config", _tree.Config);
 
         CliChecks.AssertCleanOutcome(result, $"{first} twice");
         Assert.Equal(2, result.ExitCode);
@@ -87,7 +79,7 @@ public sealed class FlagFuzzTests : IDisposable
     [Fact]
     public async Task A_parse_error_listing_allowed_values_is_one_line()
     {
-        var result = await _cli.RunBounded("auth", "logout", "--output", "xml", "--config", _config);
+        var result = await _tree.Cli.RunBounded("auth", "logout", "--output", "xml", "--config", _tree.Config);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("Error: Argument 'xml' not recognized. Must be one of: 'text' 'json'; run 'atmos auth logout --help' for usage", result.Lines[0]);
@@ -96,16 +88,16 @@ public sealed class FlagFuzzTests : IDisposable
     [Fact]
     public async Task An_argument_starting_with_at_is_a_name_not_a_response_file()
     {
-        File.WriteAllText(Path.Join(_home.Root, "args.rsp"), "--all --keychain --force\n");
-        var before = TempHome.Fingerprint(_home.Home);
-        _cli.WorkingDirectory = _home.Root;
+        File.WriteAllText(Path.Join(_tree.Home.Root, "args.rsp"), "--all --keychain --force\n");
+        var before = TempHome.Fingerprint(_tree.Home.Home);
+        _tree.Cli.WorkingDirectory = _tree.Home.Root;
 
-        var result = await _cli.RunBounded("auth", "logout", "@args.rsp", "--config", _config);
+        var result = await _tree.Cli.RunBounded("auth", "logout", "@args.rsp", "--config", _tree.Config);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("Error: identity \"@args.rsp\" not found in configuration", result.Lines[0]);
-        Assert.Equal(before, TempHome.Fingerprint(_home.Home));
-        Assert.Equal(6, (await _cli.Keyring.ListAsync(CancellationToken.None)).Count);
+        Assert.Equal(before, TempHome.Fingerprint(_tree.Home.Home));
+        Assert.Equal(6, await _tree.KeyringCount());
     }
 
     private static string Garbage(Random random)

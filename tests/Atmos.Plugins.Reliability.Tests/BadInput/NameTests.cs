@@ -10,18 +10,9 @@ namespace Atmos.Plugins.Reliability.Tests.BadInput;
 /// </summary>
 public sealed class NameTests : IDisposable
 {
-    private readonly TempHome _home = new();
-    private readonly CliRun _cli;
-    private readonly string _config;
+    private readonly SeededHome _tree = new();
 
-    public NameTests()
-    {
-        _cli = new CliRun(_home);
-        _config = AwsTree.Seed(_home);
-        AwsTree.SeedKeyring(_cli.Keyring).GetAwaiter().GetResult();
-    }
-
-    public void Dispose() => _home.Dispose();
+    public void Dispose() => _tree.Dispose();
 
     // YAML double-quoted names, as they would be written, and what validation says about them.
     public static TheoryData<string, string, string> BadNames()
@@ -61,11 +52,11 @@ public sealed class NameTests : IDisposable
             ? $"\n  providers:\n    \"{yamlName}\":\n      kind: aws/saml\n      region: us-east-1\n"
             : $"\n  identities:\n    \"{yamlName}\":\n      kind: aws/user\n";
         var yaml = AwsTree.Config.Replace(role == "provider" ? "\n  providers:\n" : "\n  identities:\n", entry, StringComparison.Ordinal);
-        File.WriteAllText(_config, yaml);
-        var before = TempHome.Fingerprint(_home.Home);
+        File.WriteAllText(_tree.Config, yaml);
+        var before = TempHome.Fingerprint(_tree.Home.Home);
 
-        var validate = await _cli.RunBounded("auth", "validate", "--config", _config);
-        var logout = await _cli.RunBounded("auth", "logout", "--all", "--config", _config);
+        var validate = await _tree.Cli.RunBounded("auth", "validate", "--config", _tree.Config);
+        var logout = await _tree.Cli.RunBounded("auth", "logout", "--all", "--config", _tree.Config);
 
         CliChecks.AssertCleanOutcome(validate, yaml, errorStart: "✗ ");
         CliChecks.AssertCleanOutcome(logout, yaml);
@@ -73,8 +64,8 @@ public sealed class NameTests : IDisposable
         Assert.Equal(2, logout.ExitCode);
         Assert.Single(validate.Lines, l => l.Contains($": error: {role} '", StringComparison.Ordinal) && l.Contains($"name {problem}", StringComparison.Ordinal));
         Assert.StartsWith("Error: invalid configuration", logout.Lines[0], StringComparison.Ordinal);
-        Assert.Equal(before, TempHome.Fingerprint(_home.Home));
-        Assert.Equal(6, (await _cli.Keyring.ListAsync(CancellationToken.None)).Count);
+        Assert.Equal(before, TempHome.Fingerprint(_tree.Home.Home));
+        Assert.Equal(6, await _tree.KeyringCount());
     }
 
     [Theory]
@@ -88,18 +79,18 @@ public sealed class NameTests : IDisposable
     [InlineData("*")]
     public async Task A_bad_name_on_the_command_line_matches_nothing_and_touches_nothing(string name)
     {
-        var before = TempHome.Fingerprint(_home.Root);
+        var before = TempHome.Fingerprint(_tree.Home.Root);
 
         foreach (string[] args in new[] { new[] { name }, ["-i", name], ["--identity", name], ["--provider", name] })
         {
-            var result = await _cli.RunBounded(["auth", "logout", .. args, "--config", _config]);
+            var result = await _tree.Cli.RunBounded(["auth", "logout", .. args, "--config", _tree.Config]);
 
             CliChecks.AssertCleanOutcome(result, string.Join(' ', args));
             Assert.Equal(2, result.ExitCode);
             Assert.Matches("^Error: (identity|provider) .* not found in configuration$", result.Lines[0]);
         }
 
-        Assert.Equal(before, TempHome.Fingerprint(_home.Root));
-        Assert.Equal(6, (await _cli.Keyring.ListAsync(CancellationToken.None)).Count);
+        Assert.Equal(before, TempHome.Fingerprint(_tree.Home.Root));
+        Assert.Equal(6, await _tree.KeyringCount());
     }
 }

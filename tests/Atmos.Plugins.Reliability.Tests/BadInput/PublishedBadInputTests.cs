@@ -12,16 +12,11 @@ namespace Atmos.Plugins.Reliability.Tests.BadInput;
 public sealed class PublishedBadInputTests : IDisposable
 {
     private readonly PublishedAtmos _atmos;
-    private readonly TempHome _home = new();
-    private readonly string _config;
+    private readonly SeededHome _tree = new();
 
-    public PublishedBadInputTests(PublishedAtmos atmos)
-    {
-        _atmos = atmos;
-        _config = AwsTree.Seed(_home);
-    }
+    public PublishedBadInputTests(PublishedAtmos atmos) => _atmos = atmos;
 
-    public void Dispose() => _home.Dispose();
+    public void Dispose() => _tree.Dispose();
 
     public static TheoryData<string> Configs() =>
     [
@@ -53,15 +48,15 @@ public sealed class PublishedBadInputTests : IDisposable
             "a kind with an escape sequence" => Utf8(AwsTree.Config.Replace("kind: aws/saml", "kind: \"aws/saml\\e[2J\\a\"", StringComparison.Ordinal)),
             _ => Utf8(AwsTree.Config + "\n" + new string('#', 4 * 1024 * 1024)),
         };
-        File.WriteAllBytes(_config, content);
-        var before = TempHome.Fingerprint(_home.Home);
+        File.WriteAllBytes(_tree.Config, content);
+        var before = TempHome.Fingerprint(_tree.Home.Home);
 
-        var result = AtmosProcess.Run(_atmos, _home, "auth", "logout", "--all", "--config", _config);
+        var result = AtmosProcess.Run(_atmos, _tree.Home, "auth", "logout", "--all", "--config", _tree.Config);
 
         CliChecks.AssertCleanOutcome(result.ExitCode, result.Stdout, result.Stderr, shape);
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith("Error: ", result.Lines[0], StringComparison.Ordinal);
-        Assert.Equal(before, TempHome.Fingerprint(_home.Home));
+        Assert.Equal(before, TempHome.Fingerprint(_tree.Home.Home));
     }
 
     [Theory]
@@ -77,7 +72,7 @@ public sealed class PublishedBadInputTests : IDisposable
     [InlineData("auth", "logout", "\ud800")]
     public void A_bad_command_line_is_one_error_line_and_exit_2(params string[] args)
     {
-        var result = AtmosProcess.Run(_atmos, _home, [.. args, "--config", _config]);
+        var result = AtmosProcess.Run(_atmos, _tree.Home, [.. args, "--config", _tree.Config]);
 
         CliChecks.AssertCleanOutcome(result.ExitCode, result.Stdout, result.Stderr, string.Join(' ', args));
         Assert.Equal(2, result.ExitCode);

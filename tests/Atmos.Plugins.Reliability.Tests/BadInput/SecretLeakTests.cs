@@ -14,16 +14,14 @@ public sealed class SecretLeakTests : IDisposable
 {
     private const string KeyringPassword = "correct horse battery staple";
     private readonly PublishedAtmos _atmos;
-    private readonly TempHome _home = new();
-    private readonly string _config;
+    private readonly SeededHome _tree = new();
 
     public SecretLeakTests(PublishedAtmos atmos)
     {
         _atmos = atmos;
-        _config = AwsTree.Seed(_home);
 
         // A malformed line holding a secret: the error names the file and line, never the line itself.
-        File.AppendAllText(_home.PathOf($"{AwsTree.OktaFolder}/credentials"), "aws_secret_access_key SECRET-on-a-malformed-line\n");
+        File.AppendAllText(_tree.Home.PathOf($"{AwsTree.OktaFolder}/credentials"), "aws_secret_access_key SECRET-on-a-malformed-line\n");
     }
 
     /// <summary>Keyring values that are not the usual envelope, so classification and error paths see them too.</summary>
@@ -45,28 +43,27 @@ public sealed class SecretLeakTests : IDisposable
     // Dry runs first (they see everything), then real logouts that remove more and more, then runs that find nothing.
     private string[][] Commands =>
     [
-        ["auth", "validate", "--config", _config],
-        ["auth", "logout", "--all", "--dry-run", "--config", _config],
-        ["auth", "logout", "--all", "--keychain", "--dry-run", "--output", "json", "--config", _config],
-        ["auth", "logout", "dev-admin", "--dry-run", "--output", "json", "--config", _config],
-        ["auth", "logout", "nobody", "--config", _config],
-        ["auth", "logout", "dev-admin", "--output", "json", "--config", _config],
-        ["auth", "logout", "okta-analyst", "--output", "json", "--config", _config],
-        ["auth", "logout", "--provider", "backup-provider", "--output", "json", "--config", _config],
-        ["auth", "logout", "--all", "--keychain", "--config", _config],
-        ["auth", "logout", "--all", "--output", "json", "--config", _config],
-        ["auth", "logout", "--all", "--keychain", "--force", "--output", "json", "--config", _config],
-        ["auth", "logout", "--all", "--config", _config],
+        ["auth", "validate", "--config", _tree.Config],
+        ["auth", "logout", "--all", "--dry-run", "--config", _tree.Config],
+        ["auth", "logout", "--all", "--keychain", "--dry-run", "--output", "json", "--config", _tree.Config],
+        ["auth", "logout", "dev-admin", "--dry-run", "--output", "json", "--config", _tree.Config],
+        ["auth", "logout", "nobody", "--config", _tree.Config],
+        ["auth", "logout", "dev-admin", "--output", "json", "--config", _tree.Config],
+        ["auth", "logout", "okta-analyst", "--output", "json", "--config", _tree.Config],
+        ["auth", "logout", "--provider", "backup-provider", "--output", "json", "--config", _tree.Config],
+        ["auth", "logout", "--all", "--keychain", "--config", _tree.Config],
+        ["auth", "logout", "--all", "--output", "json", "--config", _tree.Config],
+        ["auth", "logout", "--all", "--keychain", "--force", "--output", "json", "--config", _tree.Config],
+        ["auth", "logout", "--all", "--config", _tree.Config],
     ];
 
-    public void Dispose() => _home.Dispose();
+    public void Dispose() => _tree.Dispose();
 
     [Fact]
     public async Task No_secret_appears_in_any_output_of_the_in_process_cli_at_trace_level()
     {
-        var cli = new CliRun(_home);
+        var cli = _tree.Cli;
         cli.Environment["ATMOS_LOGS_LEVEL"] = "Trace";
-        await AwsTree.SeedKeyring(cli.Keyring);
         foreach (var (name, value) in OddKeyringEntries)
         {
             await cli.Keyring.SetAsync(name, value, CancellationToken.None);
@@ -87,21 +84,21 @@ public sealed class SecretLeakTests : IDisposable
     [Fact]
     public async Task No_secret_appears_in_any_output_of_the_published_atmos_with_a_file_keyring()
     {
-        var keyring = new FileKeyring(_home.PathOf(".local/share/atmos/keyring"), KeyringPassword);
+        var keyring = new FileKeyring(_tree.Home.PathOf(".local/share/atmos/keyring"), KeyringPassword);
         await AwsTree.SeedKeyring(keyring);
         foreach (var (name, value) in OddKeyringEntries)
         {
             await keyring.SetAsync(name, value, CancellationToken.None);
         }
 
-        var environment = AtmosProcess.Environment(_home);
+        var environment = AtmosProcess.Environment(_tree.Home);
         environment["ATMOS_KEYRING_TYPE"] = "file";
         environment[FileKeyring.PasswordVariable] = KeyringPassword;
         environment["ATMOS_LOGS_LEVEL"] = "Trace";
         var outputs = new List<(string Command, string Text)>();
         foreach (var command in Commands)
         {
-            var result = Processes.Run(_atmos.Executable, command, environment, _home.Root);
+            var result = Processes.Run(_atmos.Executable, command, environment, _tree.Home.Root);
             CliChecks.AssertCleanOutcome(result.ExitCode, result.Stdout, result.Stderr, string.Join(' ', command), ErrorStart(command));
             outputs.Add((string.Join(' ', command), result.Stdout + result.Stderr));
         }

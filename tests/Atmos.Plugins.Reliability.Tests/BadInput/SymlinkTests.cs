@@ -9,27 +9,21 @@ namespace Atmos.Plugins.Reliability.Tests.BadInput;
 /// </summary>
 public sealed class SymlinkTests : IDisposable
 {
-    private readonly TempHome _home = new();
-    private readonly CliRun _cli;
-    private readonly string _config;
+    private readonly SeededHome _tree = new();
     private readonly string _outside;
 
     public SymlinkTests()
     {
-        _cli = new CliRun(_home);
-        _config = AwsTree.Seed(_home);
-        AwsTree.SeedKeyring(_cli.Keyring).GetAwaiter().GetResult();
-
         // Outside HOME altogether: a copy of the provider folder and of the SSO token, which links will point at.
-        _outside = Path.Join(_home.Root, "outside");
+        _outside = Path.Join(_tree.Home.Root, "outside");
         Directory.CreateDirectory(Path.Join(_outside, "aws-sso", "nested"));
         File.WriteAllText(Path.Join(_outside, "aws-sso", "credentials"), AwsTree.SsoCredentials + "\n");
         File.WriteAllText(Path.Join(_outside, "aws-sso", "config"), AwsTree.SsoConfig + "\n");
         File.WriteAllText(Path.Join(_outside, "aws-sso", "nested", "keep"), "keep me");
-        File.WriteAllText(Path.Join(_outside, "token.json"), File.ReadAllText(_home.PathOf(AwsTree.CacheFile(AwsTree.StartUrl))));
+        File.WriteAllText(Path.Join(_outside, "token.json"), File.ReadAllText(_tree.Home.PathOf(AwsTree.CacheFile(AwsTree.StartUrl))));
     }
 
-    public void Dispose() => _home.Dispose();
+    public void Dispose() => _tree.Dispose();
 
     public static TheoryData<string, string> Cases()
     {
@@ -49,7 +43,7 @@ public sealed class SymlinkTests : IDisposable
     [MemberData(nameof(Cases))]
     public async Task A_link_is_never_followed_out_of_the_base_folder(string link, string scope)
     {
-        var sso = _home.PathOf(AwsTree.SsoFolder);
+        var sso = _tree.Home.PathOf(AwsTree.SsoFolder);
         var linkPaths = new List<string>();
         switch (link)
         {
@@ -70,7 +64,7 @@ public sealed class SymlinkTests : IDisposable
                 linkPaths.Add(Link(Path.Join(sso, "nested"), Path.Join(_outside, "aws-sso", "nested")));
                 break;
             default:
-                var token = _home.PathOf(AwsTree.CacheFile(AwsTree.StartUrl));
+                var token = _tree.Home.PathOf(AwsTree.CacheFile(AwsTree.StartUrl));
                 File.Delete(token);
                 linkPaths.Add(Link(token, Path.Join(_outside, "token.json")));
                 break;
@@ -79,7 +73,7 @@ public sealed class SymlinkTests : IDisposable
         var outsideBefore = TempHome.Fingerprint(_outside);
         string[] target = scope switch { "identity" => ["dev-admin"], "provider" => ["--provider", "aws-sso"], _ => ["--all"] };
 
-        var result = await _cli.RunBounded(["auth", "logout", .. target, "--config", _config]);
+        var result = await _tree.Cli.RunBounded(["auth", "logout", .. target, "--config", _tree.Config]);
 
         Assert.Equal(outsideBefore, TempHome.Fingerprint(_outside));
         CliChecks.AssertCleanOutcome(result, $"{link}, {scope}");

@@ -1,6 +1,5 @@
 using Atmos.Plugins.Contracts.Safety;
 using Atmos.Plugins.Reliability.Tests.Support;
-using Atmos.Plugins.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;
 
@@ -11,14 +10,8 @@ namespace Atmos.Plugins.Reliability.Tests.Properties;
 /// (docs/decisions.md §6) and keeps every other byte; a malformed document is refused with its line number and, through
 /// <see cref="AtomicFile.Edit"/>, never rewritten.
 /// </summary>
-public sealed class IniDocumentProperties : IDisposable
+public sealed class IniDocumentProperties(ScratchFiles files) : IClassFixture<ScratchFiles>
 {
-    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(5);
-    private readonly TempHome _home = new();
-    private int _file;
-
-    public void Dispose() => _home.Dispose();
-
     [ScaledProperty(500)]
     public Property Removing_a_section_equals_the_model() => Prop.ForAll(IniCases.Documents.ToArbitrary(), document =>
     {
@@ -53,22 +46,20 @@ public sealed class IniDocumentProperties : IDisposable
     public Property Removing_through_a_locked_atomic_edit_writes_the_model_and_leaves_nothing_behind() => Prop.ForAll(IniCases.Documents.ToArbitrary(), document =>
     {
         var (_, expected) = document.ExpectedRemoval();
-        var folder = _home.PathOf($"edit-{Interlocked.Increment(ref _file)}");
-        var path = Path.Join(folder, "credentials");
-        LoadTree.WritePrivate(path, document.Bytes);
+        var path = files.Write("credentials", document.Bytes);
 
-        var outcome = AtomicFile.Edit(path, bytes => IniDocument.Parse(bytes, path).RemoveSections(h => h == document.Target, out _), LockTimeout);
+        var outcome = AtomicFile.Edit(path, bytes => IniDocument.Parse(bytes, path).RemoveSections(h => h == document.Target, out _), ScratchFiles.LockTimeout);
 
         if (expected is null)
         {
             Assert.Equal(EditOutcome.Deleted, outcome);
-            Assert.Empty(FileChecks.Names(folder));
+            ScratchFiles.AssertFolderHolds(path);
         }
         else
         {
             Assert.Equal(expected.AsSpan().SequenceEqual(document.Bytes) ? EditOutcome.Unchanged : EditOutcome.Replaced, outcome);
             FileChecks.Equal(expected, File.ReadAllBytes(path), "the file");
-            Assert.Equal(["credentials"], FileChecks.Names(folder));
+            ScratchFiles.AssertFolderHolds(path, "credentials");
         }
     });
 
@@ -86,16 +77,14 @@ public sealed class IniDocumentProperties : IDisposable
     [ScaledProperty(150)]
     public Property A_malformed_file_is_never_rewritten() => Prop.ForAll(IniCases.Malformed.ToArbitrary(), bad =>
     {
-        var folder = _home.PathOf($"malformed-{Interlocked.Increment(ref _file)}");
-        var path = Path.Join(folder, "credentials");
         var content = bad.Bytes;
-        LoadTree.WritePrivate(path, content);
+        var path = files.Write("credentials", content);
 
         var error = Assert.Throws<MalformedFileException>(() =>
-            AtomicFile.Edit(path, bytes => IniDocument.Parse(bytes, path).RemoveSections(_ => true, out _), LockTimeout));
+            AtomicFile.Edit(path, bytes => IniDocument.Parse(bytes, path).RemoveSections(_ => true, out _), ScratchFiles.LockTimeout));
 
         Assert.Equal(bad.LineNumber, error.Line);
         FileChecks.Equal(content, File.ReadAllBytes(path), "the malformed file");
-        Assert.Equal(["credentials"], FileChecks.Names(folder));
+        ScratchFiles.AssertFolderHolds(path, "credentials");
     });
 }

@@ -49,39 +49,37 @@ public sealed record JsonStyle(char? IndentCharacter, int IndentSize, string New
             case JsonValueCase.String s:
                 Quote(s.Value, text);
                 break;
-            case JsonValueCase.Array { Items.Count: 0 }:
-                text.Append("[]");
-                break;
-            case JsonValueCase.Object { Members.Count: 0 }:
-                text.Append("{}");
-                break;
             case JsonValueCase.Array array:
-                text.Append('[');
-                for (var i = 0; i < array.Items.Count; i++)
-                {
-                    text.Append(i > 0 ? "," : string.Empty);
-                    Break(depth + 1, text);
-                    Write(array.Items[i], depth + 1, text);
-                }
-
-                Break(depth, text);
-                text.Append(']');
+                Container('[', ']', array.Items, (item, _) => Write(item, depth + 1, text), depth, text);
                 break;
             case JsonValueCase.Object obj:
-                text.Append('{');
-                for (var i = 0; i < obj.Members.Count; i++)
+                Container('{', '}', obj.Members, (member, _) =>
                 {
-                    text.Append(i > 0 ? "," : string.Empty);
-                    Break(depth + 1, text);
-                    Quote(obj.Members[i].Key, text);
+                    Quote(member.Key, text);
                     text.Append(IndentCharacter is null ? ":" : ": ");
-                    Write(obj.Members[i].Value, depth + 1, text);
-                }
-
-                Break(depth, text);
-                text.Append('}');
+                    Write(member.Value, depth + 1, text);
+                }, depth, text);
                 break;
         }
+    }
+
+    // "[]" or "{}" when empty, else each item on its own indented line, separated by commas.
+    private void Container<T>(char open, char close, IReadOnlyList<T> items, Action<T, int> writeItem, int depth, StringBuilder text)
+    {
+        text.Append(open);
+        for (var i = 0; i < items.Count; i++)
+        {
+            text.Append(i > 0 ? "," : string.Empty);
+            Break(depth + 1, text);
+            writeItem(items[i], i);
+        }
+
+        if (items.Count > 0)
+        {
+            Break(depth, text);
+        }
+
+        text.Append(close);
     }
 
     private void Break(int depth, StringBuilder text)

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Atmos.Plugins.Contracts.Safety;
 using Atmos.Plugins.Reliability.Tests.Support;
-using Atmos.Plugins.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;
 
@@ -12,24 +11,18 @@ namespace Atmos.Plugins.Reliability.Tests.Properties;
 /// field survives, and the BOM, indentation, line endings and final newline of the original are kept (byte for byte);
 /// invalid JSON is reported and the file is never rewritten.
 /// </summary>
-public sealed class JsonFileProperties : IDisposable
+public sealed class JsonFileProperties(ScratchFiles files) : IClassFixture<ScratchFiles>
 {
-    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(5);
-    private readonly TempHome _home = new();
-    private int _file;
-
-    public void Dispose() => _home.Dispose();
-
     [ScaledProperty(300)]
     public Property An_edit_keeps_unknown_fields_and_the_layout_byte_for_byte() => Prop.ForAll(JsonCases.Files.ToArbitrary(), file =>
     {
         var path = Write(file.Bytes);
 
-        var outcome = JsonFile.Edit(path, node => node.AsObject().Remove(JsonCase.Target) ? FileEditKind.Replace : FileEditKind.Unchanged, LockTimeout);
+        var outcome = JsonFile.Edit(path, node => node.AsObject().Remove(JsonCase.Target) ? FileEditKind.Replace : FileEditKind.Unchanged, ScratchFiles.LockTimeout);
 
         Assert.Equal(EditOutcome.Replaced, outcome);
         FileChecks.Equal(file.Expected, File.ReadAllBytes(path), "the edited file");
-        Assert.Equal([Path.GetFileName(path)], FileChecks.Names(Path.GetDirectoryName(path)!));
+        ScratchFiles.AssertFolderHolds(path, "azureProfile.json");
     });
 
     [ScaledProperty(200)]
@@ -46,14 +39,14 @@ public sealed class JsonFileProperties : IDisposable
         var path = Write(broken.Bytes);
         var called = false;
 
-        var error = Assert.Throws<MalformedFileException>(() => JsonFile.Edit(path, _ => { called = true; return FileEditKind.Delete; }, LockTimeout));
+        var error = Assert.Throws<MalformedFileException>(() => JsonFile.Edit(path, _ => { called = true; return FileEditKind.Delete; }, ScratchFiles.LockTimeout));
 
         Assert.False(called);
         Assert.Equal(path, error.FilePath);
         Assert.Matches(@"^(is not valid JSON|is JSON null, not an object)", error.Problem);
         Assert.DoesNotContain('\n', error.Message);
         FileChecks.Equal(broken.Bytes, File.ReadAllBytes(path), "the invalid file");
-        Assert.Equal([Path.GetFileName(path)], FileChecks.Names(Path.GetDirectoryName(path)!));
+        ScratchFiles.AssertFolderHolds(path, "azureProfile.json");
     });
 
     [ScaledProperty(100)]
@@ -62,17 +55,12 @@ public sealed class JsonFileProperties : IDisposable
         var wrapped = new JsonCase(new JsonValueCase.Object([new("outer", file.Root)]), file.Style);
         var path = Write(wrapped.Bytes);
 
-        var outcome = JsonFile.Edit(path, node => node.AsObject().Remove(JsonCase.Target) ? FileEditKind.Replace : FileEditKind.Unchanged, LockTimeout);
+        var outcome = JsonFile.Edit(path, node => node.AsObject().Remove(JsonCase.Target) ? FileEditKind.Replace : FileEditKind.Unchanged, ScratchFiles.LockTimeout);
 
         Assert.Equal(EditOutcome.Unchanged, outcome);
         FileChecks.Equal(wrapped.Bytes, File.ReadAllBytes(path), "the file");
         Assert.True(JsonNode.DeepEquals(JsonFile.Parse(wrapped.Bytes), JsonFile.Parse(File.ReadAllBytes(path))));
     });
 
-    private string Write(byte[] content)
-    {
-        var path = _home.PathOf($"json-{Interlocked.Increment(ref _file)}/azureProfile.json");
-        LoadTree.WritePrivate(path, content);
-        return path;
-    }
+    private string Write(byte[] content) => files.Write("azureProfile.json", content);
 }
