@@ -49,9 +49,11 @@ public sealed class IniDocument
     {
         ArgumentNullException.ThrowIfNull(content);
         var bodyStart = content.AsSpan().StartsWith(Bom) ? Bom.Length : 0;
-        if (content.AsSpan(bodyStart).IndexOf((byte)0) >= 0)
+        var nul = content.AsSpan(bodyStart).IndexOf((byte)0);
+        if (nul >= 0)
         {
-            throw new MalformedFileException(path, 0, "contains a NUL byte (binary data, not an INI file)");
+            var line = content.AsSpan(bodyStart, nul).Count((byte)'\n') + 1;
+            throw new MalformedFileException(path, line, "contains a NUL byte (binary data, not an INI file)");
         }
 
         var strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

@@ -21,17 +21,29 @@ public static class JsonFile
     public static JsonNode Parse(byte[] content, string path = "")
     {
         ArgumentNullException.ThrowIfNull(content);
-        var body = content.AsSpan().StartsWith(Bom) ? content.AsSpan(Bom.Length) : content.AsSpan();
+        var body = content.AsMemory(content.AsSpan().StartsWith(Bom) ? Bom.Length : 0);
         try
         {
             // Duplicate names are refused here: a tree holding them would only fail later, half-way through an edit.
             var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Disallow, AllowDuplicateProperties = false };
-            return JsonNode.Parse(body, documentOptions: options)
+            return JsonNode.Parse(body.Span, documentOptions: options)
                 ?? throw new MalformedFileException(path, 0, "is JSON null, not an object");
         }
         catch (JsonException ex)
         {
-            throw new MalformedFileException(path, (int)(ex.LineNumber ?? -1) + 1, "is not valid JSON");
+            // Only on failure: tell a syntax error (with its line) from valid JSON with a duplicate property.
+            try
+            {
+                using (JsonDocument.Parse(body))
+                {
+                }
+            }
+            catch (JsonException syntax)
+            {
+                throw new MalformedFileException(path, (int)(syntax.LineNumber ?? -1) + 1, "is not valid JSON");
+            }
+
+            throw new MalformedFileException(path, (int)(ex.LineNumber ?? -1) + 1, "is not valid JSON: an object has the same property twice");
         }
     }
 

@@ -61,7 +61,7 @@ public static class AuthConfigLoader
             }
 
             var stream = new YamlStream();
-            stream.Load(new StringReader(text));
+            Guarded(() => stream.Load(new StringReader(text)), Mark.Empty);
             return reader.Read(stream);
         }
         catch (YamlException ex)
@@ -71,6 +71,22 @@ public static class AuthConfigLoader
             return new AuthConfig { Problems = [ConfigProblem.Error(where, $"invalid YAML: {OneLine(message)}; fix the syntax at this line")] };
         }
     }
+
+    // YamlDotNet fails on some malformed input with other exceptions than YamlException (an InvalidOperationException
+    // from its scanner, for one): that is still invalid YAML, reported where reading stopped.
+    private static T Guarded<T>(Func<T> read, Mark readUpTo)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception ex) when (ex is not (YamlException or OutOfMemoryException))
+        {
+            throw new YamlException(readUpTo, readUpTo, "the YAML parser cannot read past this point");
+        }
+    }
+
+    private static void Guarded(Action read, Mark readUpTo) => Guarded(() => { read(); return true; }, readUpTo);
 
     private static AuthConfig Failed(string path, SourceLocation? location, string message) =>
         new() { SourcePath = path, Problems = [ConfigProblem.Error(location, message)] };
@@ -85,36 +101,80 @@ public static class AuthConfigLoader
 
         public Reader(string file) => _file = file;
 
-        // Cheap event scan before building a tree: nesting depth, so hostile input cannot overflow the stack.
+        // Cheap event scan before building a tree, so hostile input can neither overflow the stack nor hang: nesting
+        // depth; the number of values with aliases expanded (YamlDotNet hashes a mapping key by walking it, so an alias
+        // bomb used as a key hangs the load itself); and aliases to an anchor that is not complete yet, which would make
+        // a cycle (YAML requires an anchor to be defined before its aliases).
         public ConfigProblem? CheckShape(string text)
         {
             var scanner = new Scanner(new StringReader(text));
             var parser = new Parser(scanner);
-            var depth = 0;
+            var anchors = new Dictionary<string, long>(StringComparer.Ordinal);
+            var open = new List<(string? Anchor, long Size)>();
+            long total = 0;
             ConfigProblem? broken;
             while (MoveNext(parser, scanner, out broken))
             {
-                switch (parser.Current)
+                var current = parser.Current!;
+                long added;
+                switch (current)
                 {
+                    case DocumentStart:
+                        anchors.Clear();
+                        continue;
                     case MappingStart or SequenceStart:
-                        if (++depth > MaxDepth)
+                        if (open.Count + 1 > MaxDepth)
                         {
-                            var mark = parser.Current!.Start;
-                            return ConfigProblem.Error(At(mark), $"nesting is deeper than {MaxDepth} levels; atmos.yaml needs only a few");
+                            return ConfigProblem.Error(At(current.Start), $"nesting is deeper than {MaxDepth} levels; atmos.yaml needs only a few");
+                        }
+
+                        open.Add((AnchorOf(current), 1));
+                        continue;
+                    case MappingEnd or SequenceEnd:
+                        var (anchor, size) = open[^1];
+                        open.RemoveAt(open.Count - 1);
+                        Define(anchors, anchor, size);
+                        added = size;
+                        break;
+                    case Scalar:
+                        Define(anchors, AnchorOf(current), 1);
+                        added = 1;
+                        break;
+                    case AnchorAlias alias:
+                        var name = alias.Value.Value;
+                        if (!anchors.TryGetValue(name, out added) || open.Any(o => o.Anchor == name))
+                        {
+                            return ConfigProblem.Error(At(current.Start), $"alias *{name} refers to an anchor that is not defined before it or that contains it (a cycle); define &{name} first, outside what uses it");
                         }
 
                         break;
-                    case MappingEnd or SequenceEnd:
-                        depth--;
-                        break;
+                    default:
+                        continue;
+                }
+
+                // Count the value in its parent (or the document); stop as soon as anything grows past the limit.
+                var count = (open.Count > 0 ? open[^1].Size : total) + added;
+                if (count > MaxNodes)
+                {
+                    return ConfigProblem.Error(At(current.Start), $"more than {MaxNodes} values, counting alias expansions; atmos.yaml needs far fewer");
+                }
+
+                if (open.Count > 0)
+                {
+                    open[^1] = open[^1] with { Size = count };
+                }
+                else
+                {
+                    total = count;
                 }
             }
 
             return broken;
         }
 
-        // Some malformed input (an unclosed flow mapping running into the next line) makes YamlDotNet's scanner throw
-        // InvalidOperationException instead of a YamlException: report it at the scanner's position like any syntax error.
+        // Some malformed input (an unclosed flow mapping running into the next line, "...\ne") makes YamlDotNet's scanner
+        // throw other exceptions than YamlException (InvalidOperationException, for one): report it at the scanner's
+        // position like any syntax error.
         private bool MoveNext(Parser parser, Scanner scanner, out ConfigProblem? broken)
         {
             broken = null;
@@ -122,10 +182,21 @@ public static class AuthConfigLoader
             {
                 return parser.MoveNext();
             }
-            catch (InvalidOperationException)
+            catch (Exception ex) when (ex is not (YamlException or OutOfMemoryException))
             {
                 broken = ConfigProblem.Error(At(scanner.CurrentPosition), "invalid YAML: the parser cannot continue here (an unclosed {, [ or quote?); fix the syntax at this line");
                 return false;
+            }
+        }
+
+        private static string? AnchorOf(ParsingEvent current) =>
+            current is NodeEvent { Anchor.IsEmpty: false } node ? node.Anchor.Value : null;
+
+        private static void Define(Dictionary<string, long> anchors, string? anchor, long size)
+        {
+            if (anchor is not null)
+            {
+                anchors[anchor] = size;
             }
         }
 
@@ -349,31 +420,37 @@ public static class AuthConfigLoader
             }
         }
 
-        private Settings ToSettings(YamlMappingNode map)
+        private Settings ToSettings(YamlMappingNode map, int depth = 0)
         {
             var values = new Dictionary<string, object?>(StringComparer.Ordinal);
             foreach (var (key, value) in map.Children)
             {
                 if (key is YamlScalarNode { Value: { } name })
                 {
-                    values[name] = ToValue(value);
+                    values[name] = ToValue(value, depth + 1);
                 }
             }
 
             return new Settings(values);
         }
 
-        private object? ToValue(YamlNode node)
+        // CheckShape bounds the text; this bounds the tree as built, in case aliases resolve in a way it did not foresee.
+        private object? ToValue(YamlNode node, int depth)
         {
             if (++_nodes > MaxNodes)
             {
                 throw new YamlException(node.Start, node.End, $"more than {MaxNodes} values (alias expansion?); atmos.yaml needs far fewer");
             }
 
+            if (depth > MaxDepth)
+            {
+                throw new YamlException(node.Start, node.End, $"nesting is deeper than {MaxDepth} levels with aliases expanded; atmos.yaml needs only a few");
+            }
+
             return node switch
             {
-                YamlMappingNode map => ToSettings(map),
-                YamlSequenceNode list => list.Children.Select(ToValue).ToList(),
+                YamlMappingNode map => ToSettings(map, depth),
+                YamlSequenceNode list => list.Children.Select(child => ToValue(child, depth + 1)).ToList(),
                 YamlScalarNode scalar when IsNull(scalar) => null,
                 YamlScalarNode scalar => scalar.Value,
                 _ => null,

@@ -20,6 +20,12 @@ public static class ConfigDiscovery
         error = null;
         if (!string.IsNullOrEmpty(explicitPath))
         {
+            if (explicitPath.Contains('\0', StringComparison.Ordinal))
+            {
+                error = "--config contains a NUL character; pass the path of an existing atmos.yaml";
+                return null;
+            }
+
             var full = Path.GetFullPath(PathExpansion.ExpandTilde(explicitPath, home) ?? explicitPath, workingDirectory);
             if (File.Exists(full))
             {

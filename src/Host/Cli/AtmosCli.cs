@@ -17,11 +17,13 @@ public static class AtmosCli
     {
         ArgumentNullException.ThrowIfNull(host);
         var (root, logout) = Build(host);
-        var parseResult = root.Parse(args);
+
+        // No response files: "atmos auth logout @name" must not read a file called "name" for more arguments.
+        var parseResult = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parseResult.Errors.Count > 0 && parseResult.CommandResult.Command != logout.Command)
         {
             // Logout reports its own parse errors through its events; elsewhere, one line and exit 2.
-            await host.Error.WriteLineAsync($"Error: {parseResult.Errors[0].Message}; run 'atmos --help' for usage").ConfigureAwait(false);
+            await host.Error.WriteLineAsync(TerminalText.Line($"Error: {FirstError(parseResult)}; run 'atmos --help' for usage")).ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
@@ -69,4 +71,9 @@ public static class AtmosCli
         Help.Configure(root, new Dictionary<Command, IReadOnlyList<HelpExample>> { [logout.Command] = LogoutCommand.Examples });
         return (root, logout);
     }
+
+    /// <summary>The first parse error on one line (System.CommandLine lists allowed values on indented lines).</summary>
+    /// <param name="parseResult">A result with errors.</param>
+    internal static string FirstError(ParseResult parseResult) =>
+        string.Join(' ', parseResult.Errors[0].Message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

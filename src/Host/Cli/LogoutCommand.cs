@@ -87,10 +87,10 @@ internal sealed class LogoutCommand
     public async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var options = Options(parseResult);
-        var context = RunSetup.Build(_host, parseResult.GetValue(_config));
+        var context = RunSetup.Build(_host, Value(parseResult, _config));
         foreach (var warning in context.Problems.Where(p => p.Severity == Engine.Config.ProblemSeverity.Warning))
         {
-            _host.Error.WriteLine(warning.ToString());
+            _host.Error.WriteLine(TerminalText.Line(warning.ToString()));
         }
 
         var collector = new EventCollector();
@@ -98,7 +98,7 @@ internal sealed class LogoutCommand
         sinks = [.. sinks, .. Engine.Audit.AuditTrail.For(context.Config.Audit, context.Paths, context.LockTimeout, _host.Error)];
         var interaction = _host.Interaction ?? (_host.InputIsTerminal && _host.ErrorIsTerminal ? new TerminalInteraction(_host.UseColor) : NonInteractive.Instance);
         var state = await LogoutEngine.RunAsync(context, options, interaction, sinks, cancellationToken).ConfigureAwait(false);
-        if (parseResult.GetValue(_output) == OutputFormat.Json)
+        if (Value(parseResult, _output) == OutputFormat.Json)
         {
             await _host.Out.WriteLineAsync(JsonReport.Build(collector.Events)).ConfigureAwait(false);
             await _host.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -110,15 +110,15 @@ internal sealed class LogoutCommand
     /// <summary>The flags, with the identity taken from the argument, the option or the environment (in that order).</summary>
     private LogoutOptions Options(ParseResult parseResult)
     {
-        var positional = parseResult.GetValue(_identityArgument);
+        var positional = Value(parseResult, _identityArgument);
         var optionResult = parseResult.GetResult(_identityOption);
-        var optionValue = parseResult.GetValue(_identityOption);
+        var optionValue = Value(parseResult, _identityOption);
         var pick = optionResult is not null && optionValue is null && positional is null;
-        var all = parseResult.GetValue(_all);
-        var provider = parseResult.GetValue(_provider);
+        var all = Value(parseResult, _all);
+        var provider = Value(parseResult, _provider);
         string? usageError = positional is not null && positional.StartsWith('-')
             ? $"unknown option '{positional}'; run 'atmos auth logout --help' for usage"
-            : parseResult.Errors.Count > 0 ? $"{parseResult.Errors[0].Message}; run 'atmos auth logout --help' for usage" : null;
+            : parseResult.Errors.Count > 0 ? $"{AtmosCli.FirstError(parseResult)}; run 'atmos auth logout --help' for usage" : null;
         if (positional is not null && optionValue is not null && positional != optionValue)
         {
             usageError ??= $"two identities given ('{positional}' and --identity '{optionValue}'); give one";
@@ -136,11 +136,37 @@ internal sealed class LogoutCommand
             PickIdentity = pick,
             Provider = provider,
             All = all,
-            DryRun = parseResult.GetValue(_dryRun),
-            Keychain = parseResult.GetValue(_keychain),
-            Force = parseResult.GetValue(_force),
+            DryRun = Value(parseResult, _dryRun),
+            Keychain = Value(parseResult, _keychain),
+            Force = Value(parseResult, _force),
             UsageError = usageError,
         };
+    }
+
+    // With parse errors (which the run reports as a usage error) a value may not convert, for instance an option given
+    // twice: it is then read as unset instead of throwing.
+    private static T? Value<T>(ParseResult parseResult, Option<T> option)
+    {
+        try
+        {
+            return parseResult.GetValue(option);
+        }
+        catch (InvalidOperationException) when (parseResult.Errors.Count > 0)
+        {
+            return default;
+        }
+    }
+
+    private static T? Value<T>(ParseResult parseResult, Argument<T> argument)
+    {
+        try
+        {
+            return parseResult.GetValue(argument);
+        }
+        catch (InvalidOperationException) when (parseResult.Errors.Count > 0)
+        {
+            return default;
+        }
     }
 
     /// <summary>Keeps every event of the run, for <c>--output json</c>.</summary>

@@ -26,12 +26,12 @@ internal sealed class ValidateCommand
         var problems = context.Problems.Concat(PluginValidation.Validate(context)).ToList();
         foreach (var problem in problems)
         {
-            _host.Error.WriteLine(problem.ToString());
+            _host.Error.WriteLine(TerminalText.Line(problem.ToString()));
         }
 
         var errors = problems.Count(p => p.Severity == ProblemSeverity.Error);
         var warnings = problems.Count - errors;
-        var file = context.Config.SourcePath is { } path ? HumanOutput.Display(path, _host.Home) : "atmos.yaml";
+        var file = TerminalText.Line(context.Config.SourcePath is { } path ? HumanOutput.Display(path, _host.Home) : "atmos.yaml");
         if (errors > 0)
         {
             _host.Error.WriteLine($"✗ {file}: {errors} error{(errors == 1 ? string.Empty : "s")}{(warnings > 0 ? $", {warnings} warning{(warnings == 1 ? string.Empty : "s")}" : string.Empty)}");

@@ -22,7 +22,8 @@ internal sealed class ConsoleSink : IEventSink
     {
         foreach (var line in DebugLog.Render(logoutEvent, state, _level))
         {
-            _error.WriteLine(_color ? $"\u001b[2m{line}\u001b[0m" : line);
+            var safe = TerminalText.Line(line);
+            _error.WriteLine(_color ? $"\u001b[2m{safe}\u001b[0m" : safe);
         }
 
         Write(HumanOutput.Render(logoutEvent, state));
@@ -41,9 +42,10 @@ internal sealed class ConsoleSink : IEventSink
 
     private string Paint(OutputLine line)
     {
-        if (!_color || line.Tone == Tone.Plain || line.Text.Length == 0)
+        var text = TerminalText.Line(line.Text);
+        if (!_color || line.Tone == Tone.Plain || text.Length == 0)
         {
-            return line.Text;
+            return text;
         }
 
         var code = line.Tone switch
@@ -53,6 +55,6 @@ internal sealed class ConsoleSink : IEventSink
             Tone.Warning => "33",
             _ => "2",
         };
-        return $"\u001b[{code}m{line.Text}\u001b[0m";
+        return $"\u001b[{code}m{text}\u001b[0m";
     }
 }

@@ -60,6 +60,7 @@ public sealed class ConfigLoaderTests
     [InlineData("auth:\n  keyring:\n    type: vault\n", "auth.keyring.type 'vault' is not supported")]
     [InlineData("auth:\n  keyring:\n    timeout: soon\n", "auth.keyring.timeout 'soon' is not a duration")]
     [InlineData("auth:\n  audit:\n    enabled: maybe\n", "auth.audit.enabled 'maybe' must be true or false")]
+    [InlineData("...\ne", "invalid YAML: the parser cannot continue here")] // YamlDotNet throws InvalidOperationException here
     public void Bad_input_is_one_line_error_with_a_location(string yaml, string expected)
     {
         var config = AuthConfigLoader.Parse(yaml, "atmos.yaml");
@@ -91,6 +92,18 @@ public sealed class ConfigLoaderTests
         lines.Add("auth:\n  providers:\n    p:\n      kind: k\n      bomb: *a8");
         var error = Assert.Single(AuthConfigLoader.Parse(string.Join("\n", lines), "atmos.yaml").Problems);
         Assert.Contains("alias expansion", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("auth:\n  providers: &x\n    p:\n      kind: k\n      self: *x\n", "alias *x refers to an anchor that is not defined before it or that contains it")]
+    [InlineData("auth:\n  providers:\n    p: &x\n      kind: k\n      self: [*x]\n", "alias *x refers to an anchor that is not defined before it or that contains it")]
+    [InlineData("a: *x\nb: &x 1\nauth: {}\n", "alias *x refers to an anchor that is not defined before it")]
+    [InlineData("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\na1: &a1 [*a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0]\na2: &a2 [*a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1]\na3: &a3 [*a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2]\na4: &a4 [*a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3]\na5: &a5 [*a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4]\nauth:\n  providers:\n    ? *a5\n    : x\n", "alias expansion")]
+    public void Refuses_alias_cycles_and_bombs_used_as_keys_before_loading(string yaml, string expected)
+    {
+        // Each of these used to overflow the stack (a cycle) or hang hashing a huge key while loading.
+        var error = Assert.Single(AuthConfigLoader.Parse(yaml, "atmos.yaml").Problems);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -47,12 +47,19 @@ public sealed class TempHome : IDisposable
     public bool Exists(string relative) => File.Exists(PathOf(relative)) || Directory.Exists(PathOf(relative));
 
     /// <summary>Every file and folder under a root with the SHA-256 of its content, its mode and its link target: equal fingerprints mean nothing changed.</summary>
-    public static string Fingerprint(string root)
+    /// <param name="root">The folder to fingerprint.</param>
+    /// <param name="excluded">Top-level folders of <paramref name="root"/> to leave out (such as the audit trail's state folder).</param>
+    public static string Fingerprint(string root, params string[] excluded)
     {
         var lines = new List<string>();
         foreach (var entry in new DirectoryInfo(root).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }).OrderBy(e => e.FullName, StringComparer.Ordinal))
         {
             var relative = Path.GetRelativePath(root, entry.FullName);
+            if (excluded.Any(x => relative == x || relative.StartsWith(x + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
             var mode = OperatingSystem.IsWindows() ? string.Empty : entry.UnixFileMode.ToString();
             if (entry.LinkTarget is not null)
             {
