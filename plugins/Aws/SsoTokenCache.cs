@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Atmos.Plugins.Contracts;
 using Atmos.Plugins.Contracts.Safety;
@@ -132,6 +130,5 @@ internal static class SsoTokenCache
         }
     }
 
-    private static string Sha1(string text) =>
-        Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(text)));
+    private static string Sha1(string text) => Aws.Sha1.OfText(text);
 }

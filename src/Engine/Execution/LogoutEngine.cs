@@ -26,12 +26,12 @@ public static class LogoutEngine
     {
         ArgumentNullException.ThrowIfNull(context);
         var log = new EventLog(runId ?? EventLog.NewRunId(context.Clock), context.Clock, sinks);
-        await using var services = Services(context, log);
+        var services = Services(context, log);
         var runner = new LogoutRunner(context, interaction, log, services.GetRequiredService<ISender>());
         return await runner.RunAsync(options, cancellationToken).ConfigureAwait(false);
     }
 
-    private static ServiceProvider Services(RunContext context, EventLog log)
+    private static SingletonServiceProvider Services(RunContext context, EventLog log)
     {
         var services = new ServiceCollection();
         services.AddSingleton(context);
@@ -51,6 +51,6 @@ public static class LogoutEngine
                 typeof(StepValidationBehaviour<,>),
             ];
         });
-        return services.BuildServiceProvider();
+        return new SingletonServiceProvider(services);
     }
 }

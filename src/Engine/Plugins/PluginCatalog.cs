@@ -51,7 +51,12 @@ public sealed class PluginCatalog
     /// <param name="manifests">Manifest paths that exist.</param>
     /// <param name="loader">Loads plugins on demand.</param>
     /// <param name="callTimeout">The limit for each call into a plugin.</param>
-    public PluginCatalog(IEnumerable<string> manifests, IPluginLoader loader, TimeSpan callTimeout)
+    /// <param name="trustDeclaredKinds">
+    /// When a manifest entry declares its plugin's kinds, use them without opening the assembly; the loader checks them
+    /// (<see cref="PluginMetadata.Verify"/>) when the plugin is first used. Opening every listed assembly's metadata costs
+    /// more start-up than anything else a short command does (docs/performance.md).
+    /// </param>
+    public PluginCatalog(IEnumerable<string> manifests, IPluginLoader loader, TimeSpan callTimeout, bool trustDeclaredKinds = false)
     {
         ArgumentNullException.ThrowIfNull(manifests);
         _loader = loader;
@@ -68,7 +73,9 @@ public sealed class PluginCatalog
                     continue;
                 }
 
-                plugins.Add(Describe(entry));
+                plugins.Add(trustDeclaredKinds && entry.DeclaresKinds && File.Exists(entry.AssemblyPath)
+                    ? new PluginDescriptor(entry, PluginMetadata.Declared(entry), entry.Enabled ? null : Disabled(entry))
+                    : Describe(entry));
             }
         }
 
@@ -200,13 +207,15 @@ public sealed class PluginCatalog
 
         var problem = (metadata, entry.Enabled) switch
         {
-            (_, false) => $"disabled in {entry.ManifestPath}; set \"enabled\": true to use it",
+            (_, false) => Disabled(entry),
             ({ ContractVersion: null }, _) => $"{entry.AssemblyPath} does not reference Atmos.Plugins.Contracts, so it is not an atmos plugin",
             ({ EntryType: null }, _) => $"{entry.AssemblyPath} has no [assembly: AtmosPlugin(typeof(...))] naming its plugin class",
             _ => Incompatibility(entry.Name, metadata),
         };
         return new PluginDescriptor(entry, metadata, problem);
     }
+
+    private static string Disabled(ManifestEntry entry) => $"disabled in {entry.ManifestPath}; set \"enabled\": true to use it";
 
     /// <summary>Why a plugin built against another contract cannot be loaded, or null when it can (SPEC §7).</summary>
     /// <param name="name">The plugin's name.</param>

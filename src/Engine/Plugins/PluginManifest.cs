@@ -7,7 +7,19 @@ namespace Atmos.Plugins.Engine.Plugins;
 /// <param name="AssemblyPath">The plugin assembly, made absolute (relative paths are relative to the manifest).</param>
 /// <param name="Enabled">False skips it.</param>
 /// <param name="ManifestPath">The manifest that listed it.</param>
-public sealed record ManifestEntry(string Name, string AssemblyPath, bool Enabled, string ManifestPath);
+/// <param name="DeclaredProviderKinds">The provider kinds the manifest says the plugin declares, or null when it does not say.</param>
+/// <param name="DeclaredIdentityKinds">The identity kinds the manifest says the plugin declares, or null when it does not say.</param>
+public sealed record ManifestEntry(
+    string Name,
+    string AssemblyPath,
+    bool Enabled,
+    string ManifestPath,
+    IReadOnlyList<string>? DeclaredProviderKinds = null,
+    IReadOnlyList<string>? DeclaredIdentityKinds = null)
+{
+    /// <summary>Whether the manifest declares the plugin's kinds (then the assembly need not be opened until it is used).</summary>
+    public bool DeclaresKinds => DeclaredProviderKinds is not null && DeclaredIdentityKinds is not null;
+}
 
 /// <summary>
 /// Reads <c>plugins.json</c>: <c>{ "plugins": [ { "name": "aws", "path": "plugins/Aws/Atmos.Plugins.Aws.dll", "enabled": true } ] }</c>.
@@ -58,7 +70,10 @@ public static class PluginManifest
                 }
 
                 var enabled = !item.TryGetProperty("enabled", out var e) || e.ValueKind != JsonValueKind.False;
-                entries.Add(new ManifestEntry(name, Path.GetFullPath(file, folder), enabled, path));
+                var providerKinds = Kinds(item, "provider_kinds", path, index, problems);
+                var identityKinds = Kinds(item, "identity_kinds", path, index, problems);
+                var declared = providerKinds is not null || identityKinds is not null;
+                entries.Add(new ManifestEntry(name, Path.GetFullPath(file, folder), enabled, path, declared ? providerKinds ?? [] : null, declared ? identityKinds ?? [] : null));
             }
         }
         catch (JsonException ex)
@@ -67,5 +82,22 @@ public static class PluginManifest
         }
 
         return entries;
+    }
+
+    // Optional "provider_kinds"/"identity_kinds": lists of kind names the plugin declares (checked when it loads).
+    private static List<string>? Kinds(JsonElement item, string property, string path, int index, ICollection<string> problems)
+    {
+        if (!item.TryGetProperty(property, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(k => k.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(k.GetString())))
+        {
+            problems.Add($"plugin manifest {path}: entry {index} has a \"{property}\" that is not a list of kind names; fix it or remove it (the kinds are then read from the assembly)");
+            return null;
+        }
+
+        return value.EnumerateArray().Select(k => k.GetString()!).ToList();
     }
 }

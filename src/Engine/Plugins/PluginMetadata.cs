@@ -25,6 +25,60 @@ public sealed record PluginMetadata(
     private const string AttributeNamespace = "Atmos.Plugins.Contracts";
     private const string InformationalVersionAttribute = "AssemblyInformationalVersionAttribute";
 
+    /// <summary>
+    /// True when this was taken from the manifest's declared kinds without opening the assembly: the contract version and
+    /// the kinds are checked against the assembly when the plugin is loaded (<see cref="Verify"/>).
+    /// </summary>
+    public bool IsDeclared { get; private init; }
+
+    /// <summary>The manifest's declaration of a plugin, before its assembly is opened.</summary>
+    /// <param name="entry">A manifest entry that declares its kinds.</param>
+    public static PluginMetadata Declared(ManifestEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new PluginMetadata(Path.GetFileNameWithoutExtension(entry.AssemblyPath), new Version(0, 0), null, null, entry.DeclaredProviderKinds ?? [], entry.DeclaredIdentityKinds ?? [])
+        {
+            IsDeclared = true,
+        };
+    }
+
+    /// <summary>
+    /// Checks a loaded plugin assembly against what its manifest entry declared: it references a compatible contract
+    /// and declares exactly the declared kinds. Null when it does.
+    /// </summary>
+    /// <param name="entry">The manifest entry.</param>
+    /// <param name="assembly">The loaded plugin assembly.</param>
+    public static string? Verify(ManifestEntry entry, System.Reflection.Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(assembly);
+        var contract = assembly.GetReferencedAssemblies().FirstOrDefault(a => a.Name == ContractAssembly)?.Version;
+        if (contract is null)
+        {
+            return $"{entry.AssemblyPath} does not reference Atmos.Plugins.Contracts, so it is not an atmos plugin";
+        }
+
+        var name = assembly.GetName();
+        var informational = System.Reflection.CustomAttributeExtensions.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>(assembly)?.InformationalVersion;
+        var loaded = new PluginMetadata(name.Name ?? string.Empty, name.Version ?? new Version(0, 0), contract, null, [], [], informational);
+        if (PluginCatalog.Incompatibility(entry.Name, loaded) is { } incompatible)
+        {
+            return incompatible;
+        }
+
+        var providers = System.Reflection.CustomAttributeExtensions.GetCustomAttributes<ProviderKindAttribute>(assembly).Select(k => k.Kind).Order(StringComparer.Ordinal).ToList();
+        var identities = System.Reflection.CustomAttributeExtensions.GetCustomAttributes<IdentityKindAttribute>(assembly).Select(k => k.Kind).Order(StringComparer.Ordinal).ToList();
+        var declaredProviders = (entry.DeclaredProviderKinds ?? []).Order(StringComparer.Ordinal).ToList();
+        var declaredIdentities = (entry.DeclaredIdentityKinds ?? []).Order(StringComparer.Ordinal).ToList();
+        if (providers.SequenceEqual(declaredProviders) && identities.SequenceEqual(declaredIdentities))
+        {
+            return null;
+        }
+
+        return $"{entry.ManifestPath} declares provider kinds [{string.Join(", ", declaredProviders)}] and identity kinds [{string.Join(", ", declaredIdentities)}] for plugin '{entry.Name}', "
+            + $"but {Path.GetFileName(entry.AssemblyPath)} declares [{string.Join(", ", providers)}] and [{string.Join(", ", identities)}]; fix the manifest, or remove its kinds to read them from the assembly";
+    }
+
     /// <summary>The plugin's version as its author wrote it: the informational version without build metadata (<c>+commit</c>), else the assembly version.</summary>
     public string DisplayVersion => InformationalVersion is { Length: > 0 } text ? text.Split('+')[0] : Version.ToString(3);
 

@@ -42,7 +42,10 @@ internal static class RunSetup
     /// The plugins: <c>$ATMOS_PLUGINS_MANIFEST</c> or the built-in <c>plugins.json</c> beside the executable, plus a user
     /// manifest in <c>&lt;config home&gt;/atmos/plugins.json</c> that adds plugins.
     /// </summary>
-    public static PluginCatalog Catalog(HostEnvironment host, out List<ConfigProblem> problems)
+    /// <param name="host">The process.</param>
+    /// <param name="problems">Manifest problems.</param>
+    /// <param name="readAllMetadata">Open every plugin assembly's metadata even where the manifest declares its kinds (<c>plugins list</c> shows versions).</param>
+    public static PluginCatalog Catalog(HostEnvironment host, out List<ConfigProblem> problems, bool readAllMetadata = false)
     {
         problems = [];
         var manifests = new List<string>();
@@ -78,7 +81,7 @@ internal static class RunSetup
         }
 
         var timeout = Durations.TryParse(host.Variable("ATMOS_PLUGIN_TIMEOUT"), out var t) && t > TimeSpan.Zero ? t : DefaultPluginTimeout;
-        var catalog = new PluginCatalog(manifests, new McMasterPluginLoader(), timeout);
+        var catalog = new PluginCatalog(manifests, new McMasterPluginLoader(), timeout, trustDeclaredKinds: !readAllMetadata);
         problems.AddRange(catalog.Problems.Select(p => ConfigProblem.Error(null, p)));
         problems.AddRange(catalog.Warnings.Select(p => ConfigProblem.Warning(null, p)));
         return catalog;

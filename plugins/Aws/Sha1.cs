@@ -1,0 +1,74 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Text;
+
+namespace Atmos.Plugins.Aws;
+
+/// <summary>
+/// SHA-1 (FIPS 180-4) of a short text, as lower-case hex. Only for the AWS CLI's SSO cache file names, which are the
+/// SHA-1 of the start URL or session name: a naming scheme, not a security use. Computed here rather than through
+/// System.Security.Cryptography because on Linux that loads and initialises OpenSSL, which costs more start-up than the
+/// rest of the plugin's planning (docs/performance.md).
+/// </summary>
+internal static class Sha1
+{
+    /// <summary>The SHA-1 of the UTF-8 bytes of <paramref name="text"/>, as 40 lower-case hex digits.</summary>
+    public static string OfText(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var message = Encoding.UTF8.GetBytes(text);
+
+        // Padding: a 1 bit, zeros, then the message length in bits as a big-endian 64-bit number; whole 64-byte blocks.
+        var padded = new byte[((message.Length + 8) / 64 + 1) * 64];
+        message.CopyTo(padded, 0);
+        padded[message.Length] = 0x80;
+        BinaryPrimitives.WriteUInt64BigEndian(padded.AsSpan(padded.Length - 8), (ulong)message.Length * 8);
+
+        uint h0 = 0x67452301, h1 = 0xEFCDAB89, h2 = 0x98BADCFE, h3 = 0x10325476, h4 = 0xC3D2E1F0;
+        Span<uint> w = stackalloc uint[80];
+        for (var block = 0; block < padded.Length; block += 64)
+        {
+            for (var i = 0; i < 16; i++)
+            {
+                w[i] = BinaryPrimitives.ReadUInt32BigEndian(padded.AsSpan(block + (i * 4), 4));
+            }
+
+            for (var i = 16; i < 80; i++)
+            {
+                w[i] = BitOperations.RotateLeft(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+            }
+
+            uint a = h0, b = h1, c = h2, d = h3, e = h4;
+            for (var i = 0; i < 80; i++)
+            {
+                var (f, k) = i switch
+                {
+                    < 20 => ((b & c) | (~b & d), 0x5A827999u),
+                    < 40 => (b ^ c ^ d, 0x6ED9EBA1u),
+                    < 60 => ((b & c) | (b & d) | (c & d), 0x8F1BBCDCu),
+                    _ => (b ^ c ^ d, 0xCA62C1D6u),
+                };
+                var next = BitOperations.RotateLeft(a, 5) + f + e + k + w[i];
+                e = d;
+                d = c;
+                c = BitOperations.RotateLeft(b, 30);
+                b = a;
+                a = next;
+            }
+
+            h0 += a;
+            h1 += b;
+            h2 += c;
+            h3 += d;
+            h4 += e;
+        }
+
+        Span<byte> digest = stackalloc byte[20];
+        BinaryPrimitives.WriteUInt32BigEndian(digest, h0);
+        BinaryPrimitives.WriteUInt32BigEndian(digest[4..], h1);
+        BinaryPrimitives.WriteUInt32BigEndian(digest[8..], h2);
+        BinaryPrimitives.WriteUInt32BigEndian(digest[12..], h3);
+        BinaryPrimitives.WriteUInt32BigEndian(digest[16..], h4);
+        return Convert.ToHexStringLower(digest);
+    }
+}
