@@ -14,8 +14,19 @@ internal static class ProfileFiles
 
     public static bool IsCredentialsSection(string header, IReadOnlySet<string> profiles) => profiles.Contains(header);
 
-    public static bool IsConfigSection(string header, IReadOnlySet<string> profiles) =>
-        profiles.Any(p => IniDocument.IsProfileHeader(header, p) || (p == "default" && header == "default"));
+    public static bool IsConfigSection(string header, IReadOnlySet<string> profiles) => ConfigProfileOf(header) is { } profile && profiles.Contains(profile);
+
+    /// <summary>The profile a <c>config</c> header belongs to: <c>profile NAME</c> (any spacing) or <c>default</c>; null for others (<c>sso-session ...</c>).</summary>
+    public static string? ConfigProfileOf(string header)
+    {
+        if (header == "default")
+        {
+            return header;
+        }
+
+        var parts = header.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return parts.Length == 2 && parts[0] == "profile" ? parts[1] : null;
+    }
 
     /// <summary>Which of the folder's two files hold a section of one of the profiles (or cannot be parsed, so the step reports it).</summary>
     public static List<string> FilesToEdit(string folder, IReadOnlySet<string> profiles, ISet<string> profilesFound)
@@ -32,7 +43,8 @@ internal static class ProfileFiles
             try
             {
                 var document = IniDocument.Parse(File.ReadAllBytes(path), path);
-                var found = profiles.Where(p => document.Contains(h => isConfig ? IsConfigSection(h, new HashSet<string> { p }) : h == p)).ToList();
+                var present = document.SectionNames.Select(h => isConfig ? ConfigProfileOf(h) : h).OfType<string>().ToHashSet(StringComparer.Ordinal);
+                var found = profiles.Where(present.Contains).ToList();
                 if (found.Count > 0)
                 {
                     paths.Add(path);

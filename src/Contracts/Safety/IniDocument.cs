@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Atmos.Plugins.Contracts.Safety;
 
@@ -19,6 +21,7 @@ namespace Atmos.Plugins.Contracts.Safety;
 public sealed class IniDocument
 {
     private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
+    private const string LineBreak = "\r\n";
     private readonly byte[] _content;
     private readonly int _bodyStart;
     private readonly List<Line> _lines;
@@ -36,6 +39,7 @@ public sealed class IniDocument
         Comment,
         Header,
         Entry,
+        Continuation,
     }
 
     /// <summary>The section names in file order (duplicates included), as written between the brackets, trimmed.</summary>
@@ -56,38 +60,53 @@ public sealed class IniDocument
             throw new MalformedFileException(path, line, "contains a NUL byte (binary data, not an INI file)");
         }
 
-        var strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-        var lines = new List<Line>();
-        var start = bodyStart;
-        var lineNumber = 0;
-        var seenHeader = false;
-        while (start < content.Length)
+        // A UTF-8 sequence never contains a '\n' byte, so the whole content is valid exactly when every line is: check
+        // once, and look for the line only when it is not. Lines are then decoded into one reused buffer; only section
+        // names become strings (settings are read from the bytes again on the rare calls that need them), so parsing a
+        // large credentials file allocates little more than its list of lines.
+        var valid = Utf8.IsValid(content.AsSpan(bodyStart));
+        var lines = new List<Line>(content.AsSpan(bodyStart).Count((byte)'\n') + 1);
+        var buffer = ArrayPool<char>.Shared.Rent(256);
+        try
         {
-            lineNumber++;
-            var newline = content.AsSpan(start).IndexOf((byte)'\n');
-            var end = newline < 0 ? content.Length : start + newline + 1;
-            string text;
-            try
+            var start = bodyStart;
+            var lineNumber = 0;
+            var seenHeader = false;
+            while (start < content.Length)
             {
-                text = strict.GetString(content, start, end - start);
-            }
-            catch (DecoderFallbackException)
-            {
-                throw new MalformedFileException(path, lineNumber, "is not valid UTF-8");
-            }
+                lineNumber++;
+                var newline = content.AsSpan(start).IndexOf((byte)'\n');
+                var end = newline < 0 ? content.Length : start + newline + 1;
+                var bytes = content.AsSpan(start, end - start);
+                if (!valid && !Utf8.IsValid(bytes))
+                {
+                    throw new MalformedFileException(path, lineNumber, "is not valid UTF-8");
+                }
 
-            var line = Classify(text.TrimEnd('\n', '\r'), path, lineNumber);
-            if (line.Kind == LineKind.Header)
-            {
-                seenHeader = true;
-            }
-            else if (line.Kind == LineKind.Entry && !seenHeader)
-            {
-                throw new MalformedFileException(path, lineNumber, "has a setting before the first [section] header");
-            }
+                if (buffer.Length < bytes.Length)
+                {
+                    ArrayPool<char>.Shared.Return(buffer);
+                    buffer = ArrayPool<char>.Shared.Rent(bytes.Length);
+                }
 
-            lines.Add(line with { Start = start, End = end });
-            start = end;
+                var text = buffer.AsSpan(0, Encoding.UTF8.GetChars(bytes, buffer)).TrimEnd(LineBreak);
+                var line = Classify(text, path, lineNumber, out var section);
+                if (line == LineKind.Header)
+                {
+                    seenHeader = true;
+                }
+                else if (line is LineKind.Entry or LineKind.Continuation && !seenHeader)
+                {
+                    throw new MalformedFileException(path, lineNumber, "has a setting before the first [section] header");
+                }
+
+                lines.Add(new Line(line, start, end, section));
+                start = end;
+            }
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
         }
 
         return new IniDocument(content, bodyStart, lines);
@@ -236,7 +255,7 @@ public sealed class IniDocument
             foreach (var index in entries)
             {
                 var line = _lines[index];
-                if (line.Value != value || (index + 1 < _lines.Count && IsContinuation(_lines[index + 1])))
+                if (Setting(line).Value != value || (index + 1 < _lines.Count && IsContinuation(_lines[index + 1])))
                 {
                     replaced[index] = WithValue(line, encoded);
                     for (var next = index + 1; next < _lines.Count && IsContinuation(_lines[next]); next++)
@@ -260,7 +279,7 @@ public sealed class IniDocument
         var last = header;
         for (var i = header + 1; i < _lines.Count && _lines[i].Kind != LineKind.Header; i++)
         {
-            if (_lines[i].Kind == LineKind.Entry)
+            if (_lines[i].Kind is LineKind.Entry or LineKind.Continuation)
             {
                 last = i;
             }
@@ -288,16 +307,16 @@ public sealed class IniDocument
 
                 inSection = line.Section == section;
             }
-            else if (inSection && line.Kind == LineKind.Entry && line.Key == key)
+            else if (inSection && line.Kind == LineKind.Entry && Setting(line) is var setting && setting.Key == key)
             {
-                return line.Value;
+                return setting.Value;
             }
         }
 
         return null;
     }
 
-    private static bool IsContinuation(Line line) => line.Kind == LineKind.Entry && line.Key is null;
+    private static bool IsContinuation(Line line) => line.Kind == LineKind.Continuation;
 
     // Indexes of the settings named key inside sections named section.
     private IEnumerable<int> EntriesOf(string section, string key)
@@ -309,7 +328,7 @@ public sealed class IniDocument
             {
                 inSection = _lines[i].Section == section;
             }
-            else if (inSection && _lines[i].Kind == LineKind.Entry && _lines[i].Key == key)
+            else if (inSection && IsSetting(_lines[i], key))
             {
                 yield return i;
             }
@@ -373,22 +392,24 @@ public sealed class IniDocument
         return parts.Length == 2 && parts[0] == "profile" && parts[1] == profile;
     }
 
-    private static Line Classify(string text, string path, int lineNumber)
+    // What a line is (its text without the line break); a header's trimmed name is returned in section.
+    private static LineKind Classify(ReadOnlySpan<char> text, string path, int lineNumber, out string? section)
     {
+        section = null;
         var trimmed = text.Trim();
         if (trimmed.Length == 0)
         {
-            return new Line(LineKind.Blank);
+            return LineKind.Blank;
         }
 
         if (trimmed[0] is '#' or ';')
         {
-            return new Line(LineKind.Comment);
+            return LineKind.Comment;
         }
 
         if (char.IsWhiteSpace(text[0]))
         {
-            return new Line(LineKind.Entry); // continuation of the previous value
+            return LineKind.Continuation; // of the previous value
         }
 
         if (trimmed[0] == '[')
@@ -411,28 +432,28 @@ public sealed class IniDocument
                 throw new MalformedFileException(path, lineNumber, "has an empty section header");
             }
 
-            return new Line(LineKind.Header) { Section = name };
+            section = name.ToString();
+            return LineKind.Header;
         }
 
-        var separator = trimmed.IndexOfAny(['=', ':']);
-        if (separator <= 0)
+        if (trimmed.IndexOfAny('=', ':') <= 0)
         {
             throw new MalformedFileException(path, lineNumber, "is neither a [section], a key = value setting nor a comment");
         }
 
-        return new Line(LineKind.Entry) { Key = trimmed[..separator].Trim(), Value = trimmed[(separator + 1)..].Trim() };
+        return LineKind.Entry;
     }
 
-    private sealed record Line(LineKind Kind)
+    // A setting's key and value, trimmed, read again from the line's bytes (parsing does not keep them).
+    private (string Key, string Value) Setting(Line line)
     {
-        public string? Section { get; init; }
-
-        public string? Key { get; init; }
-
-        public string? Value { get; init; }
-
-        public int Start { get; init; }
-
-        public int End { get; init; }
+        var trimmed = Encoding.UTF8.GetString(_content, line.Start, line.End - line.Start).AsSpan().TrimEnd(LineBreak).Trim();
+        var separator = trimmed.IndexOfAny('=', ':');
+        return (trimmed[..separator].Trim().ToString(), trimmed[(separator + 1)..].Trim().ToString());
     }
+
+    private bool IsSetting(Line line, string key) => line.Kind == LineKind.Entry && Setting(line).Key == key;
+
+    // One line: what it is, where its bytes are (line break included) and, for a header, the section name.
+    private readonly record struct Line(LineKind Kind, int Start, int End, string? Section);
 }

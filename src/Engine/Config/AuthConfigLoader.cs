@@ -55,13 +55,15 @@ public static class AuthConfigLoader
         var reader = new Reader(displayName);
         try
         {
-            if (reader.CheckShape(text) is { } shapeProblem)
+            // One scan of the text: the shape check records the events and the tree is built from that record.
+            var events = new List<ParsingEvent>();
+            if (reader.CheckShape(text, events) is { } shapeProblem)
             {
                 return new AuthConfig { Problems = [shapeProblem] };
             }
 
             var stream = new YamlStream();
-            Guarded(() => stream.Load(new StringReader(text)), Mark.Empty);
+            Guarded(() => stream.Load(new RecordedEvents(events)), Mark.Empty);
             return reader.Read(stream);
         }
         catch (YamlException ex)
@@ -88,6 +90,20 @@ public static class AuthConfigLoader
 
     private static void Guarded(Action read, Mark readUpTo) => Guarded(() => { read(); return true; }, readUpTo);
 
+    // Replays events already read, for YamlStream.Load.
+    private sealed class RecordedEvents(List<ParsingEvent> events) : IParser
+    {
+        private int _next;
+
+        public ParsingEvent? Current { get; private set; }
+
+        public bool MoveNext()
+        {
+            Current = _next < events.Count ? events[_next++] : null;
+            return Current is not null;
+        }
+    }
+
     private static AuthConfig Failed(string path, SourceLocation? location, string message) =>
         new() { SourcePath = path, Problems = [ConfigProblem.Error(location, message)] };
 
@@ -105,7 +121,7 @@ public static class AuthConfigLoader
         // depth; the number of values with aliases expanded (YamlDotNet hashes a mapping key by walking it, so an alias
         // bomb used as a key hangs the load itself); and aliases to an anchor that is not complete yet, which would make
         // a cycle (YAML requires an anchor to be defined before its aliases).
-        public ConfigProblem? CheckShape(string text)
+        public ConfigProblem? CheckShape(string text, List<ParsingEvent> record)
         {
             var scanner = new Scanner(new StringReader(text));
             var parser = new Parser(scanner);
@@ -116,6 +132,7 @@ public static class AuthConfigLoader
             while (MoveNext(parser, scanner, out broken))
             {
                 var current = parser.Current!;
+                record.Add(current);
                 long added;
                 switch (current)
                 {
