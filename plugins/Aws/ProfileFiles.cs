@@ -1,3 +1,4 @@
+using System.Buffers;
 using Atmos.Plugins.Contracts;
 using Atmos.Plugins.Contracts.Safety;
 
@@ -24,8 +25,14 @@ internal static class ProfileFiles
             return header;
         }
 
-        var parts = header.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return parts.Length == 2 && parts[0] == "profile" ? parts[1] : null;
+        // "profile" then white space then the name (the header is already trimmed, so the name is not empty).
+        const string Prefix = "profile";
+        if (header.Length <= Prefix.Length || !header.StartsWith(Prefix, StringComparison.Ordinal) || !char.IsWhiteSpace(header[Prefix.Length]))
+        {
+            return null;
+        }
+
+        return header.AsSpan(Prefix.Length).TrimStart().ToString();
     }
 
     /// <summary>Which of the folder's two files hold a section of one of the profiles (or cannot be parsed, so the step reports it).</summary>
@@ -42,13 +49,19 @@ internal static class ProfileFiles
 
             try
             {
-                var document = IniDocument.Parse(File.ReadAllBytes(path), path);
-                var present = document.SectionNames.Select(h => isConfig ? ConfigProfileOf(h) : h).OfType<string>().ToHashSet(StringComparer.Ordinal);
-                var found = profiles.Where(present.Contains).ToList();
-                if (found.Count > 0)
+                var holdsOne = false;
+                foreach (var header in ReadSectionNames(path))
+                {
+                    if ((isConfig ? ConfigProfileOf(header) : header) is { } profile && profiles.Contains(profile))
+                    {
+                        holdsOne = true;
+                        profilesFound.Add(profile);
+                    }
+                }
+
+                if (holdsOne)
                 {
                     paths.Add(path);
-                    profilesFound.UnionWith(found);
                 }
             }
             catch (Exception ex) when (ex is MalformedFileException or IOException or UnauthorizedAccessException)
@@ -60,6 +73,34 @@ internal static class ProfileFiles
         }
 
         return paths;
+    }
+
+    // The file's section names, read through a pooled buffer: planning only needs the names, and a large credentials
+    // file read into a fresh array would land on the large object heap on every run.
+    private static IReadOnlyList<string> ReadSectionNames(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        var length = checked((int)file.Length);
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        try
+        {
+            var read = 0;
+            while (read < buffer.Length && file.Read(buffer, read, buffer.Length - read) is var n and > 0)
+            {
+                read += n;
+            }
+
+            if (read == buffer.Length && file.ReadByte() >= 0)
+            {
+                throw new IOException($"{path} grew while it was being read; run the logout again");
+            }
+
+            return IniDocument.ReadSectionNames(buffer.AsSpan(0, read), path);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Removes the profiles' sections from both files under their locks; deletes a file left without sections.</summary>

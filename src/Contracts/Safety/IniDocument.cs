@@ -52,11 +52,34 @@ public sealed class IniDocument
     public static IniDocument Parse(byte[] content, string path = "")
     {
         ArgumentNullException.ThrowIfNull(content);
-        var bodyStart = content.AsSpan().StartsWith(Bom) ? Bom.Length : 0;
-        var nul = content.AsSpan(bodyStart).IndexOf((byte)0);
+        var lines = new List<Line>(content.AsSpan().Count((byte)'\n') + 1);
+        var bodyStart = Scan(content, path, lines, names: null);
+        return new IniDocument(content, bodyStart, lines);
+    }
+
+    /// <summary>
+    /// The section names of INI content in file order (duplicates included), checked exactly as <see cref="Parse"/>
+    /// checks it, without keeping the document: for deciding which files an edit concerns without holding them.
+    /// </summary>
+    /// <param name="content">The file's bytes.</param>
+    /// <param name="path">The file's path, for error messages.</param>
+    /// <exception cref="MalformedFileException">The content is not INI.</exception>
+    public static IReadOnlyList<string> ReadSectionNames(ReadOnlySpan<byte> content, string path = "")
+    {
+        var names = new List<string>();
+        Scan(content, path, lines: null, names);
+        return names;
+    }
+
+    // Checks and classifies every line, adding each to lines and each section name to names (either may be null);
+    // returns where the body starts (after a BOM).
+    private static int Scan(ReadOnlySpan<byte> content, string path, List<Line>? lines, List<string>? names)
+    {
+        var bodyStart = content.StartsWith(Bom) ? Bom.Length : 0;
+        var nul = content[bodyStart..].IndexOf((byte)0);
         if (nul >= 0)
         {
-            var line = content.AsSpan(bodyStart, nul).Count((byte)'\n') + 1;
+            var line = content.Slice(bodyStart, nul).Count((byte)'\n') + 1;
             throw new MalformedFileException(path, line, "contains a NUL byte (binary data, not an INI file)");
         }
 
@@ -64,8 +87,7 @@ public sealed class IniDocument
         // once, and look for the line only when it is not. Lines are then decoded into one reused buffer; only section
         // names become strings (settings are read from the bytes again on the rare calls that need them), so parsing a
         // large credentials file allocates little more than its list of lines.
-        var valid = Utf8.IsValid(content.AsSpan(bodyStart));
-        var lines = new List<Line>(content.AsSpan(bodyStart).Count((byte)'\n') + 1);
+        var valid = Utf8.IsValid(content[bodyStart..]);
         var buffer = ArrayPool<char>.Shared.Rent(256);
         try
         {
@@ -75,9 +97,9 @@ public sealed class IniDocument
             while (start < content.Length)
             {
                 lineNumber++;
-                var newline = content.AsSpan(start).IndexOf((byte)'\n');
+                var newline = content[start..].IndexOf((byte)'\n');
                 var end = newline < 0 ? content.Length : start + newline + 1;
-                var bytes = content.AsSpan(start, end - start);
+                var bytes = content[start..end];
                 if (!valid && !Utf8.IsValid(bytes))
                 {
                     throw new MalformedFileException(path, lineNumber, "is not valid UTF-8");
@@ -100,7 +122,12 @@ public sealed class IniDocument
                     throw new MalformedFileException(path, lineNumber, "has a setting before the first [section] header");
                 }
 
-                lines.Add(new Line(line, start, end, section));
+                lines?.Add(new Line(line, start, end, section));
+                if (section is not null)
+                {
+                    names?.Add(section);
+                }
+
                 start = end;
             }
         }
@@ -109,7 +136,7 @@ public sealed class IniDocument
             ArrayPool<char>.Shared.Return(buffer);
         }
 
-        return new IniDocument(content, bodyStart, lines);
+        return bodyStart;
     }
 
     /// <summary>Whether a section of this name exists.</summary>

@@ -38,9 +38,11 @@ public sealed class IniDocumentProperties(ScratchFiles files) : IClassFixture<Sc
 
     [ScaledProperty(200)]
     public Property Every_section_name_is_found_in_file_order() => Prop.ForAll(IniCases.Documents.ToArbitrary(), document =>
-        Assert.Equal(
-            document.Lines.Where(l => l.Kind == IniLineKind.Header).Select(l => l.Section),
-            IniDocument.Parse(document.Bytes).SectionNames));
+    {
+        var expected = document.Lines.Where(l => l.Kind == IniLineKind.Header).Select(l => l.Section!).ToList();
+        Assert.Equal(expected, IniDocument.Parse(document.Bytes).SectionNames);
+        Assert.Equal(expected, IniDocument.ReadSectionNames(document.Bytes));
+    });
 
     [ScaledProperty(150)]
     public Property Removing_through_a_locked_atomic_edit_writes_the_model_and_leaves_nothing_behind() => Prop.ForAll(IniCases.Documents.ToArbitrary(), document =>
@@ -67,7 +69,9 @@ public sealed class IniDocumentProperties(ScratchFiles files) : IClassFixture<Sc
     public Property A_malformed_document_is_refused_with_the_line_number() => Prop.ForAll(IniCases.Malformed.ToArbitrary(), bad =>
     {
         var error = Assert.Throws<MalformedFileException>(() => IniDocument.Parse(bad.Bytes, "/x/credentials"));
+        var namesError = Assert.Throws<MalformedFileException>(() => IniDocument.ReadSectionNames(bad.Bytes, "/x/credentials"));
 
+        Assert.Equal(error.Message, namesError.Message);
         Assert.Equal(bad.LineNumber, error.Line);
         Assert.Equal("/x/credentials", error.FilePath);
         Assert.StartsWith($"/x/credentials:{bad.LineNumber}: ", error.Message, StringComparison.Ordinal);

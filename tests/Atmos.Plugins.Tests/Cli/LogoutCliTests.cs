@@ -68,6 +68,18 @@ public sealed class LogoutCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Identity_logout_matches_config_profile_headers_with_any_spacing_and_nothing_that_only_looks_alike()
+    {
+        _home.Write($"{AwsTree.SsoFolder}/config",
+            "[profile\tdev-admin]\nregion = us-east-1\n[profiledev-admin]\nregion = eu-west-1\n[sso-session dev-admin]\nsso_region = us-east-1\n[profile    dev-admin]\noutput = json\n");
+
+        var result = await _cli.RunAsync("auth", "logout", "dev-admin", "--config", _config);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("[profiledev-admin]\nregion = eu-west-1\n[sso-session dev-admin]\nsso_region = us-east-1\n", _home.Read($"{AwsTree.SsoFolder}/config"));
+    }
+
+    [Fact]
     public async Task Identity_logout_of_a_custom_base_path_identity_says_no_XDG_and_edits_only_there()
     {
         var result = await _cli.RunAsync("auth", "logout", "backup-admin", "--config", _config);
