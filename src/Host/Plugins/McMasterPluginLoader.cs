@@ -17,6 +17,12 @@ namespace Atmos.Plugins.Host.Plugins;
 /// paths that a published plugin never has. That step alone made loading a plugin cost five times what the rest of it
 /// costs (docs/performance.md). Dependencies still resolve from the plugin's deps.json, through the runtime's
 /// AssemblyDependencyResolver inside McMaster's load context.
+/// <para>Shared references are lazy: without it, sharing the contract loads the whole transitive closure of its
+/// references (some twenty framework assemblies, a fifth of a cold start) before the plugin is even opened. Eager
+/// loading exists to stop a plugin from loading its own copy of a shared assembly's dependency before the shared
+/// assembly itself; that cannot happen here, because the plugin's entry type implements the contract's
+/// <see cref="IProviderPlugin"/>, so the contract (and with it the list of its references, which then resolve from the
+/// host) is loaded before any plugin code runs.</para>
 /// </remarks>
 internal sealed class McMasterPluginLoader : IPluginLoader
 {
@@ -28,6 +34,7 @@ internal sealed class McMasterPluginLoader : IPluginLoader
         var context = new AssemblyLoadContextBuilder()
             .SetMainAssemblyPath(path)
             .SetDefaultContext(AssemblyLoadContext.Default)
+            .IsLazyLoaded(true)
             .PreferDefaultLoadContextAssembly(typeof(IProviderPlugin).Assembly.GetName())
             .Build();
         var assembly = context.LoadFromAssemblyPath(path);
