@@ -136,12 +136,14 @@ public sealed class LogoutPlanner
         }
 
         // Where this plugin may write: its providers' base folders, its default base folder, and the XDG cache and data
-        // folders for atmos' own caches (they may lie outside the home folder).
+        // folders for atmos' own caches (they may lie outside the home folder). Distinct: providers mostly share one base
+        // folder, and every step is checked against every root (a list per provider made --all quadratic).
         var roots = request.Providers.Select(p => p.BaseFolder)
             .Concat(request.Identities.Where(i => i.Provider is not null).Select(i => i.Provider!.BaseFolder))
             .Append(request.Environment.DefaultBaseFolder)
             .Append(Path.Join(request.Environment.CacheHome, "atmos"))
             .Append(Path.Join(request.Environment.DataHome, "atmos"))
+            .Distinct(StringComparer.Ordinal)
             .ToList();
         foreach (var fileStep in planned.Value)
         {

@@ -50,9 +50,14 @@ public static class DebugLog
     {
         ArgumentNullException.ThrowIfNull(logoutEvent);
         ArgumentNullException.ThrowIfNull(state);
+        if (minimum == LogLevel.Off)
+        {
+            yield break; // the default: format nothing (a large --all records thousands of events)
+        }
+
         foreach (var (level, message) in Entries(logoutEvent, state))
         {
-            if (level >= minimum && minimum != LogLevel.Off)
+            if (level >= minimum)
             {
                 yield return $"{logoutEvent.At.UtcDateTime:yyyy-MM-ddTHH:mm:ss}Z {Name(level)} {message}";
             }
