@@ -18,22 +18,7 @@ internal static class ProfileFiles
     public static bool IsConfigSection(string header, IReadOnlySet<string> profiles) => ConfigProfileOf(header) is { } profile && profiles.Contains(profile);
 
     /// <summary>The profile a <c>config</c> header belongs to: <c>profile NAME</c> (any spacing) or <c>default</c>; null for others (<c>sso-session ...</c>).</summary>
-    public static string? ConfigProfileOf(string header)
-    {
-        if (header == "default")
-        {
-            return header;
-        }
-
-        // "profile" then white space then the name (the header is already trimmed, so the name is not empty).
-        const string Prefix = "profile";
-        if (header.Length <= Prefix.Length || !header.StartsWith(Prefix, StringComparison.Ordinal) || !char.IsWhiteSpace(header[Prefix.Length]))
-        {
-            return null;
-        }
-
-        return header.AsSpan(Prefix.Length).TrimStart().ToString();
-    }
+    public static string? ConfigProfileOf(string header) => header == "default" ? header : IniDocument.ProfileNameOf(header);
 
     /// <summary>Which of the folder's two files hold a section of one of the profiles (or cannot be parsed, so the step reports it).</summary>
     public static List<string> FilesToEdit(string folder, IReadOnlySet<string> profiles, ISet<string> profilesFound)

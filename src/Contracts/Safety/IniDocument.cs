@@ -412,11 +412,22 @@ public sealed class IniDocument
     /// <summary>Whether a header names an AWS <c>config</c> profile: <c>profile NAME</c> (any spacing).</summary>
     /// <param name="header">The trimmed header text.</param>
     /// <param name="profile">The profile name to match.</param>
-    public static bool IsProfileHeader(string header, string profile)
+    public static bool IsProfileHeader(string header, string profile) => ProfileNameOf(header) == profile;
+
+    /// <summary>The profile an AWS <c>config</c> header names: NAME for <c>profile NAME</c> (any white space between
+    /// them), null for any other header (<c>default</c>, <c>sso-session NAME</c>, <c>profileNAME</c>).</summary>
+    /// <param name="header">The trimmed header text.</param>
+    public static string? ProfileNameOf(string header)
     {
         ArgumentNullException.ThrowIfNull(header);
-        var parts = header.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return parts.Length == 2 && parts[0] == "profile" && parts[1] == profile;
+        const string Prefix = "profile";
+        if (header.Length <= Prefix.Length || !header.StartsWith(Prefix, StringComparison.Ordinal) || !char.IsWhiteSpace(header[Prefix.Length]))
+        {
+            return null;
+        }
+
+        var name = header.AsSpan(Prefix.Length).Trim();
+        return name.IsEmpty ? null : name.ToString();
     }
 
     // What a line is (its text without the line break); a header's trimmed name is returned in section.

@@ -79,6 +79,12 @@ public sealed class IniDocumentTests
         Assert.False(IniDocument.IsProfileHeader("profile dev-admin-2", "dev-admin"));
         Assert.False(IniDocument.IsProfileHeader("dev-admin", "dev-admin"));
         Assert.False(IniDocument.IsProfileHeader("sso-session dev-admin", "dev-admin"));
+        Assert.Equal("dev-admin", IniDocument.ProfileNameOf("profile\tdev-admin"));
+        Assert.Equal("dev admin", IniDocument.ProfileNameOf("profile   dev admin"));
+        Assert.Null(IniDocument.ProfileNameOf("profiledev-admin"));
+        Assert.Null(IniDocument.ProfileNameOf("profile"));
+        Assert.Null(IniDocument.ProfileNameOf("default"));
+        Assert.Null(IniDocument.ProfileNameOf("sso-session dev-admin"));
     }
 
     [Theory]
