@@ -145,26 +145,41 @@ public sealed class AwsPlugin : IProviderPlugin
             });
         }
 
-        // The SSO token of every Identity Center provider involved, whole-provider or an identity's root.
+        // The SSO tokens of every Identity Center provider involved, whole-provider or an identity's root: one step for
+        // the one cache folder they share, so --all over many providers reports (and audits) the folder once.
         var ssoProviders = request.Providers
             .Concat(request.Identities.Select(i => i.Provider).OfType<ProviderTarget>())
             .Where(p => p.Kind == AwsKinds.IdentityCenter)
             .DistinctBy(p => p.Name);
+        var tokenFiles = new List<string>();
+        var tokenOwners = new List<string>();
+        var tokenUrls = new List<string>();
         foreach (var provider in ssoProviders)
         {
             var files = SsoTokenCache.FilesOf(provider, environment);
             if (files.Count > 0)
             {
-                steps.Add(new FileStep
-                {
-                    Action = ClearSsoCache,
-                    Principals = [provider.Name],
-                    Target = FolderRemovalStep.AsFolder(SsoTokenCache.Folder(environment)),
-                    Paths = files,
-                    Note = "SSO token cache",
-                    Arguments = new Dictionary<string, string> { ["start_url"] = provider.Settings.GetString("start_url")! },
-                });
+                tokenOwners.Add(provider.Name);
             }
+
+            foreach (var file in files)
+            {
+                tokenFiles.Add(file);
+                tokenUrls.Add(provider.Settings.GetString("start_url")!);
+            }
+        }
+
+        if (tokenFiles.Count > 0)
+        {
+            steps.Add(new FileStep
+            {
+                Action = ClearSsoCache,
+                Principals = tokenOwners,
+                Target = FolderRemovalStep.AsFolder(SsoTokenCache.Folder(environment)),
+                Paths = tokenFiles,
+                Note = "SSO token cache",
+                Arguments = new Dictionary<string, string> { [SsoTokenCache.StartUrlsArgument] = string.Join('\n', tokenUrls) },
+            });
         }
 
         return steps;
@@ -185,7 +200,7 @@ public sealed class AwsPlugin : IProviderPlugin
                 return ProfileFiles.Remove(step.Arguments["base"], step.Arguments["folder"], profiles, environment, cancellationToken);
 
             case ClearSsoCache:
-                return SsoTokenCache.Clear(step.Paths, step.Arguments["start_url"], environment);
+                return SsoTokenCache.Clear(step.Paths, step.Arguments[SsoTokenCache.StartUrlsArgument].Split('\n'), environment);
 
             default:
                 return StepResult.Failed("unknown action", $"the aws plugin has no action '{step.Action}'");

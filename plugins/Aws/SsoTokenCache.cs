@@ -11,6 +11,9 @@ namespace Atmos.Plugins.Aws;
 /// </summary>
 internal static class SsoTokenCache
 {
+    /// <summary>The step argument naming, line by line, the start URL each planned path belongs to.</summary>
+    public const string StartUrlsArgument = "start_urls";
+
     public static string Folder(PluginEnvironment environment) => Path.Join(environment.HomeDirectory, ".aws", "sso", "cache");
 
     /// <summary>The cache files of this provider that exist now.</summary>
@@ -53,19 +56,30 @@ internal static class SsoTokenCache
         }
     }
 
-    /// <summary>Removes the planned cache files, re-checking each still belongs to the provider.</summary>
-    public static StepResult Clear(IReadOnlyList<string> paths, string startUrl, PluginEnvironment environment)
+    /// <summary>
+    /// Removes the planned cache files, re-checking each still belongs to its provider; <paramref name="startUrls"/>
+    /// holds the start URL of each path, in the same order.
+    /// </summary>
+    public static StepResult Clear(IReadOnlyList<string> paths, IReadOnlyList<string> startUrls, PluginEnvironment environment)
     {
         var folder = Folder(environment);
-        var removed = 0;
-        foreach (var path in paths)
+        if (startUrls.Count != paths.Count)
         {
+            return StepResult.Failed("invalid step", $"the step names {paths.Count} cache files but {startUrls.Count} start URLs");
+        }
+
+        var removed = 0;
+        for (var i = 0; i < paths.Count; i++)
+        {
+            var path = paths[i];
+            var startUrl = startUrls[i];
             if (!string.Equals(Path.GetDirectoryName(path), folder, StringComparison.Ordinal))
             {
                 return StepResult.Failed("refused: unsafe path", $"{environment.Display(path)} is not directly inside {environment.Display(folder)}");
             }
 
-            var isStartUrlFile = Path.GetFileNameWithoutExtension(path) == Sha1(startUrl) || Path.GetFileNameWithoutExtension(path) == Sha1(startUrl.TrimEnd('/'));
+            var name = Path.GetFileNameWithoutExtension(path);
+            var isStartUrlFile = name == Sha1(startUrl) || name == Sha1(startUrl.TrimEnd('/'));
             var info = new FileInfo(path);
             if (info.LinkTarget is null && (!info.Exists || !Belongs(path, startUrl, isStartUrlFile)))
             {
@@ -83,7 +97,9 @@ internal static class SsoTokenCache
             }
         }
 
-        return removed > 0 ? StepResult.Removed() : StepResult.NotFound($"no SSO token for {startUrl} in {environment.Display(folder)}");
+        return removed > 0
+            ? StepResult.Removed()
+            : StepResult.NotFound($"no SSO token for {string.Join(", ", startUrls.Distinct(StringComparer.Ordinal))} in {environment.Display(folder)}");
     }
 
     private static IEnumerable<(string Key, bool IsStartUrl)> Keys(ProviderTarget provider, string startUrl)

@@ -46,6 +46,7 @@ public sealed class KeyringFactoryTests : IDisposable
         await keyring.SetAsync("a", "1", CancellationToken.None);
 
         Assert.Equal("memory", keyring.Backend);
+        Assert.IsType<MemoryKeyring>(keyring); // in-process: nothing to bound
         Assert.Equal(["a"], await keyring.ListAsync(CancellationToken.None));
     }
 

@@ -10,52 +10,78 @@ namespace Atmos.Plugins.Engine.Config;
 /// </summary>
 public static class PluginValidation
 {
-    /// <summary>Asks each entry's plugin to check it.</summary>
-    /// <param name="context">The run context (config, catalog, paths).</param>
+    /// <summary>Asks each entry's plugin to check it; returns the problems in config order, providers first.</summary>
+    /// <param name="context">The run's config and plugins.</param>
     public static IReadOnlyList<ConfigProblem> Validate(RunContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var problems = new List<ConfigProblem>();
+        var entries = new List<Entry>();
         foreach (var provider in context.Config.Providers)
         {
-            problems.AddRange(Check(context, provider.Kind, provider.Location, $"provider '{provider.Name}'", plugin =>
-            {
-                var target = context.ProviderTarget(provider, plugin.Cloud);
-                return plugin.Call("ValidateProvider", p => p.ValidateProvider(target).ToList());
-            }));
+            entries.Add(new Entry(provider.Kind, provider.Location, $"provider '{provider.Name}'", provider, null));
         }
 
         foreach (var identity in context.Config.Identities)
         {
-            problems.AddRange(Check(context, identity.Kind, identity.Location, $"identity '{identity.Name}'", plugin =>
+            entries.Add(new Entry(identity.Kind, identity.Location, $"identity '{identity.Name}'", null, identity));
+        }
+
+        // Each entry either has its problem already (no usable plugin) or waits for its plugin, asked once per plugin
+        // for all of its providers and once for all of its identities (a hand-over to the guard's worker per batch, not
+        // per entry).
+        var problems = new List<ConfigProblem>[entries.Count];
+        var waiting = new Dictionary<(GuardedPlugin Plugin, bool Providers), List<int>>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            var owner = context.Catalog.Resolve(entry.Kind);
+            if (owner.Plugin is not { IsAvailable: true } || owner.Problem is not null)
             {
-                var root = context.Graph.RootProvider(identity);
-                var target = new IdentityTarget(identity.Name, identity.Kind, context.Graph.Chain(identity), root is null ? null : context.ProviderTarget(root, plugin.Cloud), identity.Settings);
-                return plugin.Call("ValidateIdentity", p => p.ValidateIdentity(target).ToList());
-            }));
+                // Unknown kinds are reported by ConfigValidation; here only the unavailable plugin.
+                problems[i] = owner.IsUnknown ? [] : [ConfigProblem.Error(entry.Location, $"{entry.Label}: {owner.Problem}")];
+                continue;
+            }
+
+            var plugin = context.Catalog.Load(owner.Plugin);
+            if (plugin.LoadFailure is not null)
+            {
+                problems[i] = [ConfigProblem.Error(entry.Location, $"{entry.Label}: plugin '{plugin.Name}' failed to load: {plugin.LoadFailure}")];
+                continue;
+            }
+
+            var batch = (plugin, entry.Provider is not null);
+            if (!waiting.TryGetValue(batch, out var indexes))
+            {
+                waiting[batch] = indexes = [];
+            }
+
+            indexes.Add(i);
         }
 
-        return problems;
+        foreach (var ((plugin, providers), indexes) in waiting)
+        {
+            var answers = providers
+                ? plugin.CallEach("ValidateProvider", indexes.Select(i => context.ProviderTarget(entries[i].Provider!, plugin.Cloud)).ToList(), static (p, target) => p.ValidateProvider(target).ToList())
+                : plugin.CallEach("ValidateIdentity", indexes.Select(i => IdentityTarget(context, entries[i].Identity!, plugin)).ToList(), static (p, target) => p.ValidateIdentity(target).ToList());
+            for (var k = 0; k < indexes.Count; k++)
+            {
+                var entry = entries[indexes[k]];
+                var answer = answers[k];
+                problems[indexes[k]] = answer.Succeeded
+                    ? answer.Value!.Select(message => ConfigProblem.Error(entry.Location, message)).ToList()
+                    : [ConfigProblem.Error(entry.Location, answer.Failure!)];
+            }
+        }
+
+        return problems.SelectMany(p => p).ToList();
     }
 
-    private static IEnumerable<ConfigProblem> Check(RunContext context, string kind, SourceLocation location, string entry, Func<GuardedPlugin, PluginCall<List<string>>> validate)
+    // What the plugin is shown of an identity: its chain and root provider.
+    private static IdentityTarget IdentityTarget(RunContext context, IdentityConfig identity, GuardedPlugin plugin)
     {
-        var owner = context.Catalog.Resolve(kind);
-        if (owner.Plugin is not { IsAvailable: true } || owner.Problem is not null)
-        {
-            // Unknown kinds are reported by ConfigValidation; here only the unavailable plugin.
-            return owner.IsUnknown ? [] : [ConfigProblem.Error(location, $"{entry}: {owner.Problem}")];
-        }
-
-        var plugin = context.Catalog.Load(owner.Plugin);
-        if (plugin.LoadFailure is not null)
-        {
-            return [ConfigProblem.Error(location, $"{entry}: plugin '{plugin.Name}' failed to load: {plugin.LoadFailure}")];
-        }
-
-        var call = validate(plugin);
-        return call.Succeeded
-            ? call.Value!.Select(message => ConfigProblem.Error(location, message))
-            : [ConfigProblem.Error(location, call.Failure!)];
+        var root = context.Graph.RootProvider(identity);
+        return new IdentityTarget(identity.Name, identity.Kind, context.Graph.Chain(identity), root is null ? null : context.ProviderTarget(root, plugin.Cloud), identity.Settings);
     }
+
+    private sealed record Entry(string Kind, SourceLocation Location, string Label, ProviderConfig? Provider, IdentityConfig? Identity);
 }

@@ -25,7 +25,10 @@ public static class KeyringFactory
     /// <param name="settings"><c>auth.keyring</c> from atmos.yaml (or <see cref="KeyringSettings.Default"/>).</param>
     /// <param name="environment">The process environment: <c>ATMOS_KEYRING_TYPE</c>, <c>ATMOS_KEYRING_PASSWORD</c>, <c>DBUS_SESSION_BUS_ADDRESS</c>.</param>
     /// <param name="dataHome">The XDG data folder (<c>$XDG_DATA_HOME</c>, else <c>~/.local/share</c>), for the file keyring's default folder.</param>
-    /// <returns>The backend wrapped in a <see cref="BoundedKeyring"/> with <see cref="KeyringSettings.Timeout"/>.</returns>
+    /// <returns>
+    /// The backend wrapped in a <see cref="BoundedKeyring"/> with <see cref="KeyringSettings.Timeout"/>; the in-process
+    /// memory keyring as it is (a dictionary cannot hang, and bounding it would move every call onto the thread pool).
+    /// </returns>
     /// <exception cref="ArgumentException">The type is unknown or does not work on this OS.</exception>
     public static IKeyring Create(KeyringSettings settings, IReadOnlyDictionary<string, string> environment, string dataHome)
     {
@@ -35,7 +38,8 @@ public static class KeyringFactory
         var (type, source) = environment.TryGetValue(TypeVariable, out var fromEnvironment) && !string.IsNullOrWhiteSpace(fromEnvironment)
             ? (fromEnvironment.Trim(), TypeVariable)
             : (settings.Type.Trim(), "auth.keyring.type");
-        return new BoundedKeyring(CreateBackend(type, source, settings, environment, dataHome), settings.Timeout);
+        var backend = CreateBackend(type, source, settings, environment, dataHome);
+        return backend is MemoryKeyring ? backend : new BoundedKeyring(backend, settings.Timeout);
     }
 
     private static IKeyring CreateBackend(

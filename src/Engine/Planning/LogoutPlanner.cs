@@ -43,6 +43,13 @@ public sealed class LogoutPlanner
 
         // 1. Keyring: one batched read of every entry the scope could remove, then classify each through its plugin.
         var (found, keyringProblem) = await members.ReadKeyringAsync(principals, cancellationToken).ConfigureAwait(false);
+        var present = keyringProblem is null ? principals.Where(p => found.ContainsKey(p.Name)).ToList() : [];
+        var classes = members.ClassifyAll(present.Select(p => KeyringEnvelope.Parse(p.Name, p.Kind, found[p.Name])).ToList(), cancellationToken);
+        var classOf = new Dictionary<string, (PluginCall<CredentialClass> Class, string? Plugin)>(StringComparer.Ordinal);
+        for (var i = 0; i < present.Count; i++)
+        {
+            classOf[present[i].Name] = classes[i];
+        }
 
         foreach (var principal in principals)
         {
@@ -67,7 +74,7 @@ public sealed class LogoutPlanner
             };
             if (presence == Presence.Present)
             {
-                var (classified, owner) = members.Classify(KeyringEnvelope.Parse(principal.Name, principal.Kind, found[principal.Name]), cancellationToken);
+                var (classified, owner) = classOf[principal.Name];
                 step = classified.Succeeded
                     ? step with { Class = StepData.From(classified.Value), Plugin = owner }
                     : step with

@@ -159,16 +159,42 @@ internal sealed class ScopeMembers
     }
 
     /// <summary>
-    /// Asks the plugin that owns the entry's kind whether it is session data or a long-lived credential; fails (with
-    /// the reason) when no usable plugin owns the kind. Returns the owning plugin's name when there is one.
+    /// Asks the plugin that owns each entry's kind whether it is session data or a long-lived credential, each plugin
+    /// once for all of its entries; an entry fails (with the reason) when no usable plugin owns its kind. Returns, per
+    /// entry in order, the answer and the owning plugin's name when there is one.
     /// </summary>
-    public (PluginCall<CredentialClass> Class, string? Plugin) Classify(KeyringEntry entry, CancellationToken cancellationToken)
+    public (PluginCall<CredentialClass> Class, string? Plugin)[] ClassifyAll(IReadOnlyList<KeyringEntry> entries, CancellationToken cancellationToken)
     {
-        var owner = _context.Catalog.Resolve(entry.Kind);
-        var classified = owner.Plugin is { IsAvailable: true } plugin
-            ? _context.Catalog.Load(plugin).Call("Classify", p => p.Classify(entry), cancellationToken)
-            : new PluginCall<CredentialClass>(default, owner.Problem);
-        return (classified, owner.Plugin?.Name);
+        var results = new (PluginCall<CredentialClass> Class, string? Plugin)[entries.Count];
+        var waiting = new Dictionary<GuardedPlugin, List<int>>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var owner = _context.Catalog.Resolve(entries[i].Kind);
+            if (owner.Plugin is not { IsAvailable: true } plugin)
+            {
+                results[i] = (new PluginCall<CredentialClass>(default, owner.Problem), owner.Plugin?.Name);
+                continue;
+            }
+
+            var loaded = _context.Catalog.Load(plugin);
+            if (!waiting.TryGetValue(loaded, out var indexes))
+            {
+                waiting[loaded] = indexes = [];
+            }
+
+            indexes.Add(i);
+        }
+
+        foreach (var (plugin, indexes) in waiting)
+        {
+            var answers = plugin.CallEach("Classify", indexes.Select(i => entries[i]).ToList(), static (p, entry) => p.Classify(entry), cancellationToken);
+            for (var k = 0; k < indexes.Count; k++)
+            {
+                results[indexes[k]] = (answers[k], plugin.Name);
+            }
+        }
+
+        return results;
     }
 
     /// <summary>What <paramref name="plugin"/> is asked to plan or inspect for its share of the scope.</summary>

@@ -91,20 +91,79 @@ public sealed class GuardedPlugin
     public PluginCall<T> Call<T>(string operation, Func<IProviderPlugin, T> call, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(call);
+        return CallEach<Func<IProviderPlugin, T>, T>(operation, [call], static (p, one) => one(p), cancellationToken)[0];
+    }
+
+    /// <summary>
+    /// Calls the plugin once per item, in order, on one worker: the same time limit applies to every single call, but
+    /// the host hands work to another thread once per batch instead of once per item (a config with a thousand
+    /// providers validates in one hand-over). An exception fails only its own item. When one call overruns the limit
+    /// the plugin is given up on: that item fails as timed out and the items after it fail without being asked.
+    /// </summary>
+    /// <typeparam name="TItem">What each call is about.</typeparam>
+    /// <typeparam name="T">Each call's result.</typeparam>
+    /// <param name="operation">The member called, for failure messages.</param>
+    /// <param name="items">The items, one call each.</param>
+    /// <param name="call">The call for one item.</param>
+    /// <param name="cancellationToken">Stops waiting; items not yet answered fail as interrupted.</param>
+    /// <returns>One result per item, in the items' order.</returns>
+    public PluginCall<T>[] CallEach<TItem, T>(string operation, IReadOnlyList<TItem> items, Func<IProviderPlugin, TItem, T> call, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(call);
+        var results = new PluginCall<T>[items.Count];
         if (_plugin is null)
         {
-            return new PluginCall<T>(default, $"plugin '{Name}' is unavailable: {LoadFailure}");
+            Array.Fill(results, new PluginCall<T>(default, $"plugin '{Name}' is unavailable: {LoadFailure}"));
+            return results;
+        }
+
+        if (items.Count == 0)
+        {
+            return results;
         }
 
         var plugin = _plugin;
-        var (ending, value, error) = Bounded(() => call(plugin), _timeout, cancellationToken);
-        return ending switch
+        var progress = new Progress();
+        var worker = Task.Run(
+            () =>
+            {
+                for (var i = 0; i < items.Count && progress.Begin(i); i++)
+                {
+                    try
+                    {
+                        results[i] = new PluginCall<T>(call(plugin, items[i]), null);
+                    }
+                    catch (Exception ex)
+                    {
+                        results[i] = new PluginCall<T>(default, $"plugin '{Name}' failed in {operation}: {Describe(ex)}");
+                    }
+                }
+
+                _ = progress.Begin(items.Count);
+            },
+            CancellationToken.None);
+
+        var (stopped, ending) = Wait(worker, progress, _timeout, cancellationToken);
+        if (ending == Ending.Returned)
         {
-            Ending.Returned => new PluginCall<T>(value, null),
-            Ending.TimedOut => new PluginCall<T>(default, $"plugin '{Name}' did not finish {operation} within {_timeout.TotalSeconds:0.#} s"),
-            Ending.Interrupted => new PluginCall<T>(default, $"interrupted while plugin '{Name}' was running {operation}"),
-            _ => new PluginCall<T>(default, $"plugin '{Name}' failed in {operation}: {Describe(error!)}"),
-        };
+            return results;
+        }
+
+        // Given up on: the call that overran (or was running at Ctrl-C) and every later one. Results written before the
+        // stop stand, copied out: the worker may still be inside the plugin and later write into its own array.
+        var reported = new PluginCall<T>[results.Length];
+        Array.Copy(results, reported, stopped);
+        for (var i = stopped; i < reported.Length; i++)
+        {
+            reported[i] = ending == Ending.Interrupted
+                ? new PluginCall<T>(default, $"interrupted while plugin '{Name}' was running {operation}")
+                : i == stopped
+                    ? new PluginCall<T>(default, $"plugin '{Name}' did not finish {operation} within {_timeout.TotalSeconds:0.#} s")
+                    : new PluginCall<T>(default, $"plugin '{Name}' was not asked: it did not finish {operation} for an earlier entry within {_timeout.TotalSeconds:0.#} s");
+        }
+
+        return reported;
     }
 
     /// <summary>
@@ -132,6 +191,96 @@ public sealed class GuardedPlugin
         var timedOut = limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
         limit.Dispose();
         return timedOut ? new PluginCall<T>(default, $"plugin '{Name}' did not finish {operation} within {_timeout.TotalSeconds:0.#} s") : result;
+    }
+
+    // Waits for a batch worker, giving each call the full limit from the moment it began. Returns the index of the call
+    // that was running when waiting stopped, and why it stopped.
+    private static (int Stopped, Ending Ending) Wait(Task worker, Progress progress, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                var (index, began) = progress.Current;
+                var remaining = timeout - System.Diagnostics.Stopwatch.GetElapsedTime(began);
+                if (remaining <= TimeSpan.Zero)
+                {
+                    if (progress.TryAbandon(index))
+                    {
+                        return (index, Ending.TimedOut);
+                    }
+
+                    continue; // the call finished just now: the next one has its own limit
+                }
+
+                if (worker.Wait(remaining, cancellationToken))
+                {
+                    return (0, Ending.Returned);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            while (true)
+            {
+                var (index, _) = progress.Current;
+                if (progress.TryAbandon(index))
+                {
+                    return (index, Ending.Interrupted);
+                }
+            }
+        }
+    }
+
+    // Which call of a batch is running and since when; once abandoned, the worker starts no further call.
+    private sealed class Progress
+    {
+        private readonly object _gate = new();
+        private int _index;
+        private long _began = System.Diagnostics.Stopwatch.GetTimestamp();
+        private bool _abandoned;
+
+        public (int Index, long Began) Current
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return (_index, _began);
+                }
+            }
+        }
+
+        // The worker starts call `index` (or, at the end, reports it is done); false once the host has given up.
+        public bool Begin(int index)
+        {
+            lock (_gate)
+            {
+                if (_abandoned)
+                {
+                    return false;
+                }
+
+                _index = index;
+                _began = System.Diagnostics.Stopwatch.GetTimestamp();
+                return true;
+            }
+        }
+
+        // Gives up at call `index` unless the worker has moved past it meanwhile.
+        public bool TryAbandon(int index)
+        {
+            lock (_gate)
+            {
+                if (_index != index)
+                {
+                    return false;
+                }
+
+                _abandoned = true;
+                return true;
+            }
+        }
     }
 
     // Runs third-party code on the pool and stops waiting after the limit; a call that hangs is abandoned, not killed.

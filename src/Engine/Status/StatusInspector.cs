@@ -51,15 +51,17 @@ public static class StatusInspector
         var (entries, keyringProblem) = await members.ReadKeyringAsync(principals, cancellationToken).ConfigureAwait(false);
 
         var (files, problems) = Files(context, members, target, cancellationToken);
+        var parsed = principals.Where(p => entries.ContainsKey(p.Name)).Select(p => KeyringEnvelope.Parse(p.Name, p.Kind, entries[p.Name])).ToList();
+        var classes = members.ClassifyAll(parsed, cancellationToken);
+        var stored = new Dictionary<string, StoredEntry>(StringComparer.Ordinal);
+        for (var i = 0; i < parsed.Count; i++)
+        {
+            stored[parsed[i].Name] = new StoredEntry(classes[i].Class.Succeeded ? StepData.From(classes[i].Class.Value) : StepClass.Unknown, Expiry(parsed[i]));
+        }
+
         var statuses = principals.Select(p =>
         {
-            StoredEntry? entry = null;
-            if (entries.TryGetValue(p.Name, out var secret))
-            {
-                var parsed = KeyringEnvelope.Parse(p.Name, p.Kind, secret);
-                var (classified, _) = members.Classify(parsed, cancellationToken);
-                entry = new StoredEntry(classified.Succeeded ? StepData.From(classified.Value) : StepClass.Unknown, Expiry(parsed));
-            }
+            var entry = stored.GetValueOrDefault(p.Name);
 
             return new PrincipalStatus(p.Name, p.Role, p.Kind, p.Via, entry, files.GetValueOrDefault(p.Name) ?? []);
         }).ToList();

@@ -51,6 +51,80 @@ public sealed class GuardedPluginTests
         Assert.Equal("its Cloud is 'Not OK', which is not lower-case letters, digits and dashes", plugin.LoadFailure);
     }
 
+    [Fact]
+    public void A_batch_gives_every_call_the_full_limit_and_keeps_each_failure_to_its_own_item()
+    {
+        using var never = new ManualResetEventSlim();
+        var plugin = GuardedPlugin.Create(Descriptor, new Loader(() => new WaitingPlugin(never)), ShortLimit);
+        var slow = TimeSpan.FromMilliseconds(150); // each under the 0.3 s limit, together three times over it
+
+        var answers = plugin.CallEach("ValidateProvider", ["a", "b", "boom", "c"], (_, name) =>
+        {
+            Thread.Sleep(name == "boom" ? TimeSpan.Zero : slow);
+            return name == "boom" ? throw new FormatException("bad start_url") : name.ToUpperInvariant();
+        });
+
+        Assert.Equal(["A", "B", null, "C"], answers.Select(a => a.Value));
+        Assert.Equal([null, null, "plugin 'fake' failed in ValidateProvider: FormatException: bad start_url", null], answers.Select(a => a.Failure));
+    }
+
+    [Fact]
+    public void A_batch_gives_up_at_the_call_that_overruns_and_asks_nothing_after_it()
+    {
+        using var release = new ManualResetEventSlim();
+        var plugin = GuardedPlugin.Create(Descriptor, new Loader(() => new WaitingPlugin(release)), ShortLimit);
+        var asked = new List<string>();
+
+        var answers = plugin.CallEach("Classify", ["a", "hang", "b"], (_, name) =>
+        {
+            lock (asked)
+            {
+                asked.Add(name);
+            }
+
+            if (name == "hang")
+            {
+                release.Wait();
+            }
+
+            return name;
+        });
+        release.Set();
+        Thread.Sleep(100);
+
+        Assert.Equal(["a", null, null], answers.Select(a => a.Value));
+        Assert.Equal(
+            [null, "plugin 'fake' did not finish Classify within 0.3 s", "plugin 'fake' was not asked: it did not finish Classify for an earlier entry within 0.3 s"],
+            answers.Select(a => a.Failure));
+        lock (asked)
+        {
+            Assert.Equal(["a", "hang"], asked); // released after the limit, the worker starts nothing more
+        }
+    }
+
+    [Fact]
+    public void A_batch_interrupted_by_the_run_reports_the_unanswered_items_as_interrupted()
+    {
+        using var release = new ManualResetEventSlim();
+        using var interrupt = new CancellationTokenSource();
+        var plugin = GuardedPlugin.Create(Descriptor, new Loader(() => new WaitingPlugin(release)), Limit);
+
+        var answers = plugin.CallEach("Validate", ["a", "wait", "b"], (_, name) =>
+        {
+            if (name == "wait")
+            {
+                interrupt.Cancel();
+                release.Wait();
+            }
+
+            return name;
+        }, interrupt.Token);
+        release.Set();
+
+        Assert.Equal(["a", null, null], answers.Select(a => a.Value));
+        Assert.All(answers.Skip(1), a => Assert.Equal("interrupted while plugin 'fake' was running Validate", a.Failure));
+    }
+
     private sealed class Loader(Func<IProviderPlugin> create) : IPluginLoader
     {
         public IProviderPlugin Load(PluginDescriptor descriptor) => create();

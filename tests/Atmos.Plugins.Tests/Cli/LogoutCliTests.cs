@@ -135,7 +135,6 @@ public sealed class LogoutCliTests : IDisposable
                 "✓ Files: ~/.config/atmos/aws/saml-okta/ (XDG-compliant)",
                 "✓ Files: ~/.config/atmos/aws/aws-user/ (XDG-compliant)",
                 "✓ Files: ~/.aws/sso/cache/ (SSO token cache)",
-                "✓ Files: ~/.aws/sso/cache/ (SSO token cache)",
                 "• Keyring: ci-user preserved (keychain credential; use --keychain to delete)",
                 "Successfully logged out from 13 identities",
                 "",
@@ -152,6 +151,9 @@ public sealed class LogoutCliTests : IDisposable
         Assert.Equal(["ci-user"], await KeyringNames());
         Assert.Equal(AwsTree.UserOwnAwsCredentials + "\n", _home.Read(".aws/credentials"));
         Assert.Equal("[default]\nregion = us-east-1\n", _home.Read(".aws/config"));
+        // Both SSO providers' tokens went in the one step for the shared cache folder; another tool's token stayed.
+        Assert.False(_home.Exists(AwsTree.CacheFile(AwsTree.StartUrl)));
+        Assert.False(_home.Exists(AwsTree.CacheFile(AwsTree.BackupStartUrl)));
         Assert.True(_home.Exists(AwsTree.CacheFile("https://someone-else.awsapps.com/start")));
     }
 

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using Atmos.Plugins.Contracts;
+using Atmos.Plugins.Engine.Config;
+using Atmos.Plugins.Engine.Events;
+using Atmos.Plugins.Engine.Execution;
+using Atmos.Plugins.Engine.Plugins;
+using Atmos.Plugins.Engine.Projections;
+
+namespace Atmos.Plugins.Engine.Startup;
+
+/// <summary>
+/// Runs, once and on throwaway inputs, the code every run meets for the first time: the YAML reader, FluentValidation
+/// building and applying the config and option validators, System.Text.Json reading a document and writing an event,
+/// the event fold. The first use of each pays for type loading, static constructors and resolving precompiled code;
+/// the host calls this on a second thread at process start so that cost overlaps with argument parsing and file
+/// reading on the main thread instead of adding to it (docs/performance.md). It changes no state a run can observe.
+/// </summary>
+public static class EngineWarmup
+{
+    /// <summary>Warms everything in turn, in the order a run needs it. Never throws.</summary>
+    public static void Run()
+    {
+        try
+        {
+            var config = AuthConfigLoader.Parse(
+                "auth:\n  providers:\n    p:\n      kind: warm/provider\n  identities:\n    i:\n      kind: warm/identity\n      via: { provider: p }\n",
+                "warm-up");
+            using (var document = JsonDocument.Parse("{\"kinds\": [\"warm/provider\"], \"enabled\": true}"u8.ToArray()))
+            {
+                _ = document.RootElement.GetProperty("kinds")[0].GetString();
+            }
+
+            _ = ConfigValidation.Validate(config, new PluginCatalog([], new NoPlugins(), TimeSpan.FromSeconds(1), trustDeclaredKinds: true), "/");
+            _ = new LogoutOptionsValidator().Validate(new LogoutOptions { Identity = "i", DryRun = true });
+            LogoutEvent requested = new LogoutRequested { Scope = ScopeKind.Identity, Target = "i", DryRun = true, Home = "/" };
+            _ = EventJson.Serialize(requested);
+            _ = RunState.Evolve(RunState.Initial, requested);
+        }
+        catch (Exception)
+        {
+            // Warming is only ever an optimisation: whatever failed here, the run meets (and reports) on its own thread.
+        }
+    }
+
+    private sealed class NoPlugins : IPluginLoader
+    {
+        public IProviderPlugin Load(PluginDescriptor descriptor) => throw new InvalidOperationException("the warm-up loads no plugin");
+    }
+}
