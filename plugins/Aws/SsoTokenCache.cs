@@ -80,8 +80,11 @@ internal static class SsoTokenCache
 
             var name = Path.GetFileNameWithoutExtension(path);
             var isStartUrlFile = name == Sha1(startUrl) || name == Sha1(startUrl.TrimEnd('/'));
+            // One lstat answers both questions, is it a symbolic link (removed as a link, never followed) and is it there;
+            // Attributes is all bits set when nothing is.
             var info = new FileInfo(path);
-            if (info.LinkTarget is null && (!info.Exists || !Belongs(path, startUrl, isStartUrlFile)))
+            var isLink = info.Attributes != (FileAttributes)(-1) && (info.Attributes & FileAttributes.ReparsePoint) != 0;
+            if (!isLink && (!info.Exists || !Belongs(path, startUrl, isStartUrlFile, checkExists: false)))
             {
                 continue;
             }
@@ -122,9 +125,9 @@ internal static class SsoTokenCache
 
     // A file named after the start URL is ours unless it names another start URL; a file named after a session name
     // must name our start URL, because another tool may use the same session name for another organisation.
-    private static bool Belongs(string path, string startUrl, bool namedAfterStartUrl)
+    private static bool Belongs(string path, string startUrl, bool namedAfterStartUrl, bool checkExists = true)
     {
-        if (!File.Exists(path))
+        if (checkExists && !File.Exists(path))
         {
             return false;
         }
@@ -139,6 +142,10 @@ internal static class SsoTokenCache
             }
 
             return namedAfterStartUrl;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false; // gone meanwhile
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {

@@ -1,11 +1,17 @@
 using Atmos.Plugins.Engine.Startup;
 using Atmos.Plugins.Host.Cli;
 
-// The first use of the YAML reader, the validators and System.Text.Json is paid on a second core while this thread sets
-// up the console and parses the arguments (docs/performance.md). On a single core it would only take turns with it.
+// The console streams and the first use of the YAML reader, the validators and System.Text.Json are paid on a second core
+// while this thread reads the environment and parses the arguments (docs/performance.md). On a single core the warm-up
+// would only take turns with the run.
 if (Environment.ProcessorCount > 1)
 {
-    new Thread(EngineWarmup.Run) { IsBackground = true, Name = "warm-up" }.Start();
+    new Thread(static () =>
+    {
+        _ = Console.Out;
+        _ = Console.Error;
+        EngineWarmup.Run();
+    }) { IsBackground = true, Name = "warm-up" }.Start();
 }
 
 return await AtmosCli.RunAsync(args, HostEnvironment.FromProcess()).ConfigureAwait(false);

@@ -19,16 +19,27 @@ public static class ConfigValidation
     public static IReadOnlyList<ConfigProblem> Validate(AuthConfig config, PluginCatalog catalog, string home)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var result = new AuthConfigValidator(catalog, home).Validate(config);
+        ArgumentNullException.ThrowIfNull(catalog);
+        var context = new ValidationContext<AuthConfig>(config);
+        context.RootContextData[CatalogKey] = catalog;
+        context.RootContextData[HomeKey] = home;
+        var result = Shared.Value.Validate(context);
         return config.Problems.Concat(result.Errors.Select(ToProblem)).ToList();
     }
+
+    // Built once per process (building a validator compiles its expressions, a cost worth paying once, and the start-up
+    // warm-up pays it on another thread); what differs between runs travels in the validation context.
+    private static readonly Lazy<AuthConfigValidator> Shared = new(() => new AuthConfigValidator());
+
+    private const string CatalogKey = "catalog";
+    private const string HomeKey = "home";
 
     private static ConfigProblem ToProblem(ValidationFailure failure) =>
         new(failure.Severity == Severity.Error ? ProblemSeverity.Error : ProblemSeverity.Warning, failure.CustomState as SourceLocation, failure.ErrorMessage);
 
     private sealed class AuthConfigValidator : AbstractValidator<AuthConfig>
     {
-        public AuthConfigValidator(PluginCatalog catalog, string home)
+        public AuthConfigValidator()
         {
             RuleForEach(c => c.Providers).ChildRules(provider =>
             {
@@ -37,17 +48,17 @@ public static class ConfigValidation
                     .WithMessage(p => $"provider '{Escape(p.Name)}': name {NameProblem(p.Name)}; names become folder names and keyring keys, use letters, digits, '-' and '_'")
                     .WithState(p => p.Location);
                 provider.RuleFor(p => p.Kind)
-                    .Must(kind => !IsUnknown(catalog, kind))
-                    .WithMessage(p => $"provider '{p.Name}': unknown kind '{p.Kind}'; use one of {KindList(catalog, providers: true)}")
+                    .Must((_, kind, context) => IsKnown(context, kind, providers: true))
+                    .WithMessage(p => $"provider '{p.Name}': unknown kind '{p.Kind}'; use one of {{{KindsArgument}}}")
                     .WithState(p => p.Location);
                 provider.RuleFor(p => p.Kind)
-                    .Must(kind => !IsKindOfOtherRole(catalog, kind, expectProvider: true))
-                    .WithMessage(p => $"provider '{p.Name}': '{p.Kind}' is an identity kind; providers use one of {KindList(catalog, providers: true)}")
+                    .Must((_, kind, context) => !IsKindOfOtherRole(context, kind, expectProvider: true))
+                    .WithMessage(p => $"provider '{p.Name}': '{p.Kind}' is an identity kind; providers use one of {{{KindsArgument}}}")
                     .WithState(p => p.Location);
                 provider.RuleFor(p => p.BasePath)
-                    .Must(path => BasePaths.Problem(path!, home) is null)
+                    .Must((_, path, context) => IsUsableBasePath(context, path!))
                     .When(p => p.BasePath is not null)
-                    .WithMessage(p => $"provider '{p.Name}': {BasePaths.Problem(p.BasePath!, home)}")
+                    .WithMessage(p => $"provider '{p.Name}': {{{BasePathArgument}}}")
                     .WithState(p => p.Location);
             });
 
@@ -58,12 +69,12 @@ public static class ConfigValidation
                     .WithMessage(i => $"identity '{Escape(i.Name)}': name {NameProblem(i.Name)}; names become profile names and keyring keys, use letters, digits, '-' and '_'")
                     .WithState(i => i.Location);
                 identity.RuleFor(i => i.Kind)
-                    .Must(kind => !IsUnknown(catalog, kind))
-                    .WithMessage(i => $"identity '{i.Name}': unknown kind '{i.Kind}'; use one of {KindList(catalog, providers: false)}")
+                    .Must((_, kind, context) => IsKnown(context, kind, providers: false))
+                    .WithMessage(i => $"identity '{i.Name}': unknown kind '{i.Kind}'; use one of {{{KindsArgument}}}")
                     .WithState(i => i.Location);
                 identity.RuleFor(i => i.Kind)
-                    .Must(kind => !IsKindOfOtherRole(catalog, kind, expectProvider: false))
-                    .WithMessage(i => $"identity '{i.Name}': '{i.Kind}' is a provider kind; identities use one of {KindList(catalog, providers: false)}")
+                    .Must((_, kind, context) => !IsKindOfOtherRole(context, kind, expectProvider: false))
+                    .WithMessage(i => $"identity '{i.Name}': '{i.Kind}' is a provider kind; identities use one of {{{KindsArgument}}}")
                     .WithState(i => i.Location);
                 identity.RuleFor(i => i)
                     .Must(i => i.ViaProvider is null || i.ViaIdentity is null)
@@ -73,6 +84,10 @@ public static class ConfigValidation
 
             RuleFor(c => c).Custom(CheckLinks);
         }
+
+        // Message placeholders filled by the checks that fail (FluentValidation's message formatter).
+        private const string KindsArgument = "KnownKinds";
+        private const string BasePathArgument = "BasePathProblem";
 
         // Links between entries: dangling via, name clashes between providers and identities, cycles.
         private static void CheckLinks(AuthConfig config, ValidationContext<AuthConfig> context)
@@ -131,12 +146,44 @@ public static class ConfigValidation
             return close is null ? "; define it or fix the name" : $"; did you mean '{close}'?";
         }
 
-        private static bool IsUnknown(PluginCatalog catalog, string kind) => catalog.Resolve(kind).IsUnknown;
+        private static PluginCatalog CatalogOf(IValidationContext context) => (PluginCatalog)context.RootContextData[CatalogKey];
 
-        private static bool IsKindOfOtherRole(PluginCatalog catalog, string kind, bool expectProvider)
+        // A kind some plugin declares; otherwise the failure's message lists the kinds that are.
+        private static bool IsKnown<T>(ValidationContext<T> context, string kind, bool providers)
         {
+            var catalog = CatalogOf(context);
+            if (!catalog.Resolve(kind).IsUnknown)
+            {
+                return true;
+            }
+
+            context.MessageFormatter.AppendArgument(KindsArgument, KindList(catalog, providers));
+            return false;
+        }
+
+        private static bool IsKindOfOtherRole<T>(ValidationContext<T> context, string kind, bool expectProvider)
+        {
+            var catalog = CatalogOf(context);
             var owner = catalog.Resolve(kind);
-            return owner.Plugin is not null && owner.Problem is null && owner.IsProviderKind != expectProvider;
+            if (owner.Plugin is not null && owner.Problem is null && owner.IsProviderKind != expectProvider)
+            {
+                context.MessageFormatter.AppendArgument(KindsArgument, KindList(catalog, providers: expectProvider));
+                return true;
+            }
+
+            return false;
+        }
+
+        private static bool IsUsableBasePath<T>(ValidationContext<T> context, string path)
+        {
+            var problem = BasePaths.Problem(path, (string)context.RootContextData[HomeKey]);
+            if (problem is null)
+            {
+                return true;
+            }
+
+            context.MessageFormatter.AppendArgument(BasePathArgument, problem);
+            return false;
         }
 
         private static string KindList(PluginCatalog catalog, bool providers)

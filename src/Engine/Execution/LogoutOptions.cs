@@ -33,6 +33,11 @@ public sealed record LogoutOptions
 /// <summary>Flag combinations that make no sense (FluentValidation). Each message names the problem and the fix.</summary>
 public sealed class LogoutOptionsValidator : AbstractValidator<LogoutOptions>
 {
+    private static readonly Lazy<LogoutOptionsValidator> SharedInstance = new(() => new LogoutOptionsValidator());
+
+    /// <summary>The process's one instance: building a validator compiles its rules; validating with it is cheap and thread-safe.</summary>
+    public static LogoutOptionsValidator Shared => SharedInstance.Value;
+
     /// <summary>Defines the rules.</summary>
     public LogoutOptionsValidator()
     {

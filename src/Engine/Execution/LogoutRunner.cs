@@ -41,7 +41,7 @@ public sealed class LogoutRunner
     public async Task<RunState> RunAsync(LogoutOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var optionErrors = new LogoutOptionsValidator().Validate(options).Errors.Where(e => e.Severity == FluentValidation.Severity.Error).ToList();
+        var optionErrors = LogoutOptionsValidator.Shared.Validate(options).Errors.Where(e => e.Severity == FluentValidation.Severity.Error).ToList();
         var scope = options.All ? ScopeKind.All : options.Provider is not null ? ScopeKind.Provider : options.Identity is not null && !options.PickIdentity ? ScopeKind.Identity : ScopeKind.None;
         var target = scope switch
         {

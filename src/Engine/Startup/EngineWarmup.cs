@@ -31,7 +31,7 @@ public static class EngineWarmup
             }
 
             _ = ConfigValidation.Validate(config, new PluginCatalog([], new NoPlugins(), TimeSpan.FromSeconds(1), trustDeclaredKinds: true), "/");
-            _ = new LogoutOptionsValidator().Validate(new LogoutOptions { Identity = "i", DryRun = true });
+            _ = LogoutOptionsValidator.Shared.Validate(new LogoutOptions { Identity = "i", DryRun = true });
             LogoutEvent requested = new LogoutRequested { Scope = ScopeKind.Identity, Target = "i", DryRun = true, Home = "/" };
             _ = EventJson.Serialize(requested);
             _ = RunState.Evolve(RunState.Initial, requested);
