@@ -99,12 +99,20 @@ public sealed class AwsPlugin : IProviderPlugin
         var environment = request.Environment;
 
         var steps = new List<FileStep>();
+        var identitiesOf = request.Identities.Where(i => i.Provider is not null).ToLookup(i => i.Provider!.Name, StringComparer.Ordinal);
         foreach (var provider in request.Providers)
         {
+            // One lstat first: most providers of a large --all have no folder, and then there is nothing more to look at.
+            var folder = new DirectoryInfo(provider.Folder);
+            if (folder.Attributes == (FileAttributes)(-1))
+            {
+                continue;
+            }
+
             // The identities whose profiles go with the folder count as logged out too (never read through a link).
-            var under = request.Identities.Where(i => i.Provider?.Name == provider.Name).Select(i => i.Name).ToList();
+            var under = identitiesOf[provider.Name].Select(i => i.Name).ToList();
             var found = new HashSet<string>(StringComparer.Ordinal);
-            if (new DirectoryInfo(provider.Folder).LinkTarget is null)
+            if ((folder.Attributes & FileAttributes.ReparsePoint) == 0)
             {
                 ProfileFiles.FilesToEdit(provider.Folder, under.ToHashSet(StringComparer.Ordinal), found);
             }
@@ -151,12 +159,13 @@ public sealed class AwsPlugin : IProviderPlugin
             .Concat(request.Identities.Select(i => i.Provider).OfType<ProviderTarget>())
             .Where(p => p.Kind == AwsKinds.IdentityCenter)
             .DistinctBy(p => p.Name);
+        var cacheExists = Directory.Exists(SsoTokenCache.Folder(environment));
         var tokenFiles = new List<string>();
         var tokenOwners = new List<string>();
         var tokenUrls = new List<string>();
         foreach (var provider in ssoProviders)
         {
-            var files = SsoTokenCache.FilesOf(provider, environment);
+            var files = cacheExists ? SsoTokenCache.FilesOf(provider, environment, cacheChecked: true) : [];
             if (files.Count > 0)
             {
                 tokenOwners.Add(provider.Name);

@@ -17,12 +17,15 @@ internal static class SsoTokenCache
     public static string Folder(PluginEnvironment environment) => Path.Join(environment.HomeDirectory, ".aws", "sso", "cache");
 
     /// <summary>The cache files of this provider that exist now.</summary>
-    public static List<string> FilesOf(ProviderTarget provider, PluginEnvironment environment)
+    /// <param name="provider">An Identity Center provider.</param>
+    /// <param name="environment">The home folder.</param>
+    /// <param name="cacheChecked">The caller already knows the cache folder exists (one check for many providers).</param>
+    public static List<string> FilesOf(ProviderTarget provider, PluginEnvironment environment, bool cacheChecked = false)
     {
         var startUrl = provider.Settings.GetString("start_url");
         var folder = Folder(environment);
         var files = new List<string>();
-        if (string.IsNullOrWhiteSpace(startUrl) || !Directory.Exists(folder))
+        if (string.IsNullOrWhiteSpace(startUrl) || (!cacheChecked && !Directory.Exists(folder)))
         {
             return files;
         }

@@ -79,8 +79,12 @@ public sealed record PlanRequest(
     /// The identities whose own files must be edited: those whose provider is not in <see cref="Providers"/> (a provider
     /// logged out whole takes its folder, and their files with it), standalone identities included.
     /// </summary>
-    public IEnumerable<IdentityTarget> IdentitiesOutsideWholeProviders() =>
-        Identities.Where(i => i.Provider is null || !Providers.Any(p => string.Equals(p.Name, i.Provider.Name, StringComparison.Ordinal)));
+    public IEnumerable<IdentityTarget> IdentitiesOutsideWholeProviders()
+    {
+        // A set, not a scan of Providers per identity: --all over many providers and identities stays linear.
+        var whole = Providers.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        return Identities.Where(i => i.Provider is null || !whole.Contains(i.Provider.Name));
+    }
 }
 
 /// <summary>Where things live on this machine, as the host resolved it. Use it instead of reading the process environment.</summary>

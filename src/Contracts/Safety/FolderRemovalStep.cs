@@ -36,8 +36,10 @@ public static class FolderRemovalStep
     public static FileStep? Plan(string action, IReadOnlyList<string> principals, string baseFolder, string folder, string? note)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        // One lstat: Attributes has every bit set when nothing is there; a link is a reparse point whatever it points at.
         var info = new DirectoryInfo(folder);
-        if (!info.Exists && info.LinkTarget is null)
+        var attributes = info.Attributes;
+        if (attributes == (FileAttributes)(-1) || (!info.Exists && (attributes & FileAttributes.ReparsePoint) == 0))
         {
             return null;
         }
