@@ -86,6 +86,24 @@ public sealed class ConfigValidationTests
     }
 
     [Fact]
+    public void One_validator_serves_concurrent_runs_each_with_its_own_plugins()
+    {
+        // The validator is built once per process; the plugins (and home) of each run travel in its validation context.
+        var config = AuthConfigLoader.Parse("auth:\n  providers:\n    p:\n      kind: aws/sso-typo\n", "atmos.yaml");
+        var installed = Catalogs.MetadataOnly();
+        var none = Catalogs.Empty();
+
+        var messages = Enumerable.Range(0, 64).AsParallel().Select(i =>
+        {
+            var catalog = i % 2 == 0 ? installed : none;
+            return (Even: i % 2 == 0, Message: Assert.Single(ConfigValidation.Validate(config, catalog, "/home/u")).Message);
+        }).ToList();
+
+        Assert.All(messages.Where(m => m.Even), m => Assert.EndsWith("use one of aws/iam-identity-center, aws/saml, azure/cli, azure/device-code, azure/interactive, azure/oidc, gcp/adc, gcp/workload-identity-federation", m.Message, StringComparison.Ordinal));
+        Assert.All(messages.Where(m => !m.Even), m => Assert.EndsWith("use one of (no plugin is installed; check plugins.json)", m.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void An_identity_named_like_a_provider_is_rejected()
     {
         Assert.Contains("same name as a provider", Assert.Single(Errors(Provider + "  identities:\n    aws-sso:\n      kind: aws/user\n")), StringComparison.Ordinal);
