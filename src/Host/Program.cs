@@ -8,8 +8,16 @@ if (Environment.ProcessorCount > 1)
 {
     new Thread(static () =>
     {
-        _ = Console.Out;
-        _ = Console.Error;
+        try
+        {
+            _ = Console.Out;
+            _ = Console.Error;
+        }
+        catch (Exception)
+        {
+            // Only ever an optimisation: the run meets any console problem on its own thread.
+        }
+
         EngineWarmup.Run();
     }) { IsBackground = true, Name = "warm-up" }.Start();
 }

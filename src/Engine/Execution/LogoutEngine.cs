@@ -31,7 +31,7 @@ public static class LogoutEngine
         return await runner.RunAsync(options, cancellationToken).ConfigureAwait(false);
     }
 
-    private static SingletonServiceProvider Services(RunContext context, EventLog log)
+    internal static SingletonServiceProvider Services(RunContext context, EventLog log)
     {
         var services = new ServiceCollection();
         services.AddSingleton(context);

@@ -3,7 +3,11 @@ using Atmos.Plugins.Contracts;
 using Atmos.Plugins.Engine.Config;
 using Atmos.Plugins.Engine.Events;
 using Atmos.Plugins.Engine.Execution;
+using Atmos.Plugins.Engine.Keyring;
+using Atmos.Plugins.Engine.Planning;
 using Atmos.Plugins.Engine.Plugins;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
 using Atmos.Plugins.Engine.Projections;
 
 namespace Atmos.Plugins.Engine.Startup;
@@ -30,16 +34,30 @@ public static class EngineWarmup
                 _ = document.RootElement.GetProperty("kinds")[0].GetString();
             }
 
-            _ = ConfigValidation.Validate(config, new PluginCatalog([], new NoPlugins(), TimeSpan.FromSeconds(1), trustDeclaredKinds: true), "/");
+            var catalog = new PluginCatalog([], new NoPlugins(), TimeSpan.FromSeconds(1), trustDeclaredKinds: true);
+            _ = ConfigValidation.Validate(config, catalog, "/");
             _ = LogoutOptionsValidator.Shared.Validate(new LogoutOptions { Identity = "i", DryRun = true });
             LogoutEvent requested = new LogoutRequested { Scope = ScopeKind.Identity, Target = "i", DryRun = true, Home = "/" };
             _ = EventJson.Serialize(requested);
             _ = RunState.Evolve(RunState.Initial, requested);
+            SendOneStep(config, catalog);
         }
         catch (Exception)
         {
             // Warming is only ever an optimisation: whatever failed here, the run meets (and reports) on its own thread.
         }
+    }
+
+    // The mediator pipeline of a run (service provider, behaviours, handler), on a throwaway run with no sinks: a step
+    // that reports itself blocked, the one step that touches nothing.
+    private static void SendOneStep(AuthConfig config, PluginCatalog catalog)
+    {
+        var context = new RunContext(config, catalog, new MemoryKeyring(), new PathContext("/", "/", null, new Dictionary<string, string>()), TimeProvider.System, TimeSpan.FromSeconds(1));
+        var log = new EventLog("warm-up", TimeProvider.System, []);
+        var step = new StepData { Index = 0, Type = StepType.Plugin, Target = "warm-up", Principals = ["i"], Class = StepClass.Unknown, Blocked = "warm-up" };
+        log.Record(new StepPlanned { Step = step });
+        var sender = LogoutEngine.Services(context, log).GetRequiredService<ISender>();
+        _ = sender.Send(StepCommand.For(step), CancellationToken.None).AsTask().GetAwaiter().GetResult();
     }
 
     private sealed class NoPlugins : IPluginLoader
