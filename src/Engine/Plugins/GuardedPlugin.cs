@@ -302,8 +302,23 @@ public sealed class GuardedPlugin
     }
 
     // A constructor that throws arrives wrapped by Activator; the inner exception is the one worth naming.
-    private static string Describe(Exception ex) =>
-        ex is System.Reflection.TargetInvocationException { InnerException: { } inner } ? Describe(inner) : $"{ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}";
+    // A plugin's own exception type may throw from its Message: then its type name is all there is to say.
+    private static string Describe(Exception ex)
+    {
+        if (ex is System.Reflection.TargetInvocationException { InnerException: { } inner })
+        {
+            return Describe(inner);
+        }
+
+        try
+        {
+            return $"{ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}";
+        }
+        catch (Exception)
+        {
+            return ex.GetType().Name;
+        }
+    }
 
     private enum Ending
     {

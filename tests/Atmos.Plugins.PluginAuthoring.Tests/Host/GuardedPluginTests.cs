@@ -69,6 +69,18 @@ public sealed class GuardedPluginTests
     }
 
     [Fact]
+    public void An_exception_whose_message_throws_is_reported_by_its_type()
+    {
+        using var never = new ManualResetEventSlim();
+        var plugin = GuardedPlugin.Create(Descriptor, new Loader(() => new WaitingPlugin(never)), Limit);
+
+        var answers = plugin.CallEach<string, string>("Classify", ["a", "b"], (_, name) => name == "a" ? throw new MessageThrowingException() : name);
+
+        Assert.Equal(["plugin 'fake' failed in Classify: MessageThrowingException", null], answers.Select(a => a.Failure));
+        Assert.Equal("b", answers[1].Value);
+    }
+
+    [Fact]
     public void A_batch_gives_up_at_the_call_that_overruns_and_asks_nothing_after_it()
     {
         using var release = new ManualResetEventSlim();
@@ -123,6 +135,11 @@ public sealed class GuardedPluginTests
 
         Assert.Equal(["a", null, null], answers.Select(a => a.Value));
         Assert.All(answers.Skip(1), a => Assert.Equal("interrupted while plugin 'fake' was running Validate", a.Failure));
+    }
+
+    private sealed class MessageThrowingException : Exception
+    {
+        public override string Message => throw new InvalidOperationException("no message for you");
     }
 
     private sealed class Loader(Func<IProviderPlugin> create) : IPluginLoader
