@@ -25,7 +25,9 @@ internal static class SsoTokenCache
         var startUrl = provider.Settings.GetString("start_url");
         var folder = Folder(environment);
         var files = new List<string>();
-        if (string.IsNullOrWhiteSpace(startUrl) || (!cacheChecked && !Directory.Exists(folder)))
+        // A start URL with a line break or other control character is no URL the AWS CLI could have cached a token for
+        // (and the step carries start URLs one per line).
+        if (string.IsNullOrWhiteSpace(startUrl) || startUrl.Any(char.IsControl) || (!cacheChecked && !Directory.Exists(folder)))
         {
             return files;
         }

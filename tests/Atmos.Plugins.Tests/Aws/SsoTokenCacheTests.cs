@@ -1,0 +1,63 @@
+using Atmos.Plugins.Aws;
+using Atmos.Plugins.Contracts;
+using Atmos.Plugins.Tests.Support;
+
+namespace Atmos.Plugins.Tests.Aws;
+
+/// <summary>The AWS plugin's SSO token step: one per cache folder, every file re-checked against its own provider.</summary>
+public sealed class SsoTokenCacheTests : IDisposable
+{
+    private const string UrlA = "https://org-a.awsapps.com/start";
+    private const string UrlB = "https://org-b.awsapps.com/start";
+    private const string Broken = "https://org-c.awsapps.com/\nstart";
+    private readonly TempHome _home = new();
+
+    public void Dispose() => _home.Dispose();
+
+    [Fact]
+    public void Providers_sharing_the_cache_get_one_step_and_each_file_is_rechecked_against_its_own_start_url()
+    {
+        _home.Write(AwsTree.CacheFile(UrlA), $"{{\"startUrl\": \"{UrlA}\", \"accessToken\": \"SECRET-a\"}}");
+        _home.Write(AwsTree.CacheFile(UrlB), $"{{\"startUrl\": \"{UrlB}\", \"accessToken\": \"SECRET-b\"}}");
+        _home.Write(AwsTree.CacheFile(Broken), "{\"startUrl\": \"https://org-c.awsapps.com/\\nstart\"}"); // no URL: never ours
+        var plugin = new AwsPlugin();
+        var environment = Environment();
+        var request = new PlanRequest(LogoutScope.All, [Provider("a", UrlA), Provider("b", UrlB), Provider("broken", Broken)], [], environment);
+
+        var step = Assert.Single(plugin.Plan(request));
+        // Between planning and removal another tool reuses b's file for another organisation: it is no longer ours.
+        _home.Write(AwsTree.CacheFile(UrlB), "{\"startUrl\": \"https://elsewhere.awsapps.com/start\", \"accessToken\": \"SECRET-other\"}");
+        var result = plugin.Execute(step, environment, CancellationToken.None);
+
+        Assert.Equal("clear-sso-cache", step.Action);
+        Assert.Equal(["a", "b"], step.Principals);
+        Assert.Equal([_home.PathOf(AwsTree.CacheFile(UrlA)), _home.PathOf(AwsTree.CacheFile(UrlB))], step.Paths);
+        Assert.Equal(StepStatus.Removed, result.Status);
+        Assert.False(_home.Exists(AwsTree.CacheFile(UrlA)));
+        Assert.Contains("elsewhere", _home.Read(AwsTree.CacheFile(UrlB)), StringComparison.Ordinal);
+        Assert.True(_home.Exists(AwsTree.CacheFile(Broken)));
+    }
+
+    [Fact]
+    public void A_step_whose_files_are_all_gone_is_not_found_naming_the_start_urls()
+    {
+        _home.Write(AwsTree.CacheFile(UrlA), $"{{\"startUrl\": \"{UrlA}\"}}");
+        _home.Write(AwsTree.CacheFile(UrlB), $"{{\"startUrl\": \"{UrlB}\"}}");
+        var plugin = new AwsPlugin();
+        var environment = Environment();
+        var step = Assert.Single(plugin.Plan(new PlanRequest(LogoutScope.All, [Provider("a", UrlA), Provider("b", UrlB)], [], environment)));
+        File.Delete(_home.PathOf(AwsTree.CacheFile(UrlA)));
+        File.Delete(_home.PathOf(AwsTree.CacheFile(UrlB)));
+
+        var result = plugin.Execute(step, environment, CancellationToken.None);
+
+        Assert.Equal(StepStatus.NotFound, result.Status);
+        Assert.Equal($"no SSO token for {UrlA}, {UrlB} in ~/.aws/sso/cache", result.Detail);
+    }
+
+    private PluginEnvironment Environment() =>
+        new(_home.Home, _home.PathOf(".config/atmos/aws"), _home.PathOf(".cache"), _home.PathOf(".local/share"), TimeSpan.FromSeconds(5), TimeProvider.System, new Dictionary<string, string>());
+
+    private ProviderTarget Provider(string name, string startUrl) =>
+        new(name, "aws/iam-identity-center", _home.PathOf(".config/atmos/aws"), _home.PathOf($".config/atmos/aws/{name}"), true, new Settings(new Dictionary<string, object?> { ["start_url"] = startUrl }));
+}
