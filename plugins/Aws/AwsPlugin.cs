@@ -158,14 +158,25 @@ public sealed class AwsPlugin : IProviderPlugin
         var ssoProviders = request.Providers
             .Concat(request.Identities.Select(i => i.Provider).OfType<ProviderTarget>())
             .Where(p => p.Kind == AwsKinds.IdentityCenter)
-            .DistinctBy(p => p.Name);
+            .DistinctBy(p => p.Name)
+            .ToList();
         var cacheExists = Directory.Exists(SsoTokenCache.Folder(environment));
+        var filesOf = new List<string>[ssoProviders.Count];
+        if (cacheExists)
+        {
+            // Each provider's check is a few syscalls and a small JSON read, independent of the others: with many
+            // providers, on every core (the order of the step's files stays the providers' order).
+            Parallel.For(0, ssoProviders.Count, new ParallelOptions { MaxDegreeOfParallelism = ssoProviders.Count >= 64 ? Environment.ProcessorCount : 1 }, i =>
+                filesOf[i] = SsoTokenCache.FilesOf(ssoProviders[i], environment, cacheChecked: true));
+        }
+
         var tokenFiles = new List<string>();
         var tokenOwners = new List<string>();
         var tokenUrls = new List<string>();
-        foreach (var provider in ssoProviders)
+        for (var i = 0; i < ssoProviders.Count; i++)
         {
-            var files = cacheExists ? SsoTokenCache.FilesOf(provider, environment, cacheChecked: true) : [];
+            var provider = ssoProviders[i];
+            var files = filesOf[i] ?? [];
             if (files.Count > 0)
             {
                 tokenOwners.Add(provider.Name);

@@ -73,38 +73,51 @@ internal static class SsoTokenCache
             return StepResult.Failed("invalid step", $"the step names {paths.Count} cache files but {startUrls.Count} start URLs");
         }
 
-        var removed = 0;
-        for (var i = 0; i < paths.Count; i++)
+        // Every path is checked before any file is touched: one unsafe path refuses the whole step.
+        foreach (var path in paths)
         {
-            var path = paths[i];
-            var startUrl = startUrls[i];
             if (!string.Equals(Path.GetDirectoryName(path), folder, StringComparison.Ordinal))
             {
                 return StepResult.Failed("refused: unsafe path", $"{environment.Display(path)} is not directly inside {environment.Display(folder)}");
             }
+        }
 
-            var name = Path.GetFileNameWithoutExtension(path);
-            var isStartUrlFile = name == Sha1(startUrl) || name == Sha1(startUrl.TrimEnd('/'));
-            // One lstat answers both questions, is it a symbolic link (removed as a link, never followed) and is it there;
-            // Attributes is all bits set when nothing is.
-            var info = new FileInfo(path);
-            var isLink = info.Attributes != (FileAttributes)(-1) && (info.Attributes & FileAttributes.ReparsePoint) != 0;
-            if (!isLink && (!info.Exists || !Belongs(path, startUrl, isStartUrlFile, checkExists: false)))
-            {
-                continue;
-            }
-
+        // Each file is a few syscalls and a small JSON read, independent of the others: with many, on every core.
+        var removedAt = new bool[paths.Count];
+        var failedAt = new StepResult?[paths.Count];
+        Parallel.For(0, paths.Count, new ParallelOptions { MaxDegreeOfParallelism = paths.Count >= 64 ? Environment.ProcessorCount : 1 }, i =>
+        {
+            var path = paths[i];
             try
             {
+                var startUrl = startUrls[i];
+                var name = Path.GetFileNameWithoutExtension(path);
+                var isStartUrlFile = name == Sha1(startUrl) || name == Sha1(startUrl.TrimEnd('/'));
+
+                // One lstat answers both questions, is it a symbolic link (removed as a link, never followed) and is it
+                // there; Attributes is all bits set when nothing is.
+                var info = new FileInfo(path);
+                var isLink = info.Attributes != (FileAttributes)(-1) && (info.Attributes & FileAttributes.ReparsePoint) != 0;
+                if (!isLink && (!info.Exists || !Belongs(path, startUrl, isStartUrlFile, checkExists: false)))
+                {
+                    return;
+                }
+
                 File.Delete(path); // unlinks a symbolic link; never follows it
-                removed++;
+                removedAt[i] = true;
             }
             catch (Exception ex)
             {
-                return StepResults.FromException(ex, path, environment);
+                failedAt[i] = StepResults.FromException(ex, path, environment);
             }
+        });
+
+        if (failedAt.FirstOrDefault(f => f is not null) is { } failed)
+        {
+            return failed;
         }
 
+        var removed = removedAt.Count(r => r);
         return removed > 0
             ? StepResult.Removed()
             : StepResult.NotFound($"no SSO token for {string.Join(", ", startUrls.Distinct(StringComparer.Ordinal))} in {environment.Display(folder)}");

@@ -55,6 +55,32 @@ public sealed class SsoTokenCacheTests : IDisposable
         Assert.Equal($"no SSO token for {UrlA}, {UrlB} in ~/.aws/sso/cache", result.Detail);
     }
 
+    [Fact]
+    public void Many_providers_are_planned_and_removed_in_parallel_with_the_same_checks_and_order()
+    {
+        var urls = Enumerable.Range(0, 100).Select(i => $"https://org{i:D3}.awsapps.com/start").ToList();
+        foreach (var url in urls)
+        {
+            _home.Write(AwsTree.CacheFile(url), $"{{\"startUrl\": \"{url}\"}}");
+        }
+
+        var plugin = new AwsPlugin();
+        var environment = Environment();
+        var step = Assert.Single(plugin.Plan(new PlanRequest(LogoutScope.All, urls.Select((u, i) => Provider($"p{i:D3}", u)).ToList(), [], environment)));
+        for (var i = 1; i < urls.Count; i += 2)
+        {
+            // Half of the files change hands between planning and removal.
+            _home.Write(AwsTree.CacheFile(urls[i]), "{\"startUrl\": \"https://elsewhere.awsapps.com/start\"}");
+        }
+
+        var result = plugin.Execute(step, environment, CancellationToken.None);
+
+        Assert.Equal(urls.Select((_, i) => $"p{i:D3}"), step.Principals);
+        Assert.Equal(urls.Select(u => _home.PathOf(AwsTree.CacheFile(u))), step.Paths);
+        Assert.Equal(StepStatus.Removed, result.Status);
+        Assert.Equal(urls.Select((_, i) => i % 2 == 1), urls.Select(u => _home.Exists(AwsTree.CacheFile(u))));
+    }
+
     private PluginEnvironment Environment() =>
         new(_home.Home, _home.PathOf(".config/atmos/aws"), _home.PathOf(".cache"), _home.PathOf(".local/share"), TimeSpan.FromSeconds(5), TimeProvider.System, new Dictionary<string, string>());
 
