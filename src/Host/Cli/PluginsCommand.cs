@@ -19,19 +19,13 @@ internal sealed class PluginsCommand
         Description = "Also load every enabled plugin (each in its own load context) and ask for its cloud name, to check that it loads here. Without it nothing is loaded: the list comes from the assemblies' metadata.",
     };
 
-    private readonly Option<string> _output = new("--output", "-o")
-    {
-        Description = "Output format: text (on stderr) or json (one JSON document on stdout).",
-        DefaultValueFactory = _ => "text",
-        HelpName = "text|json",
-    };
+    private readonly Option<string> _output = OutputFormat.Option("Output format: text (on stderr) or json (one JSON document on stdout).");
 
     private readonly HostEnvironment _host;
 
     public PluginsCommand(HostEnvironment host)
     {
         _host = host;
-        _output.AcceptOnlyFromAmong("text", "json");
         var list = new Command("list", "List the plugins of plugins.json (or $ATMOS_PLUGINS_MANIFEST) and the user manifest <config home>/atmos/plugins.json: path, version, contract version, kinds, and why any cannot be used.")
         {
             _load, _output,
@@ -47,7 +41,7 @@ internal sealed class PluginsCommand
         var catalog = RunSetup.Catalog(_host, out var problems, readAllMetadata: true);
         var load = parseResult.GetValue(_load);
         var plugins = catalog.Plugins.Select(p => Describe(catalog, p, load)).ToList();
-        if (parseResult.GetValue(_output) == "json")
+        if (parseResult.GetValue(_output) == OutputFormat.Json)
         {
             _host.Out.WriteLine(Json(catalog, plugins, problems));
         }

@@ -28,19 +28,13 @@ internal sealed class ReplayCommand
         Description = "List the recorded runs (id, start time, exit code, command, result) instead of replaying one.",
     };
 
-    private readonly Option<string> _output = new("--output", "-o")
-    {
-        Description = "Output format: text (the run's human output on stderr) or json (the run's JSON document, or the run list, on stdout).",
-        DefaultValueFactory = _ => "text",
-        HelpName = "text|json",
-    };
+    private readonly Option<string> _output = OutputFormat.Option("Output format: text (the run's human output on stderr) or json (the run's JSON document, or the run list, on stdout).");
 
     private readonly HostEnvironment _host;
 
     public ReplayCommand(HostEnvironment host)
     {
         _host = host;
-        _output.AcceptOnlyFromAmong("text", "json");
         Command = new Command("replay", "Replay a recorded logout from the audit trail or from --output json: prints the run's output and summary and exits with its exit code, changing nothing.")
         {
             _file, _run, _list, _output,
@@ -52,7 +46,7 @@ internal sealed class ReplayCommand
 
     private int Execute(ParseResult parseResult)
     {
-        var json = parseResult.GetValue(_output) == "json";
+        var json = parseResult.GetValue(_output) == OutputFormat.Json;
         var runId = parseResult.GetValue(_run);
         var list = parseResult.GetValue(_list);
         if (list && runId is not null)
