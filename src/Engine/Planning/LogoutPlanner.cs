@@ -43,13 +43,8 @@ public sealed class LogoutPlanner
 
         // 1. Keyring: one batched read of every entry the scope could remove, then classify each through its plugin.
         var (found, keyringProblem) = await members.ReadKeyringAsync(principals, cancellationToken).ConfigureAwait(false);
-        var present = keyringProblem is null ? principals.Where(p => found.ContainsKey(p.Name)).ToList() : [];
-        var classes = members.ClassifyAll(present.Select(p => KeyringEnvelope.Parse(p.Name, p.Kind, found[p.Name])).ToList(), cancellationToken);
-        var classOf = new Dictionary<string, (PluginCall<CredentialClass> Class, string? Plugin)>(StringComparer.Ordinal);
-        for (var i = 0; i < present.Count; i++)
-        {
-            classOf[present[i].Name] = classes[i];
-        }
+        var present = keyringProblem is null ? principals.Where(p => found.ContainsKey(p.Name)) : [];
+        var classOf = members.ClassifyAll(present.Select(p => KeyringEnvelope.Parse(p.Name, p.Kind, found[p.Name])).ToList(), cancellationToken);
 
         foreach (var principal in principals)
         {

@@ -160,37 +160,37 @@ internal sealed class ScopeMembers
 
     /// <summary>
     /// Asks the plugin that owns each entry's kind whether it is session data or a long-lived credential, each plugin
-    /// once for all of its entries; an entry fails (with the reason) when no usable plugin owns its kind. Returns, per
-    /// entry in order, the answer and the owning plugin's name when there is one.
+    /// once for all of its entries; an entry fails (with the reason) when no usable plugin owns its kind. Returns, by
+    /// entry name, the answer and the owning plugin's name when there is one.
     /// </summary>
-    public (PluginCall<CredentialClass> Class, string? Plugin)[] ClassifyAll(IReadOnlyList<KeyringEntry> entries, CancellationToken cancellationToken)
+    public IReadOnlyDictionary<string, (PluginCall<CredentialClass> Class, string? Plugin)> ClassifyAll(IReadOnlyList<KeyringEntry> entries, CancellationToken cancellationToken)
     {
-        var results = new (PluginCall<CredentialClass> Class, string? Plugin)[entries.Count];
-        var waiting = new Dictionary<GuardedPlugin, List<int>>();
-        for (var i = 0; i < entries.Count; i++)
+        var results = new Dictionary<string, (PluginCall<CredentialClass> Class, string? Plugin)>(StringComparer.Ordinal);
+        var waiting = new Dictionary<GuardedPlugin, List<KeyringEntry>>();
+        foreach (var entry in entries)
         {
-            var owner = _context.Catalog.Resolve(entries[i].Kind);
+            var owner = _context.Catalog.Resolve(entry.Kind);
             if (owner.Plugin is not { IsAvailable: true } plugin)
             {
-                results[i] = (new PluginCall<CredentialClass>(default, owner.Problem), owner.Plugin?.Name);
+                results[entry.Name] = (new PluginCall<CredentialClass>(default, owner.Problem), owner.Plugin?.Name);
                 continue;
             }
 
             var loaded = _context.Catalog.Load(plugin);
-            if (!waiting.TryGetValue(loaded, out var indexes))
+            if (!waiting.TryGetValue(loaded, out var batch))
             {
-                waiting[loaded] = indexes = [];
+                waiting[loaded] = batch = [];
             }
 
-            indexes.Add(i);
+            batch.Add(entry);
         }
 
-        foreach (var (plugin, indexes) in waiting)
+        foreach (var (plugin, batch) in waiting)
         {
-            var answers = plugin.CallEach("Classify", indexes.Select(i => entries[i]).ToList(), static (p, entry) => p.Classify(entry), cancellationToken);
-            for (var k = 0; k < indexes.Count; k++)
+            var answers = plugin.CallEach("Classify", batch, static (p, entry) => p.Classify(entry), cancellationToken);
+            for (var k = 0; k < batch.Count; k++)
             {
-                results[indexes[k]] = (answers[k], plugin.Name);
+                results[batch[k].Name] = (answers[k], plugin.Name);
             }
         }
 

@@ -6,9 +6,9 @@ using Atmos.Plugins.Engine.Execution;
 using Atmos.Plugins.Engine.Keyring;
 using Atmos.Plugins.Engine.Planning;
 using Atmos.Plugins.Engine.Plugins;
+using Atmos.Plugins.Engine.Projections;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
-using Atmos.Plugins.Engine.Projections;
 
 namespace Atmos.Plugins.Engine.Startup;
 

@@ -52,19 +52,15 @@ public static class StatusInspector
 
         var (files, problems) = Files(context, members, target, cancellationToken);
         var parsed = principals.Where(p => entries.ContainsKey(p.Name)).Select(p => KeyringEnvelope.Parse(p.Name, p.Kind, entries[p.Name])).ToList();
-        var classes = members.ClassifyAll(parsed, cancellationToken);
+        var classOf = members.ClassifyAll(parsed, cancellationToken);
         var stored = new Dictionary<string, StoredEntry>(StringComparer.Ordinal);
-        for (var i = 0; i < parsed.Count; i++)
+        foreach (var entry in parsed)
         {
-            stored[parsed[i].Name] = new StoredEntry(classes[i].Class.Succeeded ? StepData.From(classes[i].Class.Value) : StepClass.Unknown, Expiry(parsed[i]));
+            var classified = classOf[entry.Name].Class;
+            stored[entry.Name] = new StoredEntry(classified.Succeeded ? StepData.From(classified.Value) : StepClass.Unknown, Expiry(entry));
         }
 
-        var statuses = principals.Select(p =>
-        {
-            var entry = stored.GetValueOrDefault(p.Name);
-
-            return new PrincipalStatus(p.Name, p.Role, p.Kind, p.Via, entry, files.GetValueOrDefault(p.Name) ?? []);
-        }).ToList();
+        var statuses = principals.Select(p => new PrincipalStatus(p.Name, p.Role, p.Kind, p.Via, stored.GetValueOrDefault(p.Name), files.GetValueOrDefault(p.Name) ?? [])).ToList();
 
         return (new StatusReport
         {
