@@ -100,9 +100,16 @@ public sealed class AwsPlugin : IProviderPlugin
 
         var steps = new List<FileStep>();
         var identitiesOf = request.Identities.Where(i => i.Provider is not null).ToLookup(i => i.Provider!.Name, StringComparer.Ordinal);
+        var parents = new Dictionary<string, HashSet<string>?>(StringComparer.Ordinal);
         foreach (var provider in request.Providers)
         {
-            // One lstat first: most providers of a large --all have no folder, and then there is nothing more to look at.
+            // Most providers of a large --all have no folder: one read of the parent folder (shared by all providers of a
+            // base folder) answers that for every one of them; only a folder that is there costs an lstat.
+            if (!MayExist(provider.Folder, parents))
+            {
+                continue;
+            }
+
             var folder = new DirectoryInfo(provider.Folder);
             if (folder.Attributes == (FileAttributes)(-1))
             {
@@ -160,14 +167,14 @@ public sealed class AwsPlugin : IProviderPlugin
             .Where(p => p.Kind == AwsKinds.IdentityCenter)
             .DistinctBy(p => p.Name)
             .ToList();
-        var cacheExists = Directory.Exists(SsoTokenCache.Folder(environment));
         var filesOf = new List<string>[ssoProviders.Count];
-        if (cacheExists)
+        if (ssoProviders.Count > 0 && SsoTokenCache.CacheListing.Read(SsoTokenCache.Folder(environment)) is { } listing)
         {
-            // Each provider's check is a few syscalls and a small JSON read, independent of the others: with many
-            // providers, on every core (the order of the step's files stays the providers' order).
+            // One read of the cache folder for all of them; then each provider's check is a small JSON read of the files
+            // that are there, independent of the others: with many providers, on every core (the order of the step's
+            // files stays the providers' order).
             Parallel.For(0, ssoProviders.Count, new ParallelOptions { MaxDegreeOfParallelism = ssoProviders.Count >= 64 ? Environment.ProcessorCount : 1 }, i =>
-                filesOf[i] = SsoTokenCache.FilesOf(ssoProviders[i], environment, cacheChecked: true));
+                filesOf[i] = SsoTokenCache.FilesOf(ssoProviders[i], environment, listing));
         }
 
         var tokenFiles = new List<string>();
@@ -203,6 +210,43 @@ public sealed class AwsPlugin : IProviderPlugin
         }
 
         return steps;
+    }
+
+    // False only when the path's parent folder was listed and has no entry of that name, or there is no parent folder;
+    // each parent is listed once (null when it cannot be listed: then nothing is ruled out here).
+    private static bool MayExist(string path, Dictionary<string, HashSet<string>?> parents)
+    {
+        var parent = Path.GetDirectoryName(path);
+        if (parent is null)
+        {
+            return true;
+        }
+
+        if (!parents.TryGetValue(parent, out var names))
+        {
+            names = ListNames(parent);
+            parents[parent] = names;
+        }
+
+        return names is null || names.Contains(Path.GetFileName(path));
+    }
+
+    private static HashSet<string>? ListNames(string folder)
+    {
+        try
+        {
+            // The names only: no stat of any entry.
+            var options = new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false };
+            return new HashSet<string>(new System.IO.Enumeration.FileSystemEnumerable<string>(folder, (ref System.IO.Enumeration.FileSystemEntry entry) => entry.FileName.ToString(), options), StringComparer.Ordinal);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return []; // no parent folder (or not a folder): nothing under it
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null; // cannot tell: each path is looked at on its own
+        }
     }
 
     /// <inheritdoc />

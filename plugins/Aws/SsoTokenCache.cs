@@ -19,23 +19,30 @@ internal static class SsoTokenCache
     /// <summary>The cache files of this provider that exist now.</summary>
     /// <param name="provider">An Identity Center provider.</param>
     /// <param name="environment">The home folder.</param>
-    /// <param name="cacheChecked">The caller already knows the cache folder exists (one check for many providers).</param>
-    public static List<string> FilesOf(ProviderTarget provider, PluginEnvironment environment, bool cacheChecked = false)
+    /// <param name="listing">The cache folder's listing, read once for many providers (read here when null).</param>
+    public static List<string> FilesOf(ProviderTarget provider, PluginEnvironment environment, CacheListing? listing = null)
     {
         var startUrl = provider.Settings.GetString("start_url");
-        var folder = Folder(environment);
         var files = new List<string>();
         // A start URL with a line break or other control character is no URL the AWS CLI could have cached a token for
         // (and the step carries start URLs one per line).
-        if (string.IsNullOrWhiteSpace(startUrl) || startUrl.Any(char.IsControl) || (!cacheChecked && !Directory.Exists(folder)))
+        if (string.IsNullOrWhiteSpace(startUrl) || HasControlCharacter(startUrl))
+        {
+            return files;
+        }
+
+        listing ??= CacheListing.Read(Folder(environment));
+        if (listing is null)
         {
             return files;
         }
 
         foreach (var (key, isStartUrl) in Keys(provider, startUrl))
         {
-            var path = Path.Join(folder, Sha1(key) + ".json");
-            if (!files.Contains(path) && Belongs(path, startUrl, isStartUrl))
+            // A name not in the listing costs nothing: only files that are there are opened.
+            var name = Sha1(key) + ".json";
+            var path = Path.Join(listing.Folder, name);
+            if (listing.Contains(name) && !files.Contains(path) && Belongs(path, startUrl, isStartUrl))
             {
                 files.Add(path);
             }
@@ -49,7 +56,7 @@ internal static class SsoTokenCache
     {
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            using var document = JsonDocument.Parse(ReadSmallFile(path));
             return document.RootElement.TryGetProperty("expiresAt", out var value) && value.ValueKind == JsonValueKind.String
                 && DateTimeOffset.TryParse(value.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
                 ? at
@@ -82,7 +89,8 @@ internal static class SsoTokenCache
             }
         }
 
-        // Each file is a few syscalls and a small JSON read, independent of the others: with many, on every core.
+        // Each file is one readlink (a symbolic link is removed as a link, never followed), one small read and one
+        // unlink, independent of the others: with many, on every core.
         var removedAt = new bool[paths.Count];
         var failedAt = new StepResult?[paths.Count];
         Parallel.For(0, paths.Count, new ParallelOptions { MaxDegreeOfParallelism = paths.Count >= 64 ? Environment.ProcessorCount : 1 }, i =>
@@ -91,14 +99,10 @@ internal static class SsoTokenCache
             try
             {
                 var startUrl = startUrls[i];
-                var name = Path.GetFileNameWithoutExtension(path);
-                var isStartUrlFile = name == Sha1(startUrl) || name == Sha1(startUrl.TrimEnd('/'));
-
-                // One lstat answers both questions, is it a symbolic link (removed as a link, never followed) and is it
-                // there; Attributes is all bits set when nothing is.
-                var info = new FileInfo(path);
-                var isLink = info.Attributes != (FileAttributes)(-1) && (info.Attributes & FileAttributes.ReparsePoint) != 0;
-                if (!isLink && (!info.Exists || !Belongs(path, startUrl, isStartUrlFile, checkExists: false)))
+                var stem = Path.GetFileNameWithoutExtension(path);
+                var isStartUrlFile = stem == Sha1(startUrl) || stem == Sha1(startUrl.TrimEnd('/'));
+                var isLink = new FileInfo(path).LinkTarget is not null;
+                if (!isLink && !Belongs(path, startUrl, isStartUrlFile))
                 {
                     return;
                 }
@@ -112,12 +116,17 @@ internal static class SsoTokenCache
             }
         });
 
-        if (failedAt.FirstOrDefault(f => f is not null) is { } failed)
+        var removed = 0;
+        for (var i = 0; i < paths.Count; i++)
         {
-            return failed;
+            if (failedAt[i] is { } failed)
+            {
+                return failed;
+            }
+
+            removed += removedAt[i] ? 1 : 0;
         }
 
-        var removed = removedAt.Count(r => r);
         return removed > 0
             ? StepResult.Removed()
             : StepResult.NotFound($"no SSO token for {string.Join(", ", startUrls.Distinct(StringComparer.Ordinal))} in {environment.Display(folder)}");
@@ -143,16 +152,11 @@ internal static class SsoTokenCache
 
     // A file named after the start URL is ours unless it names another start URL; a file named after a session name
     // must name our start URL, because another tool may use the same session name for another organisation.
-    private static bool Belongs(string path, string startUrl, bool namedAfterStartUrl, bool checkExists = true)
+    private static bool Belongs(string path, string startUrl, bool namedAfterStartUrl)
     {
-        if (checkExists && !File.Exists(path))
-        {
-            return false;
-        }
-
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            using var document = JsonDocument.Parse(ReadSmallFile(path));
             if (document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty("startUrl", out var url) && url.ValueKind == JsonValueKind.String)
             {
@@ -171,5 +175,84 @@ internal static class SsoTokenCache
         }
     }
 
+    // A token file is a few hundred bytes: read into a buffer that usually holds it whole, without File.ReadAllBytes'
+    // extra stat for the length (a thousand files are a thousand fewer syscalls).
+    private static ReadOnlyMemory<byte> ReadSmallFile(string path)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var buffer = new byte[4096];
+        var length = 0;
+        while (true)
+        {
+            var read = RandomAccess.Read(handle, buffer.AsSpan(length), length);
+            if (read == 0)
+            {
+                return buffer.AsMemory(0, length);
+            }
+
+            length += read;
+            if (length == buffer.Length)
+            {
+                Array.Resize(ref buffer, buffer.Length * 2);
+            }
+        }
+    }
+
+    private static bool HasControlCharacter(string text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsControl(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static string Sha1(string text) => Aws.Sha1.OfText(text);
+
+    /// <summary>
+    /// One read of the cache folder: the names of the files in it. With a thousand providers the planner asks about two
+    /// thousand names, most of which are not there; each answer now costs no syscall.
+    /// </summary>
+    internal sealed class CacheListing
+    {
+        private readonly HashSet<string> _names;
+
+        private CacheListing(string folder, HashSet<string> names)
+        {
+            Folder = folder;
+            _names = names;
+        }
+
+        /// <summary>The folder listed.</summary>
+        public string Folder { get; }
+
+        /// <summary>The folder's entries other than folders, or null when there is no such folder.</summary>
+        /// <param name="folder">The cache folder.</param>
+        public static CacheListing? Read(string folder)
+        {
+            try
+            {
+                // The directory entries' own types: no stat per file (only a symbolic link is looked through, to skip
+                // links to folders).
+                var options = new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false };
+                var names = new System.IO.Enumeration.FileSystemEnumerable<string>(folder, (ref System.IO.Enumeration.FileSystemEntry entry) => entry.FileName.ToString(), options)
+                {
+                    ShouldIncludePredicate = (ref System.IO.Enumeration.FileSystemEntry entry) => !entry.IsDirectory,
+                };
+                return new CacheListing(folder, new HashSet<string>(names, StringComparer.Ordinal));
+            }
+            catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>Whether the folder held a file (or a link to one) of that name when it was listed.</summary>
+        /// <param name="name">A file name.</param>
+        public bool Contains(string name) => _names.Contains(name);
+    }
 }

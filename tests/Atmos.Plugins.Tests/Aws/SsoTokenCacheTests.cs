@@ -81,6 +81,54 @@ public sealed class SsoTokenCacheTests : IDisposable
         Assert.Equal(urls.Select((_, i) => i % 2 == 1), urls.Select(u => _home.Exists(AwsTree.CacheFile(u))));
     }
 
+    [Fact]
+    public void A_token_reached_through_a_symbolic_link_is_removed_as_the_link_and_the_file_it_points_at_stays()
+    {
+        var target = _home.Write("elsewhere/token.json", $"{{\"startUrl\": \"{UrlA}\", \"accessToken\": \"SECRET-a\"}}");
+        Directory.CreateDirectory(_home.PathOf(".aws/sso/cache"));
+        File.CreateSymbolicLink(_home.PathOf(AwsTree.CacheFile(UrlA)), target);
+        _home.Write(AwsTree.CacheFile(UrlB), $"{{\"startUrl\": \"{UrlB}\"}}");
+        var plugin = new AwsPlugin();
+        var environment = Environment();
+        var step = Assert.Single(plugin.Plan(new PlanRequest(LogoutScope.All, [Provider("a", UrlA), Provider("b", UrlB)], [], environment)));
+        // Between planning and removal b's file is swapped for a link to a file that is not a token at all.
+        File.Delete(_home.PathOf(AwsTree.CacheFile(UrlB)));
+        var other = _home.Write("elsewhere/notes.txt", "not a token");
+        File.CreateSymbolicLink(_home.PathOf(AwsTree.CacheFile(UrlB)), other);
+
+        var result = plugin.Execute(step, environment, CancellationToken.None);
+
+        Assert.Equal(StepStatus.Removed, result.Status);
+        Assert.Equal([_home.PathOf(AwsTree.CacheFile(UrlA)), _home.PathOf(AwsTree.CacheFile(UrlB))], step.Paths);
+        Assert.False(File.Exists(_home.PathOf(AwsTree.CacheFile(UrlA))) || new FileInfo(_home.PathOf(AwsTree.CacheFile(UrlA))).LinkTarget is not null);
+        Assert.False(File.Exists(_home.PathOf(AwsTree.CacheFile(UrlB))) || new FileInfo(_home.PathOf(AwsTree.CacheFile(UrlB))).LinkTarget is not null);
+        Assert.Contains("SECRET-a", File.ReadAllText(target), StringComparison.Ordinal);
+        Assert.Equal("not a token", File.ReadAllText(other));
+    }
+
+    [Fact]
+    public void A_file_named_after_the_provider_is_planned_only_when_it_names_the_providers_start_url()
+    {
+        _home.Write(AwsTree.CacheFile("a"), $"{{\"startUrl\": \"{UrlA}/\", \"accessToken\": \"SECRET-a\"}}");
+        _home.Write(AwsTree.CacheFile("b"), "{\"startUrl\": \"https://another-org.awsapps.com/start\"}");
+        _home.Write(AwsTree.CacheFile("unrelated"), $"{{\"startUrl\": \"{UrlA}\"}}");
+        var plugin = new AwsPlugin();
+        var environment = Environment();
+
+        var step = Assert.Single(plugin.Plan(new PlanRequest(LogoutScope.All, [Provider("a", UrlA), Provider("b", UrlB)], [], environment)));
+
+        Assert.Equal(["a"], step.Principals);
+        Assert.Equal([_home.PathOf(AwsTree.CacheFile("a"))], step.Paths);
+    }
+
+    [Fact]
+    public void Without_a_cache_folder_there_is_no_step()
+    {
+        var plugin = new AwsPlugin();
+
+        Assert.Empty(plugin.Plan(new PlanRequest(LogoutScope.All, [Provider("a", UrlA)], [], Environment())));
+    }
+
     private PluginEnvironment Environment() =>
         new(_home.Home, _home.PathOf(".config/atmos/aws"), _home.PathOf(".cache"), _home.PathOf(".local/share"), TimeSpan.FromSeconds(5), TimeProvider.System, new Dictionary<string, string>());
 
