@@ -1,8 +1,9 @@
 using Atmos.Plugins.Engine.Startup;
 using Atmos.Plugins.Host.Cli;
+using Atmos.Plugins.Host.Plugins;
 
-// The console streams and the first use of the YAML reader, the validators and System.Text.Json are paid on a second core
-// while this thread reads the environment and parses the arguments (docs/performance.md). On a single core the warm-up
+// The console streams and the first use of the YAML reader, the validators, System.Text.Json and the plugin loader are
+// paid on a second core while this thread reads the environment and parses the arguments (docs/performance.md). On a single core the warm-up
 // would only take turns with the run.
 if (Environment.ProcessorCount > 1)
 {
@@ -19,6 +20,7 @@ if (Environment.ProcessorCount > 1)
         }
 
         EngineWarmup.Run();
+        McMasterPluginLoader.Warm();
     }) { IsBackground = true, Name = "warm-up" }.Start();
 }
 

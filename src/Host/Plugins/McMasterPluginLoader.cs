@@ -26,6 +26,32 @@ namespace Atmos.Plugins.Host.Plugins;
 /// </remarks>
 internal sealed class McMasterPluginLoader : IPluginLoader
 {
+    /// <summary>
+    /// Pays, on the warm-up thread, the first use of what loading a plugin meets, without loading one: McMaster's
+    /// builder, the load-context statics, the runtime's type-name parser (an attribute argument naming a type, such as
+    /// <c>[assembly: AtmosPlugin(typeof(...))]</c>, goes through it, and its vectorised search paths are JIT-compiled on
+    /// first use) and reading an assembly's references and attributes. Never throws.
+    /// </summary>
+    public static void Warm()
+    {
+        try
+        {
+            var host = typeof(McMasterPluginLoader).Assembly;
+            _ = new AssemblyLoadContextBuilder()
+                .SetDefaultContext(AssemblyLoadContext.Default)
+                .IsLazyLoaded(true)
+                .PreferDefaultLoadContextAssembly(typeof(IProviderPlugin).Assembly.GetName());
+            _ = AssemblyLoadContext.GetLoadContext(host);
+            _ = Type.GetType("Atmos.Plugins.Contracts.IProviderPlugin, Atmos.Plugins.Contracts", throwOnError: false);
+            _ = host.GetReferencedAssemblies();
+            _ = host.GetCustomAttribute<AssemblyInformationalVersionAttribute>();
+        }
+        catch (Exception)
+        {
+            // Only ever an optimisation: a real load meets (and reports) any problem itself.
+        }
+    }
+
     /// <inheritdoc />
     public IProviderPlugin Load(PluginDescriptor descriptor)
     {
