@@ -3,8 +3,8 @@ using Atmos.Plugins.Host.Cli;
 using Atmos.Plugins.Host.Plugins;
 
 // The console streams and the first use of the YAML reader, the validators, System.Text.Json and the plugin loader are
-// paid on a second core while this thread reads the environment and parses the arguments (docs/performance.md). On a single core the warm-up
-// would only take turns with the run.
+// paid on a second core while this thread reads the environment and parses the arguments (docs/performance.md). On a
+// single core the warm-up would only take turns with the run.
 if (Environment.ProcessorCount > 1)
 {
     new Thread(static () =>
