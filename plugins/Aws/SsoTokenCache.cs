@@ -169,6 +169,10 @@ internal static class SsoTokenCache
         {
             return false; // gone meanwhile
         }
+        catch (UnauthorizedAccessException) when (Directory.Exists(path))
+        {
+            return false; // a folder where the token file was: never a token, never removed
+        }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {
             return namedAfterStartUrl;
