@@ -168,12 +168,13 @@ public sealed class AwsPlugin : IProviderPlugin
             .DistinctBy(p => p.Name)
             .ToList();
         var filesOf = new List<string>[ssoProviders.Count];
-        if (ssoProviders.Count > 0 && SsoTokenCache.CacheListing.Read(SsoTokenCache.Folder(environment)) is { } listing)
+        if (ssoProviders.Count > 0)
         {
+            var listing = SsoTokenCache.CacheListing.Read(SsoTokenCache.Folder(environment));
             // One read of the cache folder for all of them; then each provider's check is a small JSON read of the files
             // that are there, independent of the others: with many providers, on every core (the order of the step's
             // files stays the providers' order).
-            Parallel.For(0, ssoProviders.Count, new ParallelOptions { MaxDegreeOfParallelism = ssoProviders.Count >= 64 ? Environment.ProcessorCount : 1 }, i =>
+            Parallel.For(0, ssoProviders.Count, SsoTokenCache.Parallelism(ssoProviders.Count), i =>
                 filesOf[i] = SsoTokenCache.FilesOf(ssoProviders[i], environment, listing));
         }
 
@@ -224,29 +225,11 @@ public sealed class AwsPlugin : IProviderPlugin
 
         if (!parents.TryGetValue(parent, out var names))
         {
-            names = ListNames(parent);
+            names = FolderNames.Read(parent, skipFolders: false);
             parents[parent] = names;
         }
 
         return names is null || names.Contains(Path.GetFileName(path));
-    }
-
-    private static HashSet<string>? ListNames(string folder)
-    {
-        try
-        {
-            // The names only: no stat of any entry.
-            var options = new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false };
-            return new HashSet<string>(new System.IO.Enumeration.FileSystemEnumerable<string>(folder, (ref System.IO.Enumeration.FileSystemEntry entry) => entry.FileName.ToString(), options), StringComparer.Ordinal);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return []; // no parent folder (or not a folder): nothing under it
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return null; // cannot tell: each path is looked at on its own
-        }
     }
 
     /// <inheritdoc />

@@ -32,11 +32,6 @@ internal static class SsoTokenCache
         }
 
         listing ??= CacheListing.Read(Folder(environment));
-        if (listing is null)
-        {
-            return files;
-        }
-
         foreach (var (key, isStartUrl) in Keys(provider, startUrl))
         {
             // A name not in the listing costs nothing: only files that are there are opened.
@@ -93,7 +88,7 @@ internal static class SsoTokenCache
         // unlink, independent of the others: with many, on every core.
         var removedAt = new bool[paths.Count];
         var failedAt = new StepResult?[paths.Count];
-        Parallel.For(0, paths.Count, new ParallelOptions { MaxDegreeOfParallelism = paths.Count >= 64 ? Environment.ProcessorCount : 1 }, i =>
+        Parallel.For(0, paths.Count, Parallelism(paths.Count), i =>
         {
             var path = paths[i];
             try
@@ -131,6 +126,13 @@ internal static class SsoTokenCache
             ? StepResult.Removed()
             : StepResult.NotFound($"no SSO token for {string.Join(", ", startUrls.Distinct(StringComparer.Ordinal))} in {environment.Display(folder)}");
     }
+
+    /// <summary>
+    /// How many token files to check at once: each is a few syscalls and a small JSON read, independent of the others,
+    /// so with many (64 or more) on every core; with few, on the calling thread.
+    /// </summary>
+    /// <param name="count">The number of files or providers.</param>
+    public static ParallelOptions Parallelism(int count) => new() { MaxDegreeOfParallelism = count >= 64 ? Environment.ProcessorCount : 1 };
 
     private static IEnumerable<(string Key, bool IsStartUrl)> Keys(ProviderTarget provider, string startUrl)
     {
@@ -223,9 +225,9 @@ internal static class SsoTokenCache
     /// </summary>
     internal sealed class CacheListing
     {
-        private readonly HashSet<string> _names;
+        private readonly HashSet<string>? _names;
 
-        private CacheListing(string folder, HashSet<string> names)
+        private CacheListing(string folder, HashSet<string>? names)
         {
             Folder = folder;
             _names = names;
@@ -234,29 +236,15 @@ internal static class SsoTokenCache
         /// <summary>The folder listed.</summary>
         public string Folder { get; }
 
-        /// <summary>The folder's entries other than folders, or null when there is no such folder.</summary>
+        /// <summary>
+        /// The folder's entries other than folders (links to files included); empty when there is no such folder. A
+        /// folder that cannot be listed gives a listing that rules nothing out.
+        /// </summary>
         /// <param name="folder">The cache folder.</param>
-        public static CacheListing? Read(string folder)
-        {
-            try
-            {
-                // The directory entries' own types: no stat per file (only a symbolic link is looked through, to skip
-                // links to folders).
-                var options = new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false };
-                var names = new System.IO.Enumeration.FileSystemEnumerable<string>(folder, (ref System.IO.Enumeration.FileSystemEntry entry) => entry.FileName.ToString(), options)
-                {
-                    ShouldIncludePredicate = (ref System.IO.Enumeration.FileSystemEntry entry) => !entry.IsDirectory,
-                };
-                return new CacheListing(folder, new HashSet<string>(names, StringComparer.Ordinal));
-            }
-            catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException)
-            {
-                return null;
-            }
-        }
+        public static CacheListing Read(string folder) => new(folder, FolderNames.Read(folder, skipFolders: true));
 
-        /// <summary>Whether the folder held a file (or a link to one) of that name when it was listed.</summary>
+        /// <summary>Whether the folder held a file (or a link to one) of that name when it was listed, or may have.</summary>
         /// <param name="name">A file name.</param>
-        public bool Contains(string name) => _names.Contains(name);
+        public bool Contains(string name) => _names is null || _names.Contains(name);
     }
 }
