@@ -13,6 +13,9 @@ public sealed class AwsPlugin : IProviderPlugin
     private const string RemoveProviderFolder = "remove-provider-folder";
     private const string ClearSsoCache = "clear-sso-cache";
 
+    // The token files this instance's plans found to be a provider's, so that removal re-reads only those that changed.
+    private readonly SsoTokenCache.CheckedFiles _checkedTokens = new();
+
     /// <inheritdoc />
     public string Cloud => "aws";
 
@@ -175,7 +178,7 @@ public sealed class AwsPlugin : IProviderPlugin
             // that are there, independent of the others: with many providers, on every core (the order of the step's
             // files stays the providers' order).
             Parallel.For(0, ssoProviders.Count, SsoTokenCache.Parallelism(ssoProviders.Count), i =>
-                filesOf[i] = SsoTokenCache.FilesOf(ssoProviders[i], environment, listing));
+                filesOf[i] = SsoTokenCache.FilesOf(ssoProviders[i], environment, listing, _checkedTokens));
         }
 
         var tokenFiles = new List<string>();
@@ -247,7 +250,7 @@ public sealed class AwsPlugin : IProviderPlugin
                 return ProfileFiles.Remove(step.Arguments["base"], step.Arguments["folder"], profiles, environment, cancellationToken);
 
             case ClearSsoCache:
-                return SsoTokenCache.Clear(step.Paths, step.Arguments[SsoTokenCache.StartUrlsArgument].Split('\n'), environment);
+                return SsoTokenCache.Clear(step.Paths, step.Arguments[SsoTokenCache.StartUrlsArgument].Split('\n'), environment, _checkedTokens);
 
             default:
                 return StepResult.Failed("unknown action", $"the aws plugin has no action '{step.Action}'");

@@ -16,13 +16,16 @@ internal static class Sha1
     public static string OfText(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var message = Encoding.UTF8.GetBytes(text);
+        var messageLength = Encoding.UTF8.GetByteCount(text);
 
         // Padding: a 1 bit, zeros, then the message length in bits as a big-endian 64-bit number; whole 64-byte blocks.
-        var padded = new byte[((message.Length + 8) / 64 + 1) * 64];
-        message.CopyTo(padded, 0);
-        padded[message.Length] = 0x80;
-        BinaryPrimitives.WriteUInt64BigEndian(padded.AsSpan(padded.Length - 8), (ulong)message.Length * 8);
+        // A start URL or session name fits on the stack (planning hashes thousands of them with --all).
+        var paddedLength = ((messageLength + 8) / 64 + 1) * 64;
+        var padded = paddedLength <= 512 ? stackalloc byte[paddedLength] : new byte[paddedLength];
+        padded.Clear();
+        Encoding.UTF8.GetBytes(text, padded);
+        padded[messageLength] = 0x80;
+        BinaryPrimitives.WriteUInt64BigEndian(padded[^8..], (ulong)messageLength * 8);
 
         uint h0 = 0x67452301, h1 = 0xEFCDAB89, h2 = 0x98BADCFE, h3 = 0x10325476, h4 = 0xC3D2E1F0;
         Span<uint> w = stackalloc uint[80];
@@ -30,7 +33,7 @@ internal static class Sha1
         {
             for (var i = 0; i < 16; i++)
             {
-                w[i] = BinaryPrimitives.ReadUInt32BigEndian(padded.AsSpan(block + (i * 4), 4));
+                w[i] = BinaryPrimitives.ReadUInt32BigEndian(padded.Slice(block + (i * 4), 4));
             }
 
             for (var i = 16; i < 80; i++)
@@ -41,13 +44,28 @@ internal static class Sha1
             uint a = h0, b = h1, c = h2, d = h3, e = h4;
             for (var i = 0; i < 80; i++)
             {
-                var (f, k) = i switch
+                uint f, k;
+                if (i < 20)
                 {
-                    < 20 => ((b & c) | (~b & d), 0x5A827999u),
-                    < 40 => (b ^ c ^ d, 0x6ED9EBA1u),
-                    < 60 => ((b & c) | (b & d) | (c & d), 0x8F1BBCDCu),
-                    _ => (b ^ c ^ d, 0xCA62C1D6u),
-                };
+                    f = (b & c) | (~b & d);
+                    k = 0x5A827999u;
+                }
+                else if (i < 40)
+                {
+                    f = b ^ c ^ d;
+                    k = 0x6ED9EBA1u;
+                }
+                else if (i < 60)
+                {
+                    f = (b & c) | (b & d) | (c & d);
+                    k = 0x8F1BBCDCu;
+                }
+                else
+                {
+                    f = b ^ c ^ d;
+                    k = 0xCA62C1D6u;
+                }
+
                 var next = BitOperations.RotateLeft(a, 5) + f + e + k + w[i];
                 e = d;
                 d = c;

@@ -1,6 +1,9 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Atmos.Plugins.Contracts;
 using Atmos.Plugins.Contracts.Safety;
+using Microsoft.Win32.SafeHandles;
 
 namespace Atmos.Plugins.Aws;
 
@@ -20,7 +23,8 @@ internal static class SsoTokenCache
     /// <param name="provider">An Identity Center provider.</param>
     /// <param name="environment">The home folder.</param>
     /// <param name="listing">The cache folder's listing, read once for many providers (read here when null).</param>
-    public static List<string> FilesOf(ProviderTarget provider, PluginEnvironment environment, CacheListing? listing = null)
+    /// <param name="checkedFiles">Where to note, for the removal's re-check, each file found to be the provider's.</param>
+    public static List<string> FilesOf(ProviderTarget provider, PluginEnvironment environment, CacheListing? listing = null, CheckedFiles? checkedFiles = null)
     {
         var startUrl = provider.Settings.GetString("start_url");
         var files = new List<string>();
@@ -37,9 +41,10 @@ internal static class SsoTokenCache
             // A name not in the listing costs nothing: only files that are there are opened.
             var name = Sha1(key) + ".json";
             var path = Path.Join(listing.Folder, name);
-            if (listing.Contains(name) && !files.Contains(path) && Belongs(path, startUrl, isStartUrl))
+            if (listing.Contains(name) && !files.Contains(path) && Belongs(path, startUrl, isStartUrl, out var seen))
             {
                 files.Add(path);
+                checkedFiles?.Note(path, startUrl, seen);
             }
         }
 
@@ -51,7 +56,7 @@ internal static class SsoTokenCache
     {
         try
         {
-            using var document = JsonDocument.Parse(ReadSmallFile(path));
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
             return document.RootElement.TryGetProperty("expiresAt", out var value) && value.ValueKind == JsonValueKind.String
                 && DateTimeOffset.TryParse(value.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
                 ? at
@@ -65,9 +70,11 @@ internal static class SsoTokenCache
 
     /// <summary>
     /// Removes the planned cache files, re-checking each still belongs to its provider; <paramref name="startUrls"/>
-    /// holds the start URL of each path, in the same order.
+    /// holds the start URL of each path, in the same order. A file that planning read (noted in
+    /// <paramref name="checkedFiles"/>) and that has not changed since (same size and modification time, one
+    /// <c>lstat</c>) is not read again; any other file is.
     /// </summary>
-    public static StepResult Clear(IReadOnlyList<string> paths, IReadOnlyList<string> startUrls, PluginEnvironment environment)
+    public static StepResult Clear(IReadOnlyList<string> paths, IReadOnlyList<string> startUrls, PluginEnvironment environment, CheckedFiles? checkedFiles = null)
     {
         var folder = Folder(environment);
         if (startUrls.Count != paths.Count)
@@ -84,8 +91,9 @@ internal static class SsoTokenCache
             }
         }
 
-        // Each file is one readlink (a symbolic link is removed as a link, never followed), one small read and one
-        // unlink, independent of the others: with many, on every core.
+        // Each file is one lstat (a symbolic link is removed as a link, never followed; an unchanged file is still the
+        // one planning read), a small read only when it changed, and one unlink, independent of the others: with many,
+        // on every core.
         var removedAt = new bool[paths.Count];
         var failedAt = new StepResult?[paths.Count];
         Parallel.For(0, paths.Count, Parallelism(paths.Count), i =>
@@ -93,11 +101,7 @@ internal static class SsoTokenCache
             var path = paths[i];
             try
             {
-                var startUrl = startUrls[i];
-                var stem = Path.GetFileNameWithoutExtension(path);
-                var isStartUrlFile = stem == Sha1(startUrl) || stem == Sha1(startUrl.TrimEnd('/'));
-                var isLink = new FileInfo(path).LinkTarget is not null;
-                if (!isLink && !Belongs(path, startUrl, isStartUrlFile))
+                if (!StillBelongs(path, startUrls[i], checkedFiles))
                 {
                     return;
                 }
@@ -134,6 +138,36 @@ internal static class SsoTokenCache
     /// <param name="count">The number of files or providers.</param>
     public static ParallelOptions Parallelism(int count) => new() { MaxDegreeOfParallelism = count >= 64 ? Environment.ProcessorCount : 1 };
 
+    // Whether a planned file may go: a link always (it is removed as the link); a folder never; a file unchanged since
+    // planning found it ours (same size and modification time, from one lstat) yes; anything else is read again.
+    private static bool StillBelongs(string path, string startUrl, CheckedFiles? checkedFiles)
+    {
+        var info = new FileInfo(path);
+        var attributes = info.Attributes;
+        if (attributes != (FileAttributes)(-1))
+        {
+            if ((attributes & FileAttributes.ReparsePoint) != 0)
+            {
+                return true;
+            }
+
+            if ((attributes & FileAttributes.Directory) != 0)
+            {
+                return false; // a folder where the token file was: never a token, never removed
+            }
+
+            if (checkedFiles is not null && checkedFiles.IsUnchanged(path, startUrl, new FileStamp(info.Length, info.LastWriteTimeUtc.Ticks)))
+            {
+                return true;
+            }
+        }
+
+        // Changed, gone, or not readable through lstat: the full check (which reports what it meets).
+        var stem = Path.GetFileNameWithoutExtension(path);
+        var isStartUrlFile = stem == Sha1(startUrl) || stem == Sha1(startUrl.TrimEnd('/'));
+        return new FileInfo(path).LinkTarget is not null || Belongs(path, startUrl, isStartUrlFile, out _);
+    }
+
     private static IEnumerable<(string Key, bool IsStartUrl)> Keys(ProviderTarget provider, string startUrl)
     {
         yield return (startUrl, true);
@@ -153,16 +187,19 @@ internal static class SsoTokenCache
     }
 
     // A file named after the start URL is ours unless it names another start URL; a file named after a session name
-    // must name our start URL, because another tool may use the same session name for another organisation.
-    private static bool Belongs(string path, string startUrl, bool namedAfterStartUrl)
+    // must name our start URL, because another tool may use the same session name for another organisation. The stamp
+    // is the size and modification time of the file as read.
+    private static bool Belongs(string path, string startUrl, bool namedAfterStartUrl, out FileStamp stamp)
     {
+        stamp = default;
         try
         {
-            using var document = JsonDocument.Parse(ReadSmallFile(path));
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("startUrl", out var url) && url.ValueKind == JsonValueKind.String)
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var parsed = ReadToken(handle, out var length);
+            stamp = new FileStamp(length, File.GetLastWriteTimeUtc(handle).Ticks);
+            if (parsed.IsObject && parsed.StartUrl is { } url)
             {
-                return string.Equals(url.GetString()?.TrimEnd('/'), startUrl.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+                return string.Equals(url.TrimEnd('/'), startUrl.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
             }
 
             return namedAfterStartUrl;
@@ -181,26 +218,49 @@ internal static class SsoTokenCache
         }
     }
 
-    // A token file is a few hundred bytes: read into a buffer that usually holds it whole, without File.ReadAllBytes'
-    // extra stat for the length (a thousand files are a thousand fewer syscalls).
-    private static ReadOnlyMemory<byte> ReadSmallFile(string path)
+    // A token file is a few hundred bytes: read into a pooled buffer that usually holds it whole (a fresh 4 KB array per
+    // file was, over a thousand files, mostly page faults), without File.ReadAllBytes' extra stat for the length. A
+    // read that does not fill the buffer has met the end of a regular file, so when what it got is one whole JSON
+    // document there is no second read to see the end; otherwise reading goes on to the end and the whole is read as
+    // JSON. Returns what the JSON says; `length` is the number of bytes read.
+    private static TokenJson ReadToken(SafeFileHandle handle, out int length)
     {
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        var buffer = new byte[4096];
-        var length = 0;
-        while (true)
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        try
         {
-            var read = RandomAccess.Read(handle, buffer.AsSpan(length), length);
-            if (read == 0)
+            length = 0;
+            var parsedLength = -1;
+            var parsed = TokenJson.Malformed;
+            while (true)
             {
-                return buffer.AsMemory(0, length);
-            }
+                var read = RandomAccess.Read(handle, new Span<byte>(buffer, length, buffer.Length - length), length);
+                if (read == 0)
+                {
+                    return parsedLength == length ? parsed : TokenJson.Read(new ReadOnlySpan<byte>(buffer, 0, length));
+                }
 
-            length += read;
-            if (length == buffer.Length)
-            {
-                Array.Resize(ref buffer, buffer.Length * 2);
+                length += read;
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                else if (parsedLength < 0)
+                {
+                    parsed = TokenJson.Read(new ReadOnlySpan<byte>(buffer, 0, length));
+                    parsedLength = length;
+                    if (parsed.IsWhole)
+                    {
+                        return parsed;
+                    }
+                }
             }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -246,5 +306,87 @@ internal static class SsoTokenCache
         /// <summary>Whether the folder held a file (or a link to one) of that name when it was listed, or may have.</summary>
         /// <param name="name">A file name.</param>
         public bool Contains(string name) => _names is null || _names.Contains(name);
+    }
+
+    /// <summary>
+    /// The token files planning read and found to be a provider's, with the size and modification time each had when
+    /// read. The removal's re-check takes a file whose <c>lstat</c> still shows both as the file it checked, and reads
+    /// any other again. One per plugin instance: the engine plans and executes with the same instance.
+    /// </summary>
+    internal sealed class CheckedFiles
+    {
+        private readonly ConcurrentDictionary<string, Seen> _files = new(StringComparer.Ordinal);
+
+        /// <summary>Notes that <paramref name="path"/>, as read with <paramref name="stamp"/>, is the token of <paramref name="startUrl"/>.</summary>
+        public void Note(string path, string startUrl, FileStamp stamp) => _files[path] = new Seen(startUrl, stamp);
+
+        /// <summary>Whether the file was found to be <paramref name="startUrl"/>'s and still has the size and time it had then.</summary>
+        public bool IsUnchanged(string path, string startUrl, FileStamp now) =>
+            _files.TryGetValue(path, out var seen) && seen.Stamp.Equals(now) && string.Equals(seen.StartUrl, startUrl, StringComparison.Ordinal);
+
+        private sealed record Seen(string StartUrl, FileStamp Stamp);
+    }
+
+    /// <summary>A file's size and modification time (ticks, UTC).</summary>
+    internal readonly struct FileStamp(long length, long ticks)
+    {
+        public long Length { get; } = length;
+
+        public long Ticks { get; } = ticks;
+
+        public bool Equals(FileStamp other) => Length == other.Length && Ticks == other.Ticks;
+    }
+
+    /// <summary>
+    /// What a token file's JSON says, read with a forward-only reader (no document tree): whether it is one whole JSON
+    /// document, whether that is an object, and its top-level <c>startUrl</c> when that is a string (the last one, as
+    /// <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> finds it).
+    /// </summary>
+    internal readonly struct TokenJson(bool isWhole, bool isObject, string? startUrl)
+    {
+        public static TokenJson Malformed => default;
+
+        public bool IsWhole { get; } = isWhole;
+
+        public bool IsObject { get; } = isObject;
+
+        public string? StartUrl { get; } = startUrl;
+
+        public static TokenJson Read(ReadOnlySpan<byte> json)
+        {
+            try
+            {
+                var reader = new Utf8JsonReader(json);
+                if (!reader.Read())
+                {
+                    return Malformed;
+                }
+
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    reader.Skip();
+                    return reader.Read() ? Malformed : new TokenJson(true, false, null);
+                }
+
+                string? startUrl = null;
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var isStartUrl = reader.ValueTextEquals("startUrl"u8);
+                    reader.Read();
+                    if (isStartUrl)
+                    {
+                        startUrl = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    }
+
+                    reader.Skip();
+                }
+
+                return reader.Read() ? Malformed : new TokenJson(true, true, startUrl);
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+            {
+                return Malformed; // not JSON, or a string that is not text
+            }
+        }
     }
 }

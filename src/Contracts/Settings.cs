@@ -28,16 +28,25 @@ public sealed class Settings : IReadOnlyDictionary<string, object?>
     private object? Find(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        // Walked key by key without splitting the path (planning asks this thousands of times with --all).
         object? current = this;
-        foreach (var key in path.Split('.'))
+        var start = 0;
+        while (true)
         {
+            var dot = path.IndexOf('.', start);
+            var key = dot < 0 ? (start == 0 ? path : path[start..]) : path[start..dot];
             if (current is not Settings map || !map._values.TryGetValue(key, out current))
             {
                 return null;
             }
-        }
 
-        return current;
+            if (dot < 0)
+            {
+                return current;
+            }
+
+            start = dot + 1;
+        }
     }
 
     /// <inheritdoc />

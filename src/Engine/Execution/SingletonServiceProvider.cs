@@ -100,7 +100,7 @@ internal sealed class SingletonServiceProvider : IServiceProvider
 
         try
         {
-            foreach (var constructor in type.GetConstructors(BindingFlags.Public | BindingFlags.Instance).OrderByDescending(c => c.GetParameters().Length))
+            foreach (var constructor in MostParametersFirst(type.GetConstructors(BindingFlags.Public | BindingFlags.Instance)))
             {
                 var parameters = constructor.GetParameters();
                 var arguments = new object?[parameters.Length];
@@ -124,5 +124,26 @@ internal sealed class SingletonServiceProvider : IServiceProvider
         {
             _building.Remove(type);
         }
+    }
+
+    // The constructors with the most parameters first, ties in declaration order: a stable insertion sort in place of
+    // LINQ's OrderByDescending, whose int-keyed sorter is compiled at run time on every start (docs/performance.md).
+    private static ConstructorInfo[] MostParametersFirst(ConstructorInfo[] constructors)
+    {
+        for (var i = 1; i < constructors.Length; i++)
+        {
+            var current = constructors[i];
+            var count = current.GetParameters().Length;
+            var j = i - 1;
+            while (j >= 0 && constructors[j].GetParameters().Length < count)
+            {
+                constructors[j + 1] = constructors[j];
+                j--;
+            }
+
+            constructors[j + 1] = current;
+        }
+
+        return constructors;
     }
 }

@@ -14,8 +14,13 @@ public sealed record LogoutPlan(
     IReadOnlyList<string>? Chain,
     IReadOnlyList<StepData> Steps,
     IReadOnlyList<StepData> Preserved,
-    IReadOnlyList<(string Plugin, string Reason)> PluginFailures)
+    IReadOnlyList<PluginFailure> PluginFailures)
 {
     /// <summary>Whether any long-lived credential would be deleted (the <c>--keychain</c> confirmation lists these).</summary>
     public IEnumerable<StepData> KeychainSteps => Steps.Where(s => s.Class != StepClass.Session && s.Presence != Presence.Absent);
 }
+
+/// <summary>A plugin the plan needed that could not be loaded.</summary>
+/// <param name="Plugin">The plugin's name.</param>
+/// <param name="Reason">Why it could not be loaded.</param>
+public sealed record PluginFailure(string Plugin, string Reason);

@@ -39,7 +39,7 @@ public sealed class LogoutPlanner
         var principals = members.Principals(target);
         var steps = new List<StepData>();
         var preserved = new List<StepData>();
-        var failures = new List<(string Plugin, string Reason)>();
+        var failures = new List<PluginFailure>();
 
         // 1. Keyring: one batched read of every entry the scope could remove, then classify each through its plugin.
         var (found, keyringProblem) = await members.ReadKeyringAsync(principals, cancellationToken).ConfigureAwait(false);
@@ -102,15 +102,15 @@ public sealed class LogoutPlanner
         return new LogoutPlan(target.Identity is null ? null : _context.Graph.Chain(target.Identity), numbered, preserved, failures);
     }
 
-    private void PlanFiles(ScopeMembers members, PluginShare work, ScopeKind scope, bool keychain, List<StepData> steps, List<StepData> preserved, List<(string, string)> failures, CancellationToken cancellationToken)
+    private void PlanFiles(ScopeMembers members, PluginShare work, ScopeKind scope, bool keychain, List<StepData> steps, List<StepData> preserved, List<PluginFailure> failures, CancellationToken cancellationToken)
     {
         var names = work.Names;
         if (work.Plugin is not { IsAvailable: true })
         {
             var reason = work.Problem ?? "no plugin";
-            if (work.Plugin is not null && !failures.Any(f => f.Item1 == work.Plugin.Name))
+            if (work.Plugin is not null && !failures.Any(f => f.Plugin == work.Plugin.Name))
             {
-                failures.Add((work.Plugin.Name, work.Plugin.Problem ?? reason));
+                failures.Add(new PluginFailure(work.Plugin.Name, work.Plugin.Problem ?? reason));
             }
 
             steps.Add(Blocked(work.Plugin?.Name ?? work.Kinds, names, reason));
@@ -120,9 +120,9 @@ public sealed class LogoutPlanner
         var plugin = _context.Catalog.Load(work.Plugin);
         if (plugin.LoadFailure is not null)
         {
-            if (!failures.Any(f => f.Item1 == plugin.Name))
+            if (!failures.Any(f => f.Plugin == plugin.Name))
             {
-                failures.Add((plugin.Name, plugin.LoadFailure));
+                failures.Add(new PluginFailure(plugin.Name, plugin.LoadFailure));
             }
 
             steps.Add(Blocked(plugin.Name, names, $"plugin '{plugin.Name}' failed to load: {plugin.LoadFailure}"));

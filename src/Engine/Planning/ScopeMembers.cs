@@ -64,7 +64,7 @@ internal sealed class ScopeMembers
                 AddTree(target.Provider!, graph, result);
                 break;
             default:
-                foreach (var provider in _context.Config.Providers.OrderBy(p => p.Name, StringComparer.Ordinal))
+                foreach (var provider in ProvidersByName())
                 {
                     AddTree(provider, graph, result);
                 }
@@ -114,7 +114,7 @@ internal sealed class ScopeMembers
 
                 break;
             default:
-                foreach (var provider in _context.Config.Providers.OrderBy(p => p.Name, StringComparer.Ordinal))
+                foreach (var provider in ProvidersByName())
                 {
                     For(provider.Kind).Providers.Add(provider);
                     foreach (var identity in graph.Descendants(provider.Name))
@@ -225,5 +225,19 @@ internal sealed class ScopeMembers
     {
         result.Add(new ScopePrincipal(provider.Name, provider.Kind, PrincipalRole.Provider, null, false));
         result.AddRange(graph.Descendants(provider.Name).Select(i => new ScopePrincipal(i.Name, i.Kind, PrincipalRole.Identity, provider.Name, false)));
+    }
+
+    // The config's providers by name (ordinal), ties in config order. Sorted in place rather than through LINQ's OrderBy,
+    // whose sorter the runtime compiles at every start (docs/performance.md).
+    private List<ProviderConfig> ProvidersByName()
+    {
+        var providers = new List<ProviderConfig>(_context.Config.Providers);
+        var sorted = new List<ProviderConfig>(providers);
+        sorted.Sort((x, y) =>
+        {
+            var byName = string.CompareOrdinal(x.Name, y.Name);
+            return byName != 0 ? byName : providers.IndexOf(x).CompareTo(providers.IndexOf(y));
+        });
+        return sorted;
     }
 }

@@ -98,6 +98,12 @@ public static class PluginManifest
             return null;
         }
 
-        return value.EnumerateArray().Select(k => k.GetString()!).ToList();
+        var kinds = new List<string>(value.GetArrayLength());
+        foreach (var kind in value.EnumerateArray())
+        {
+            kinds.Add(kind.GetString()!);
+        }
+
+        return kinds;
     }
 }

@@ -14,6 +14,11 @@ public sealed record StepOutcome(StepStatus Status, string? Reason, string? Deta
     public string? Fix { get; init; }
 }
 
+/// <summary>The outcome of one step, in the order outcomes happened.</summary>
+/// <param name="Step">The step's index.</param>
+/// <param name="Outcome">How it ended.</param>
+public sealed record StepOutcomeEntry(int Step, StepOutcome Outcome);
+
 /// <summary>
 /// Everything known about a run, rebuilt from its events by the pure fold <see cref="Evolve"/>. Every projection
 /// (summary text, exit code, audit lines, JSON) reads this and nothing else.
@@ -45,9 +50,11 @@ public sealed record RunState
     public ImmutableList<PluginLoadFailed> PluginFailures { get; init; } = [];
 
     /// <summary>Outcomes by step index, in the order they happened.</summary>
-    public ImmutableList<(int Step, StepOutcome Outcome)> Outcomes { get; init; } = [];
+    public ImmutableList<StepOutcomeEntry> Outcomes { get; init; } = [];
 
-    private ImmutableDictionary<int, StepOutcome> OutcomeByStep { get; init; } = ImmutableDictionary<int, StepOutcome>.Empty;
+    // The outcome of each planned step by index (null until it has one). Collections of reference types only: a value
+    // type (an int key, a tuple) would make the runtime compile their generic code at every start (docs/performance.md).
+    private ImmutableList<StepOutcome?> OutcomeByStep { get; init; } = [];
 
     /// <summary>Whether <c>--keychain</c> was confirmed.</summary>
     public LogoutConfirmed? Confirmed { get; init; }
@@ -101,7 +108,7 @@ public sealed record RunState
             LogoutRequested e => state with { Request = e },
             LogoutRejected e => state with { Rejected = e },
             ChainResolved e => state with { Chain = e.Chain },
-            StepPlanned e => state with { Steps = state.Steps.Add(e.Step) },
+            StepPlanned e => state with { Steps = state.Steps.Add(e.Step), OutcomeByStep = state.OutcomeByStep.Add(null) },
             CredentialPreserved e => state with { Preserved = state.Preserved.Add(e.Step) },
             PluginLoadFailed e => state with { PluginFailures = state.PluginFailures.Add(e) },
             LogoutConfirmed e => state with { Confirmed = e },
@@ -122,11 +129,11 @@ public sealed record RunState
 
     /// <summary>The outcome of a step, if it has one.</summary>
     /// <param name="index">The step's index.</param>
-    public StepOutcome? OutcomeOf(int index) => OutcomeByStep.GetValueOrDefault(index);
+    public StepOutcome? OutcomeOf(int index) => index >= 0 && index < OutcomeByStep.Count ? OutcomeByStep[index] : null;
 
     // A step index outside the plan is ignored: a corrupt or hand-edited stream must not crash a replay.
     private static RunState WithOutcome(RunState state, int step, StepOutcome outcome) =>
         step >= 0 && step < state.Steps.Count && state.OutcomeOf(step) is null
-            ? state with { Outcomes = state.Outcomes.Add((step, outcome)), OutcomeByStep = state.OutcomeByStep.Add(step, outcome) }
+            ? state with { Outcomes = state.Outcomes.Add(new StepOutcomeEntry(step, outcome)), OutcomeByStep = state.OutcomeByStep.SetItem(step, outcome) }
             : state;
 }

@@ -122,6 +122,65 @@ public sealed class SsoTokenCacheTests : IDisposable
     }
 
     [Fact]
+    public void A_file_rewritten_after_planning_with_the_same_size_is_read_again_and_kept_when_it_names_another_start_url()
+    {
+        var path = _home.Write(AwsTree.CacheFile(UrlA), $"{{\"startUrl\": \"{UrlA}\", \"accessToken\": \"SECRET-a\"}}");
+        var plugin = new AwsPlugin();
+        var environment = Environment();
+        var step = Assert.Single(plugin.Plan(new PlanRequest(LogoutScope.All, [Provider("a", UrlA)], [], environment)));
+        var planned = File.GetLastWriteTimeUtc(path);
+        // Same length, another organisation, written later.
+        var other = UrlA.Replace("org-a", "org-z", StringComparison.Ordinal);
+        File.WriteAllText(path, $"{{\"startUrl\": \"{other}\", \"accessToken\": \"SECRET-z\"}}");
+        File.SetLastWriteTimeUtc(path, planned.AddSeconds(1));
+
+        var result = plugin.Execute(step, environment, CancellationToken.None);
+
+        Assert.Equal(StepStatus.NotFound, result.Status);
+        Assert.Contains("org-z", File.ReadAllText(path), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_token_refreshed_after_planning_is_read_again_and_removed_when_it_still_names_the_start_url()
+    {
+        var path = _home.Write(AwsTree.CacheFile(UrlA), $"{{\"startUrl\": \"{UrlA}\", \"accessToken\": \"SECRET-a\"}}");
+        var plugin = new AwsPlugin();
+        var environment = Environment();
+        var step = Assert.Single(plugin.Plan(new PlanRequest(LogoutScope.All, [Provider("a", UrlA)], [], environment)));
+        File.WriteAllText(path, $"{{\"startUrl\": \"{UrlA}\", \"accessToken\": \"SECRET-a-refreshed-and-longer\"}}");
+
+        var result = plugin.Execute(step, environment, CancellationToken.None);
+
+        Assert.Equal(StepStatus.Removed, result.Status);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public void A_file_with_the_size_and_time_planning_saw_is_taken_as_the_file_it_checked_without_reading_it_again()
+    {
+        // What makes the re-check one lstat: a file whose size and modification time are those planning read is not
+        // read again. Only a rewrite to the same size within the same timestamp could pass unseen (kernels since 6.13
+        // give a write that follows a stat a fine-grained time, so even that shows); here the time is forced back.
+        var path = _home.Write(AwsTree.CacheFile(UrlA), $"{{\"startUrl\": \"{UrlA}\", \"accessToken\": \"SECRET-a\"}}");
+        var other = $"{{\"startUrl\": \"{UrlA.Replace("org-a", "org-z", StringComparison.Ordinal)}\", \"accessToken\": \"SECRET-z\"}}";
+        var plugin = new AwsPlugin();
+        var environment = Environment();
+        var step = Assert.Single(plugin.Plan(new PlanRequest(LogoutScope.All, [Provider("a", UrlA)], [], environment)));
+        var planned = File.GetLastWriteTimeUtc(path);
+        File.WriteAllText(path, other);
+        File.SetLastWriteTimeUtc(path, planned);
+
+        // A plugin instance that did not plan the step reads the file, and keeps it.
+        Assert.Equal(StepStatus.NotFound, new AwsPlugin().Execute(step, environment, CancellationToken.None).Status);
+        Assert.Equal(other, File.ReadAllText(path));
+
+        // The instance that planned it trusts the unchanged size and time.
+        File.SetLastWriteTimeUtc(path, planned);
+        Assert.Equal(StepStatus.Removed, plugin.Execute(step, environment, CancellationToken.None).Status);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
     public void Without_a_cache_folder_there_is_no_step()
     {
         var plugin = new AwsPlugin();
