@@ -81,6 +81,20 @@ public sealed class IsolationTests : PluginAuthoringTest
         Assert.Contains(loaded.Lines, l => l.StartsWith("  error:      failed to load: InvalidOperationException: the faulty plugin cannot start", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void A_plugin_the_plan_needs_is_constructed_once_although_its_loading_starts_while_the_keyring_is_read()
+    {
+        var marker = Home.Files.PathOf("faulty-constructed");
+        Home.Environment["ATMOS_TEST_MARKER"] = marker;
+        Home.UseManifest(new PluginEntry("aws", Home.AwsPlugin), new PluginEntry("faulty", Plugins.TestPlugin("Faulty")));
+
+        var result = Home.Atmos("auth", "logout", "--all", "--config", Config("    f: { kind: faulty/provider }"));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("✓ Files: ~/.config/atmos/aws/aws-sso/ (XDG-compliant)", result.Lines);
+        Assert.Equal(["faulty plugin constructed"], File.ReadAllLines(marker));
+    }
+
     [Theory]
     [InlineData("throw-in-plan", "✗ Plugin faulty: f (plugin unavailable)", "• f: plugin 'faulty' failed in Plan: InvalidOperationException: the faulty plugin was told to throw in Plan")]
     [InlineData("hang-in-plan", "✗ Plugin faulty: f (plugin unavailable)", "• f: plugin 'faulty' did not finish Plan within 2 s")]
