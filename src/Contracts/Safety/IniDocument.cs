@@ -362,24 +362,30 @@ public sealed class IniDocument
         }
     }
 
-    // The original bytes with each line either kept (null) or replaced by the given bytes (empty drops it).
+    // The original bytes with each line either kept (null) or replaced by the given bytes (empty drops it). Sized
+    // exactly first, then filled: one array per rewrite (a file of a thousand sections is on the large object heap,
+    // where a growable stream's buffer and its copy would each stay until the process ends).
     private byte[] Compose(Func<int, byte[]?> replacement)
     {
-        using var output = new MemoryStream(_content.Length + 64);
-        output.Write(_content, 0, _bodyStart);
+        var replacements = new byte[]?[_lines.Count];
+        var length = _bodyStart;
         for (var i = 0; i < _lines.Count; i++)
         {
-            if (replacement(i) is { } bytes)
-            {
-                output.Write(bytes);
-            }
-            else
-            {
-                output.Write(_content, _lines[i].Start, _lines[i].End - _lines[i].Start);
-            }
+            replacements[i] = replacement(i);
+            length += replacements[i]?.Length ?? _lines[i].End - _lines[i].Start;
         }
 
-        return output.ToArray();
+        var output = new byte[length];
+        _content.AsSpan(0, _bodyStart).CopyTo(output);
+        var at = _bodyStart;
+        for (var i = 0; i < _lines.Count; i++)
+        {
+            var bytes = replacements[i] is { } replaced ? replaced : _content.AsSpan(_lines[i].Start, _lines[i].End - _lines[i].Start);
+            bytes.CopyTo(output.AsSpan(at));
+            at += bytes.Length;
+        }
+
+        return output;
     }
 
     // The entry line with only its value swapped: key, separator and spacing before the value, and the line ending, stay.
