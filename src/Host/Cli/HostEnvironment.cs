@@ -53,12 +53,7 @@ public sealed record HostEnvironment
     /// <summary>The real process.</summary>
     public static HostEnvironment FromProcess()
     {
-        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
-        {
-            variables[(string)entry.Key] = entry.Value as string ?? string.Empty;
-        }
-
+        var variables = new ProcessVariables();
         var home = variables.TryGetValue("HOME", out var h) && h.Length > 0 ? h : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         return new HostEnvironment
         {
@@ -76,4 +71,61 @@ public sealed record HostEnvironment
     /// <summary>A variable's value, or null when unset or empty.</summary>
     /// <param name="name">The variable.</param>
     public string? Variable(string name) => Variables.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
+}
+
+/// <summary>
+/// The process's environment variables, looked up one by one when asked (a run asks for a handful; copying all of them
+/// at start-up was milliseconds of converting every variable's text). Listing them takes a copy then. Nothing in the
+/// process changes its environment, so both views agree.
+/// </summary>
+internal sealed class ProcessVariables : IReadOnlyDictionary<string, string>
+{
+    private Dictionary<string, string>? _all;
+
+    /// <inheritdoc />
+    public string this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"no environment variable {key}");
+
+    /// <inheritdoc />
+    public IEnumerable<string> Keys => All.Keys;
+
+    /// <inheritdoc />
+    public IEnumerable<string> Values => All.Values;
+
+    /// <inheritdoc />
+    public int Count => All.Count;
+
+    private Dictionary<string, string> All
+    {
+        get
+        {
+            if (_all is null)
+            {
+                var all = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+                {
+                    all[(string)entry.Key] = entry.Value as string ?? string.Empty;
+                }
+
+                _all = all;
+            }
+
+            return _all;
+        }
+    }
+
+    /// <inheritdoc />
+    public bool ContainsKey(string key) => TryGetValue(key, out _);
+
+    /// <inheritdoc />
+    public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out string value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        value = key.Length == 0 || key.Contains('=', StringComparison.Ordinal) ? null : Environment.GetEnvironmentVariable(key);
+        return value is not null;
+    }
+
+    /// <inheritdoc />
+    public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => All.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
