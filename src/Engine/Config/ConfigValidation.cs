@@ -50,8 +50,7 @@ public static class ConfigValidation
                 provider.RuleFor(p => p.Kind)
                     .Must((_, kind, context) => IsKnown(context, kind, providers: true))
                     .WithMessage(p => $"provider '{p.Name}': unknown kind '{p.Kind}'; use one of {{{KindsArgument}}}")
-                    .WithState(p => p.Location);
-                provider.RuleFor(p => p.Kind)
+                    .WithState(p => p.Location)
                     .Must((_, kind, context) => !IsKindOfOtherRole(context, kind, expectProvider: true))
                     .WithMessage(p => $"provider '{p.Name}': '{p.Kind}' is an identity kind; providers use one of {{{KindsArgument}}}")
                     .WithState(p => p.Location);
@@ -71,13 +70,12 @@ public static class ConfigValidation
                 identity.RuleFor(i => i.Kind)
                     .Must((_, kind, context) => IsKnown(context, kind, providers: false))
                     .WithMessage(i => $"identity '{i.Name}': unknown kind '{i.Kind}'; use one of {{{KindsArgument}}}")
-                    .WithState(i => i.Location);
-                identity.RuleFor(i => i.Kind)
+                    .WithState(i => i.Location)
                     .Must((_, kind, context) => !IsKindOfOtherRole(context, kind, expectProvider: false))
                     .WithMessage(i => $"identity '{i.Name}': '{i.Kind}' is a provider kind; identities use one of {{{KindsArgument}}}")
                     .WithState(i => i.Location);
-                identity.RuleFor(i => i)
-                    .Must(i => i.ViaProvider is null || i.ViaIdentity is null)
+                identity.RuleFor(i => i.ViaIdentity)
+                    .Must((i, viaIdentity) => i.ViaProvider is null || viaIdentity is null)
                     .WithMessage(i => $"identity '{i.Name}': via has both provider and identity; keep one (provider ends the chain, identity continues it)")
                     .WithState(i => i.Location);
             });
