@@ -38,6 +38,8 @@ internal sealed record PluginShare(string Key, PluginDescriptor? Plugin, string?
 /// </summary>
 internal sealed class ScopeMembers
 {
+    private List<ProviderConfig>? _providersByName;
+
     private readonly RunContext _context;
 
     public ScopeMembers(RunContext context) => _context = context;
@@ -229,7 +231,9 @@ internal sealed class ScopeMembers
 
     // The config's providers by name (ordinal), ties in config order. Sorted in place rather than through LINQ's OrderBy,
     // whose sorter the runtime compiles at every start (docs/performance.md).
-    private List<ProviderConfig> ProvidersByName()
+    private List<ProviderConfig> ProvidersByName() => _providersByName ??= SortByName();
+
+    private List<ProviderConfig> SortByName()
     {
         var providers = new List<ProviderConfig>(_context.Config.Providers);
         var sorted = new List<ProviderConfig>(providers);

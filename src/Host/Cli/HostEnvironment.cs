@@ -80,6 +80,8 @@ public sealed record HostEnvironment
 /// </summary>
 internal sealed class ProcessVariables : IReadOnlyDictionary<string, string>
 {
+    // Each name asked for is looked up once (planning asks for XDG_CONFIG_HOME once per provider, from several threads).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> _asked = new(StringComparer.Ordinal);
     private Dictionary<string, string>? _all;
 
     /// <inheritdoc />
@@ -120,7 +122,7 @@ internal sealed class ProcessVariables : IReadOnlyDictionary<string, string>
     public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out string value)
     {
         ArgumentNullException.ThrowIfNull(key);
-        value = key.Length == 0 || key.Contains('=', StringComparison.Ordinal) ? null : Environment.GetEnvironmentVariable(key);
+        value = key.Length == 0 || key.Contains('=', StringComparison.Ordinal) ? null : _asked.GetOrAdd(key, static name => Environment.GetEnvironmentVariable(name));
         return value is not null;
     }
 
