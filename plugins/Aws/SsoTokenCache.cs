@@ -195,8 +195,10 @@ internal static class SsoTokenCache
         try
         {
             using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            // The time before the read: a write after it moves the time, so the removal's lstat sees the change.
+            var modified = File.GetLastWriteTimeUtc(handle).Ticks;
             var parsed = ReadToken(handle, out var length);
-            stamp = new FileStamp(length, File.GetLastWriteTimeUtc(handle).Ticks);
+            stamp = new FileStamp(length, modified);
             if (parsed.IsObject && parsed.StartUrl is { } url)
             {
                 return string.Equals(url.TrimEnd('/'), startUrl.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);

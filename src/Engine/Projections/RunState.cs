@@ -132,8 +132,20 @@ public sealed record RunState
     public StepOutcome? OutcomeOf(int index) => index >= 0 && index < OutcomeByStep.Count ? OutcomeByStep[index] : null;
 
     // A step index outside the plan is ignored: a corrupt or hand-edited stream must not crash a replay.
-    private static RunState WithOutcome(RunState state, int step, StepOutcome outcome) =>
-        step >= 0 && step < state.Steps.Count && state.OutcomeOf(step) is null
-            ? state with { Outcomes = state.Outcomes.Add(new StepOutcomeEntry(step, outcome)), OutcomeByStep = state.OutcomeByStep.SetItem(step, outcome) }
-            : state;
+    private static RunState WithOutcome(RunState state, int step, StepOutcome outcome)
+    {
+        if (step < 0 || step >= state.Steps.Count || state.OutcomeOf(step) is not null)
+        {
+            return state;
+        }
+
+        // A state given its steps directly (not through StepPlanned) has no slots for them yet.
+        var slots = state.OutcomeByStep;
+        while (slots.Count <= step)
+        {
+            slots = slots.Add(null);
+        }
+
+        return state with { Outcomes = state.Outcomes.Add(new StepOutcomeEntry(step, outcome)), OutcomeByStep = slots.SetItem(step, outcome) };
+    }
 }

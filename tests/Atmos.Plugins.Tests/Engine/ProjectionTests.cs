@@ -1,3 +1,4 @@
+using Atmos.Plugins.Contracts;
 using Atmos.Plugins.Engine.Events;
 using Atmos.Plugins.Engine.Projections;
 
@@ -87,6 +88,29 @@ public sealed class ProjectionTests
 
         Assert.Equal(exitCode, ExitCodes.From(state));
         Assert.Equal(headline, HumanOutput.Headline(state));
+    }
+
+    [Fact]
+    public void Each_step_keeps_its_first_outcome_and_outcomes_outside_the_plan_are_ignored()
+    {
+        var state = RunState.From(Run(
+            new CredentialNotFound { Step = 1, Detail = "gone" },
+            new CredentialRemoved { Step = 0 },
+            new StepFailed { Step = 1, Reason = "late" },
+            new CredentialRemoved { Step = 3 },
+            new CredentialRemoved { Step = -1 }));
+
+        Assert.Equal([1, 0], state.Outcomes.Select(o => o.Step));
+        Assert.Equal(StepStatus.Removed, state.OutcomeOf(0)?.Status);
+        Assert.Equal(StepStatus.NotFound, state.OutcomeOf(1)?.Status);
+        Assert.Null(state.OutcomeOf(2));
+        Assert.Null(state.OutcomeOf(3));
+        Assert.Null(state.OutcomeOf(-1));
+
+        // A state given its steps directly, not through StepPlanned, records outcomes all the same.
+        var direct = RunState.Evolve(RunState.Initial with { Steps = [Keyring(0, "a"), Keyring(1, "b")] }, new CredentialRemoved { Step = 1 });
+        Assert.Equal(StepStatus.Removed, direct.OutcomeOf(1)?.Status);
+        Assert.Null(direct.OutcomeOf(0));
     }
 
     [Fact]
