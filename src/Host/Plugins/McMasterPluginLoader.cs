@@ -37,10 +37,7 @@ internal sealed class McMasterPluginLoader : IPluginLoader
         try
         {
             var host = typeof(McMasterPluginLoader).Assembly;
-            _ = new AssemblyLoadContextBuilder()
-                .SetDefaultContext(AssemblyLoadContext.Default)
-                .IsLazyLoaded(true)
-                .PreferDefaultLoadContextAssembly(typeof(IProviderPlugin).Assembly.GetName());
+            _ = ContextBuilder();
             _ = AssemblyLoadContext.GetLoadContext(host);
             _ = Type.GetType("Atmos.Plugins.Contracts.IProviderPlugin, Atmos.Plugins.Contracts", throwOnError: false);
             _ = host.GetReferencedAssemblies();
@@ -57,12 +54,7 @@ internal sealed class McMasterPluginLoader : IPluginLoader
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         var path = descriptor.Entry.AssemblyPath;
-        var context = new AssemblyLoadContextBuilder()
-            .SetMainAssemblyPath(path)
-            .SetDefaultContext(AssemblyLoadContext.Default)
-            .IsLazyLoaded(true)
-            .PreferDefaultLoadContextAssembly(typeof(IProviderPlugin).Assembly.GetName())
-            .Build();
+        var context = ContextBuilder().SetMainAssemblyPath(path).Build();
         var assembly = context.LoadFromAssemblyPath(path);
         if (descriptor.Metadata is { IsDeclared: true } && PluginMetadata.Verify(descriptor.Entry, assembly) is { } mismatch)
         {
@@ -79,4 +71,11 @@ internal sealed class McMasterPluginLoader : IPluginLoader
         return Activator.CreateInstance(entry) as IProviderPlugin
             ?? throw new InvalidOperationException($"{entry.FullName} could not be created; it needs a public parameterless constructor");
     }
+
+    // A plugin's load context: the default context behind it, references resolved lazily, the contract shared with the host.
+    private static AssemblyLoadContextBuilder ContextBuilder() =>
+        new AssemblyLoadContextBuilder()
+            .SetDefaultContext(AssemblyLoadContext.Default)
+            .IsLazyLoaded(true)
+            .PreferDefaultLoadContextAssembly(typeof(IProviderPlugin).Assembly.GetName());
 }
