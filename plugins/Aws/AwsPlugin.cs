@@ -13,6 +13,9 @@ public sealed class AwsPlugin : IProviderPlugin
     private const string RemoveProviderFolder = "remove-provider-folder";
     private const string ClearSsoCache = "clear-sso-cache";
 
+    // What atmos writes in a provider folder: a folder under a configured base_path holding none of these is left alone.
+    private static readonly string[] ProviderFolderNames = [ProfileFiles.Credentials, ProfileFiles.Config];
+
     // The token files this instance's plans found to be a provider's, so that removal re-reads only those that changed.
     private readonly SsoTokenCache.CheckedFiles _checkedTokens = new();
 
@@ -129,7 +132,7 @@ public sealed class AwsPlugin : IProviderPlugin
 
             if (FolderRemovalStep.Plan(RemoveProviderFolder, [provider.Name, .. under.Where(found.Contains)], provider.BaseFolder, provider.Folder, FolderRemovalStep.NoteFor(provider)) is { } step)
             {
-                steps.Add(step);
+                steps.Add(FolderRemovalStep.RequireAtmosContent(step, provider, ProviderFolderNames));
             }
         }
 
@@ -272,12 +275,19 @@ public sealed class AwsPlugin : IProviderPlugin
                 var path = Path.Join(folder, file);
                 try
                 {
-                    if (!File.Exists(path))
+                    var entry = SafeFile.Probe(path);
+                    if (entry.Kind == EntryKind.Missing)
                     {
                         continue;
                     }
 
-                    var document = IniDocument.Parse(File.ReadAllBytes(path), path);
+                    if (entry.Kind == EntryKind.Inaccessible)
+                    {
+                        artifacts.Add(new StoredArtifact(identity.Name, path, CredentialClass.Session, "cannot check: permission denied"));
+                        continue;
+                    }
+
+                    var document = IniDocument.Parse(SafeFile.ReadAllBytes(path), path);
                     var section = file == ProfileFiles.Credentials ? identity.Name : document.SectionNames.FirstOrDefault(h => ProfileFiles.IsConfigSection(h, profile));
                     if (section is not null && document.Contains(h => h == section))
                     {
