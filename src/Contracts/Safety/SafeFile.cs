@@ -54,6 +54,40 @@ public static class SafeFile
         return ReadAll(file, path, status, maxBytes);
     }
 
+    /// <summary>
+    /// Reads a whole regular file as text (checked as <see cref="ReadAllBytes"/> checks it), decoded as
+    /// <see cref="File.ReadAllText(string)"/> decodes: UTF-8 unless a byte order mark says otherwise.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="maxBytes">The largest size accepted.</param>
+    /// <param name="followLinks">Follow a symbolic link at the path itself (see <see cref="ReadAllBytes"/>).</param>
+    /// <returns>The text.</returns>
+    public static string ReadAllText(string path, long maxBytes = DefaultMaxBytes, bool followLinks = false)
+    {
+        using var reader = new StreamReader(new MemoryStream(ReadAllBytes(path, maxBytes, followLinks)), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>
+    /// Why a read or change failed, in a few words that follow "cannot read FILE: " — "it is a FIFO (named pipe), not a
+    /// regular file; atmos left it alone", "permission denied", "read-only file system" — never the runtime's text for
+    /// the exceptions the primitives throw.
+    /// </summary>
+    /// <param name="exception">What went wrong.</param>
+    public static string Explain(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception switch
+        {
+            UnsafePathException unsafePath => $"it {unsafePath.Problem}",
+            FileSystemErrorException fileSystem => $"{fileSystem.Reason}; {fileSystem.Fix}",
+            UnauthorizedAccessException => "permission denied",
+            FileNotFoundException or DirectoryNotFoundException => "it does not exist",
+            LockTimeoutException timeout => $"it stayed locked by another process for {timeout.Timeout.TotalSeconds:0.#} s",
+            _ => exception.Message.ReplaceLineEndings(" ").Trim(),
+        };
+    }
+
     /// <summary>Opens a regular file for reading, checked as <see cref="ReadAllBytes"/> checks it, for readers that stream.</summary>
     /// <param name="path">The file.</param>
     /// <param name="maxBytes">The largest size accepted (when opened).</param>
@@ -69,6 +103,24 @@ public static class SafeFile
         ArgumentNullException.ThrowIfNull(file);
         Posix.EnsureSupported();
         return Posix.TryStatus(FolderHandle.Fd(file), out var status, out var error) ? status.ToEntry() : throw Failure.For(error, "(open file)");
+    }
+
+    /// <summary>
+    /// Writes all of <paramref name="bytes"/> to an open file at its current position (at its end for a file opened for
+    /// appending, such as by <see cref="FolderHandle.OpenForAppend"/>). A full disk, a quota or a read-only file system
+    /// is a <see cref="FileSystemErrorException"/> naming <paramref name="path"/>.
+    /// </summary>
+    /// <param name="file">The open file.</param>
+    /// <param name="bytes">What to write.</param>
+    /// <param name="path">The file's path, for messages.</param>
+    public static void Write(SafeFileHandle file, ReadOnlySpan<byte> bytes, string path)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        Posix.EnsureSupported();
+        if (Posix.WriteAll(FolderHandle.Fd(file), bytes) is var error and not 0)
+        {
+            throw Failure.For(error, path);
+        }
     }
 
     private static SafeFileHandle OpenRead(string path, long maxBytes, bool followLinks, out FileStatus status)
