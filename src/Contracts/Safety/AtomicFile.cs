@@ -236,11 +236,15 @@ public static class AtomicFile
 
             FolderHandle? FolderOf(string file) => folders[Path.GetDirectoryName(file)!];
 
+            // A file that is not there has nothing to edit: no lock file is created beside it (a logout leaves folders it
+            // has nothing to do in exactly as they were).
+            var present = new HashSet<string>(StringComparer.Ordinal);
             foreach (var file in files.Order(StringComparer.Ordinal))
             {
-                if (FolderOf(file) is { } folder)
+                if (FolderOf(file) is { } folder && folder.GetEntry(Path.GetFileName(file)).Kind != EntryKind.Missing)
                 {
                     locks.Add(FileLock.Acquire(folder, Path.GetFileName(file) + FileLock.Suffix, lockTimeout, cancellationToken));
+                    present.Add(file);
                 }
             }
 
@@ -248,7 +252,7 @@ public static class AtomicFile
             var originals = new EntryInfo[files.Count];
             for (var i = 0; i < files.Count; i++)
             {
-                if (FolderOf(files[i]) is not { } folder)
+                if (!present.Contains(files[i]) || FolderOf(files[i]) is not { } folder)
                 {
                     continue;
                 }
