@@ -13,6 +13,9 @@ public sealed class AwsPlugin : IProviderPlugin
     private const string RemoveProviderFolder = "remove-provider-folder";
     private const string ClearSsoCache = "clear-sso-cache";
 
+    // What atmos writes in a provider folder: a folder under a configured base_path holding none of these is left alone.
+    private static readonly string[] ProviderFolderNames = [ProfileFiles.Credentials, ProfileFiles.Config];
+
     // The token files this instance's plans found to be a provider's, so that removal re-reads only those that changed.
     private readonly SsoTokenCache.CheckedFiles _checkedTokens = new();
 
@@ -133,7 +136,7 @@ public sealed class AwsPlugin : IProviderPlugin
                 var principals = under.Where(i => Profiles(i).Any(found.Contains)).Select(i => i.Name);
                 if (FolderRemovalStep.Plan(RemoveProviderFolder, [provider.Name, .. principals], folder.BaseFolder, folder.Folder, FolderRemovalStep.NoteFor(provider, folder)) is { } step)
                 {
-                    steps.Add(step);
+                    steps.Add(FolderRemovalStep.RequireAtmosContent(step, provider, ProviderFolderNames));
                 }
             }
         }
@@ -339,12 +342,19 @@ public sealed class AwsPlugin : IProviderPlugin
                     var path = Path.Join(folder, file);
                     try
                     {
-                        if (!File.Exists(path))
+                        var entry = SafeFile.Probe(path);
+                        if (entry.Kind == EntryKind.Missing)
                         {
                             continue;
                         }
 
-                        var document = IniDocument.Parse(File.ReadAllBytes(path), path);
+                        if (entry.Kind == EntryKind.Inaccessible)
+                        {
+                            artifacts.Add(new StoredArtifact(identity.Name, path, CredentialClass.Session, "cannot check: permission denied"));
+                            continue;
+                        }
+
+                        var document = IniDocument.Parse(SafeFile.ReadAllBytes(path), path);
                         var section = document.SectionNames.FirstOrDefault(h => file == ProfileFiles.Credentials ? ProfileFiles.IsCredentialsSection(h, profile) : ProfileFiles.IsConfigSection(h, profile));
                         if (section is not null)
                         {

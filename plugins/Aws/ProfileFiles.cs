@@ -27,8 +27,17 @@ internal static class ProfileFiles
         foreach (var (name, isConfig) in new[] { (Credentials, false), (Config, true) })
         {
             var path = Path.Join(folder, name);
-            if (!File.Exists(path))
+            var entry = SafeFile.Probe(path);
+            if (entry.Kind == EntryKind.Missing)
             {
+                continue;
+            }
+
+            if (entry.Kind == EntryKind.Inaccessible)
+            {
+                // Cannot check (the folder cannot be searched): never "nothing stored"; the step reports it.
+                paths.Add(path);
+                profilesFound.UnionWith(profiles);
                 continue;
             }
 
@@ -64,18 +73,19 @@ internal static class ProfileFiles
     // file read into a fresh array would land on the large object heap on every run.
     private static IReadOnlyList<string> ReadSectionNames(string path)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
-        var length = checked((int)file.Length);
+        // Never through a link, never blocking on a FIFO, only a regular file of a sane size (SafeFile).
+        using var file = SafeFile.OpenRead(path);
+        var length = checked((int)RandomAccess.GetLength(file));
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         try
         {
             var read = 0;
-            while (read < buffer.Length && file.Read(buffer, read, buffer.Length - read) is var n and > 0)
+            while (read < buffer.Length && RandomAccess.Read(file, buffer.AsSpan(read), read) is var n and > 0)
             {
                 read += n;
             }
 
-            if (read == buffer.Length && file.ReadByte() >= 0)
+            if (read == buffer.Length && RandomAccess.Read(file, new byte[1], read) > 0)
             {
                 throw new IOException($"{path} grew while it was being read; run the logout again");
             }
@@ -88,7 +98,11 @@ internal static class ProfileFiles
         }
     }
 
-    /// <summary>Removes the profiles' sections from both files under their locks; deletes a file left without sections.</summary>
+    /// <summary>
+    /// Removes the profiles' sections from both files under their locks; deletes a file left without sections. Each file
+    /// is its own edit: a file that cannot be edited (malformed, a FIFO, too large, another user's) fails the step naming
+    /// it, and the other file is still edited. The edits walk from the base folder without following links.
+    /// </summary>
     public static StepResult Remove(string baseFolder, string folder, IReadOnlySet<string> profiles, PluginEnvironment environment, CancellationToken cancellationToken)
     {
         try
@@ -104,31 +118,36 @@ internal static class ProfileFiles
             return StepResults.FromException(ex, folder, environment);
         }
 
-        var changed = false;
+        var changed = new List<string>();
+        StepResult? failed = null;
         foreach (var (name, isConfig) in new[] { (Credentials, false), (Config, true) })
         {
             var path = Path.Join(folder, name);
             try
             {
                 var outcome = AtomicFile.Edit(
+                    baseFolder,
                     path,
                     bytes => IniDocument.Parse(bytes, path).RemoveSections(h => isConfig ? IsConfigSection(h, profiles) : IsCredentialsSection(h, profiles), out _),
                     environment.LockTimeout,
                     cancellationToken);
-                changed |= outcome is EditOutcome.Replaced or EditOutcome.Deleted;
+                if (outcome is EditOutcome.Replaced or EditOutcome.Deleted)
+                {
+                    changed.Add(name);
+                }
             }
             catch (Exception ex)
             {
-                var failed = StepResults.FromException(ex, path, environment);
-                return changed ? failed with { Detail = $"{failed.Detail} (the other file was already updated)" } : failed;
+                failed ??= StepResults.FromException(ex, path, environment);
             }
         }
 
-        if (Directory.Exists(folder))
+        if (failed is not null)
         {
-            ContainedPath.RemoveIfEmpty(baseFolder, folder);
+            return changed.Count > 0 ? failed with { Detail = $"{failed.Detail} ({string.Join(" and ", changed)} was updated)" } : failed;
         }
 
-        return changed ? StepResult.Removed() : StepResult.NotFound($"no profile of {string.Join(", ", profiles)} in {environment.Display(folder)}");
+        ContainedPath.RemoveIfEmpty(baseFolder, folder);
+        return changed.Count > 0 ? StepResult.Removed() : StepResult.NotFound($"no profile of {string.Join(", ", profiles)} in {environment.Display(folder)}");
     }
 }

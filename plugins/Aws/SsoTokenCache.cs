@@ -17,6 +17,12 @@ internal static class SsoTokenCache
     /// <summary>The step argument naming, line by line, the start URL each planned path belongs to.</summary>
     public const string StartUrlsArgument = "start_urls";
 
+    /// <summary>
+    /// The largest token file read: a token is a few hundred bytes; anything far larger (or a link to <c>/dev/zero</c>)
+    /// is no token, and fails only its own file.
+    /// </summary>
+    public const long MaxTokenBytes = 1024 * 1024;
+
     public static string Folder(PluginEnvironment environment) => Path.Join(environment.HomeDirectory, ".aws", "sso", "cache");
 
     /// <summary>The cache files of this provider that exist now.</summary>
@@ -56,8 +62,9 @@ internal static class SsoTokenCache
     {
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-            return document.RootElement.TryGetProperty("expiresAt", out var value) && value.ValueKind == JsonValueKind.String
+            using var document = JsonDocument.Parse(SafeFile.ReadAllBytes(path, MaxTokenBytes, followLinks: true));
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("expiresAt", out var value) && value.ValueKind == JsonValueKind.String
                 && DateTimeOffset.TryParse(value.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
                 ? at
                 : null;
@@ -91,39 +98,56 @@ internal static class SsoTokenCache
             }
         }
 
+        // The cache folder is the AWS CLI's (links in its path are the user's); every file is looked at and unlinked
+        // through its descriptor, so a token replaced by a link is unlinked, never followed.
+        FolderHandle? cache;
+        try
+        {
+            cache = FolderHandle.OpenIfExists(folder);
+        }
+        catch (Exception ex)
+        {
+            return StepResults.FromException(ex, folder, environment);
+        }
+
+        if (cache is null)
+        {
+            return StepResult.NotFound($"{environment.Display(folder)} does not exist");
+        }
+
         // Each file is one lstat (a symbolic link is removed as a link, never followed; an unchanged file is still the
         // one planning read), a small read only when it changed, and one unlink, independent of the others: with many,
-        // on every core.
+        // on every core. One bad file fails only itself; the others are still removed.
         var removedAt = new bool[paths.Count];
         var failedAt = new StepResult?[paths.Count];
-        Parallel.For(0, paths.Count, Parallelism(paths.Count), i =>
+        using (cache)
         {
-            var path = paths[i];
-            try
+            Parallel.For(0, paths.Count, Parallelism(paths.Count), i =>
             {
-                if (!StillBelongs(path, startUrls[i], checkedFiles))
+                var path = paths[i];
+                try
                 {
-                    return;
+                    if (StillBelongs(cache, path, startUrls[i], checkedFiles))
+                    {
+                        removedAt[i] = cache.Unlink(Path.GetFileName(path));
+                    }
                 }
+                catch (Exception ex)
+                {
+                    failedAt[i] = StepResults.FromException(ex, path, environment);
+                }
+            });
+        }
 
-                File.Delete(path); // unlinks a symbolic link; never follows it
-                removedAt[i] = true;
-            }
-            catch (Exception ex)
-            {
-                failedAt[i] = StepResults.FromException(ex, path, environment);
-            }
-        });
-
-        var removed = 0;
-        for (var i = 0; i < paths.Count; i++)
+        var removed = removedAt.Count(r => r);
+        var failures = failedAt.OfType<StepResult>().Where(f => f.Status == StepStatus.Failed).ToList();
+        if (failures.Count > 0)
         {
-            if (failedAt[i] is { } failed)
+            var first = failures[0];
+            return first with
             {
-                return failed;
-            }
-
-            removed += removedAt[i] ? 1 : 0;
+                Detail = $"{first.Detail}{(failures.Count > 1 ? $" (and {failures.Count - 1} more token files failed)" : string.Empty)}; {removed} of {paths.Count} token files were removed",
+            };
         }
 
         return removed > 0
@@ -140,32 +164,25 @@ internal static class SsoTokenCache
 
     // Whether a planned file may go: a link always (it is removed as the link); a folder never; a file unchanged since
     // planning found it ours (same size and modification time, from one lstat) yes; anything else is read again.
-    private static bool StillBelongs(string path, string startUrl, CheckedFiles? checkedFiles)
+    private static bool StillBelongs(FolderHandle cache, string path, string startUrl, CheckedFiles? checkedFiles)
     {
-        var info = new FileInfo(path);
-        var attributes = info.Attributes;
-        if (attributes != (FileAttributes)(-1))
+        var entry = cache.GetEntry(Path.GetFileName(path));
+        switch (entry.Kind)
         {
-            if ((attributes & FileAttributes.ReparsePoint) != 0)
-            {
-                return true;
-            }
-
-            if ((attributes & FileAttributes.Directory) != 0)
-            {
+            case EntryKind.Missing:
+                return false; // gone meanwhile
+            case EntryKind.SymbolicLink:
+                return true; // removed as the link
+            case EntryKind.Folder:
                 return false; // a folder where the token file was: never a token, never removed
-            }
-
-            if (checkedFiles is not null && checkedFiles.IsUnchanged(path, startUrl, new FileStamp(info.Length, info.LastWriteTimeUtc.Ticks)))
-            {
+            case EntryKind.File when checkedFiles is not null && checkedFiles.IsUnchanged(path, startUrl, new FileStamp(entry.Length, entry.LastWriteTimeUtc.Ticks)):
                 return true;
-            }
         }
 
-        // Changed, gone, or not readable through lstat: the full check (which reports what it meets).
+        // Changed, or not a regular file: the full check (which reports what it meets).
         var stem = Path.GetFileNameWithoutExtension(path);
         var isStartUrlFile = stem == Sha1(startUrl) || stem == Sha1(startUrl.TrimEnd('/'));
-        return new FileInfo(path).LinkTarget is not null || Belongs(path, startUrl, isStartUrlFile, out _);
+        return Belongs(path, startUrl, isStartUrlFile, out _);
     }
 
     private static IEnumerable<(string Key, bool IsStartUrl)> Keys(ProviderTarget provider, string startUrl)
@@ -194,9 +211,11 @@ internal static class SsoTokenCache
         stamp = default;
         try
         {
-            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            // Read through a link (a token may be linked from elsewhere), but never blocking and only a regular file of a
+            // token's size: a FIFO or /dev/zero in the cache fails at once, alone.
+            using var handle = SafeFile.OpenRead(path, MaxTokenBytes, followLinks: true);
             // The time before the read: a write after it moves the time, so the removal's lstat sees the change.
-            var modified = File.GetLastWriteTimeUtc(handle).Ticks;
+            var modified = SafeFile.GetInfo(handle).LastWriteTimeUtc.Ticks;
             var parsed = ReadToken(handle, out var length);
             stamp = new FileStamp(length, modified);
             if (parsed.IsObject && parsed.StartUrl is { } url)
@@ -210,7 +229,7 @@ internal static class SsoTokenCache
         {
             return false; // gone meanwhile
         }
-        catch (UnauthorizedAccessException) when (Directory.Exists(path))
+        catch (Exception ex) when (ex is UnsafePathException or UnauthorizedAccessException && SafeFile.Probe(path, followLinks: true).Kind == EntryKind.Folder)
         {
             return false; // a folder where the token file was: never a token, never removed
         }
@@ -242,6 +261,11 @@ internal static class SsoTokenCache
                 }
 
                 length += read;
+                if (length > MaxTokenBytes)
+                {
+                    return TokenJson.Malformed; // grew past any token's size while being read
+                }
+
                 if (length == buffer.Length)
                 {
                     var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);

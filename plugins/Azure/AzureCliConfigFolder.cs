@@ -62,7 +62,8 @@ internal static class AzureCliConfigFolder
         var profilePath = Path.Join(folder, AzureProfile.FileName);
         var cachePath = Path.Join(folder, MsalTokenCache.FileName);
         var all = identities.Select(i => i.Identity).ToList();
-        if (!File.Exists(profilePath))
+        var profileEntry = SafeFile.Probe(profilePath);
+        if (profileEntry.Kind == EntryKind.Missing)
         {
             return new Findings([], []);
         }
@@ -71,13 +72,18 @@ internal static class AzureCliConfigFolder
         List<JsonObject> subscriptions;
         try
         {
-            profile = JsonFile.Parse(File.ReadAllBytes(profilePath), profilePath);
+            if (profileEntry.Kind == EntryKind.Inaccessible)
+            {
+                throw new UnauthorizedAccessException($"{profilePath}: permission denied"); // cannot check: never "nothing stored"
+            }
+
+            profile = JsonFile.Parse(SafeFile.ReadAllBytes(profilePath), profilePath);
             subscriptions = AzureProfile.Subscriptions(profile, profilePath);
         }
         catch (Exception ex) when (ex is MalformedFileException or IOException or UnauthorizedAccessException)
         {
             // Planned anyway: executing the step reports the problem and leaves the files untouched.
-            return new Findings(all, File.Exists(cachePath) ? [profilePath, cachePath] : [profilePath]);
+            return new Findings(all, SafeFile.Probe(cachePath).Exists ? [profilePath, cachePath] : [profilePath]);
         }
 
         var found = identities.Where(i => subscriptions.Any(i.Subscription.Matches)).ToList();
@@ -87,11 +93,11 @@ internal static class AzureCliConfigFolder
         }
 
         var paths = new List<string> { profilePath };
-        if (File.Exists(cachePath))
+        if (SafeFile.Probe(cachePath).Exists)
         {
             try
             {
-                var cache = JsonFile.Parse(File.ReadAllBytes(cachePath), cachePath);
+                var cache = JsonFile.Parse(SafeFile.ReadAllBytes(cachePath), cachePath);
                 if (Logout(profile, cache, found.Select(i => i.Subscription).ToList(), profilePath, cachePath).CacheEntries > 0)
                 {
                     paths.Add(cachePath);
@@ -123,8 +129,16 @@ internal static class AzureCliConfigFolder
                 throw new UnsafePathException(folder, "is a symbolic link; refusing to edit files through it (log out the provider to unlink it)");
             }
 
-            using var azureCliLock = File.Exists(cachePath) ? FileLock.AcquireAt(Path.Join(folder, MsalTokenCache.LockFileName), environment.LockTimeout, cancellationToken) : null;
+            // The folder walked from the base without following links; the Azure CLI's lock taken through it.
+            using var config = FolderHandle.OpenBelow(baseFolder, folder);
+            if (config is null)
+            {
+                return StepResult.NotFound($"{environment.Display(folder)} does not exist");
+            }
+
+            using var azureCliLock = config.GetEntry(MsalTokenCache.FileName).Exists ? FileLock.Acquire(config, MsalTokenCache.LockFileName, environment.LockTimeout, cancellationToken) : null;
             AtomicFile.EditAll(
+                baseFolder,
                 [profilePath, cachePath],
                 contents =>
                 {

@@ -20,6 +20,15 @@ public sealed class AzurePlugin : IProviderPlugin
         ["clientsecret", "clientcertificate", "clientcertificatepath", "clientcertificatepassword", "certificate", "certificatepath", "certificatepassword", "privatekey", "password"],
         StringComparer.OrdinalIgnoreCase);
 
+    // What an isolated Azure CLI config folder holds (atmos' files and the Azure CLI's): a provider folder under a
+    // configured base_path holding none of these is left alone.
+    private static readonly string[] ProviderFolderNames =
+    [
+        AzureProfile.FileName, MsalTokenCache.FileName, MsalTokenCache.LockFileName, "credentials.json", "service_principal_entries.json",
+        "msal_http_cache.bin", "az.json", "az.sess", "clouds.config", "config", "commandIndex.json", "versionCheck.json", "telemetry", "logs",
+        "cliextensions", "commands",
+    ];
+
     /// <inheritdoc />
     public string Cloud => "azure";
 
@@ -91,7 +100,7 @@ public sealed class AzurePlugin : IProviderPlugin
     {
         ArgumentNullException.ThrowIfNull(request);
         var environment = request.Environment;
-        var steps = FolderRemovalStep.ForProviders(RemoveProviderFolder, request).ToList();
+        var steps = FolderRemovalStep.ForProviders(RemoveProviderFolder, request, ProviderFolderNames).ToList();
 
         // Identities not covered by a whole provider folder: their subscriptions only, one step per config folder.
         // Every folder of the provider an atmos version wrote to (ProviderTarget.Folders), each on its own.
@@ -181,7 +190,7 @@ public sealed class AzurePlugin : IProviderPlugin
         foreach (var provider in Involved(request))
         {
             var token = Path.Join(DeviceCodeTokenCache.Folder(request.Environment, provider.Name), DeviceCodeTokenCache.FileName);
-            if (File.Exists(token))
+            if (SafeFile.Probe(token).Exists)
             {
                 artifacts.Add(new StoredArtifact(provider.Name, token, CredentialClass.Session, "device-code access token", DeviceCodeTokenCache.ExpiresAt(token)));
             }
@@ -197,12 +206,16 @@ public sealed class AzurePlugin : IProviderPlugin
         SubscriptionUser? user;
         try
         {
-            if (!File.Exists(profilePath))
+            switch (SafeFile.Probe(profilePath).Kind)
             {
-                return;
+                case EntryKind.Missing:
+                    return;
+                case EntryKind.Inaccessible:
+                    artifacts.Add(new StoredArtifact(identity, profilePath, CredentialClass.Session, "cannot check: permission denied"));
+                    return;
             }
 
-            var entry = AzureProfile.Subscriptions(JsonFile.Parse(File.ReadAllBytes(profilePath), profilePath), profilePath).FirstOrDefault(subscription.Matches);
+            var entry = AzureProfile.Subscriptions(JsonFile.Parse(SafeFile.ReadAllBytes(profilePath), profilePath), profilePath).FirstOrDefault(subscription.Matches);
             if (entry is null)
             {
                 return;
@@ -217,14 +230,14 @@ public sealed class AzurePlugin : IProviderPlugin
             return;
         }
 
-        if (user is null || !File.Exists(cachePath))
+        if (user is null || SafeFile.Probe(cachePath).Kind == EntryKind.Missing)
         {
             return;
         }
 
         try
         {
-            var cache = JsonFile.Parse(File.ReadAllBytes(cachePath), cachePath);
+            var cache = JsonFile.Parse(SafeFile.ReadAllBytes(cachePath), cachePath);
             var accounts = user.IsServicePrincipal ? [] : MsalTokenCache.AccountsOf(cache, user.Name, cachePath);
             foreach (var token in MsalTokenCache.Entries(cache, MsalTokenCache.AccessToken, cachePath))
             {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Atmos.Plugins.Contracts;
+using Atmos.Plugins.Contracts.Safety;
 
 namespace Atmos.Plugins.Azure;
 
@@ -12,6 +13,9 @@ internal static class DeviceCodeTokenCache
 {
     public const string FileName = "token.json";
 
+    /// <summary>The largest token file read (a token is a few KB; anything far larger is no token).</summary>
+    public const long MaxBytes = 1024 * 1024;
+
     /// <summary>The folder every provider's cache folder lives in: deletes stay inside it.</summary>
     public static string BaseFolder(PluginEnvironment environment) => Path.Join(environment.CacheHome, "atmos", "azure-device-code");
 
@@ -22,7 +26,7 @@ internal static class DeviceCodeTokenCache
     {
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            using var document = JsonDocument.Parse(SafeFile.ReadAllBytes(path, MaxBytes));
             return document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty("expiresAt", out var value) && value.ValueKind == JsonValueKind.String
                 && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)

@@ -48,8 +48,12 @@ internal static class GcloudConfigFolder
 
     /// <summary>The <c>[core] account</c> of a configuration file, or null when it has none or does not exist.</summary>
     /// <exception cref="MalformedFileException">The file is not INI.</exception>
-    public static string? AccountIn(string configurationPath) =>
-        File.Exists(configurationPath) ? IniDocument.Parse(File.ReadAllBytes(configurationPath), configurationPath).GetValue(CoreSection, AccountKey) : null;
+    public static string? AccountIn(string configurationPath) => SafeFile.Probe(configurationPath).Kind switch
+    {
+        EntryKind.Missing => null,
+        EntryKind.Inaccessible => throw new UnauthorizedAccessException($"{configurationPath}: permission denied"), // cannot check
+        _ => IniDocument.Parse(SafeFile.ReadAllBytes(configurationPath), configurationPath).GetValue(CoreSection, AccountKey),
+    };
 
     /// <summary>The legacy credential folders of an account that exist (gcloud names them after the account).</summary>
     public static List<string> LegacyFoldersOf(string gcloudFolder, string account)
@@ -168,7 +172,7 @@ internal static class GcloudConfigFolder
             current = gcloudFolder;
             if (accounts.Count > 0)
             {
-                var rows = GcloudDatabases.Delete(gcloudFolder, accounts, environment.LockTimeout, file => done.Add($"{file} was already updated"));
+                var rows = GcloudDatabases.Delete(baseFolder, gcloudFolder, accounts, environment.LockTimeout, file => done.Add($"{file} was already updated"));
                 changed |= rows.Values.Sum() > 0;
             }
 
@@ -183,6 +187,7 @@ internal static class GcloudConfigFolder
             {
                 current = path;
                 var outcome = AtomicFile.Edit(
+                    baseFolder,
                     path,
                     bytes =>
                     {

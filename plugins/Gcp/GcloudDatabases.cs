@@ -48,7 +48,7 @@ internal static class GcloudDatabases
     /// <exception cref="GcloudDatabaseException">The database is locked past the timeout, corrupt, or not a database.</exception>
     public static List<GcloudRow> Read(string path, GcloudDatabase database, TimeSpan busyTimeout)
     {
-        if (!File.Exists(path))
+        if (DatabaseFile(path, allowLink: true) is null)
         {
             return [];
         }
@@ -102,12 +102,14 @@ internal static class GcloudDatabases
     /// <param name="committed">Told the file name of each database once its deletes are committed.</param>
     /// <returns>How many rows were deleted from each database, by file name.</returns>
     /// <exception cref="GcloudDatabaseException">A database is locked past the timeout, corrupt, or not a database.</exception>
-    public static Dictionary<string, int> Delete(string folder, IReadOnlyCollection<string> accounts, TimeSpan busyTimeout, Action<string> committed)
+    public static Dictionary<string, int> Delete(string baseFolder, string folder, IReadOnlyCollection<string> accounts, TimeSpan busyTimeout, Action<string> committed)
     {
         var current = folder;
         try
         {
-            return DeleteRows(folder, accounts, busyTimeout, committed, path => current = path);
+            // Walked from the base folder without following links: a gcloud folder swapped for a link is refused.
+            using var gcloud = FolderHandle.OpenBelow(baseFolder, folder);
+            return gcloud is null ? [] : DeleteRows(gcloud, accounts, busyTimeout, committed, path => current = path);
         }
         catch (SqliteException ex)
         {
@@ -115,29 +117,37 @@ internal static class GcloudDatabases
         }
     }
 
-    private static Dictionary<string, int> DeleteRows(string folder, IReadOnlyCollection<string> accounts, TimeSpan busyTimeout, Action<string> committed, Action<string> working)
+    private static Dictionary<string, int> DeleteRows(FolderHandle gcloud, IReadOnlyCollection<string> accounts, TimeSpan busyTimeout, Action<string> committed, Action<string> working)
     {
+        var folder = gcloud.FullPath;
         var opened = new List<(GcloudDatabase Database, SqliteConnection Connection, SqliteTransaction Transaction)>();
         try
         {
             foreach (var database in GcloudDatabase.All)
             {
                 var path = Path.Join(folder, database.FileName);
-                if (!File.Exists(path))
+                var entry = gcloud.GetEntry(database.FileName);
+                if (entry.Kind == EntryKind.Missing)
                 {
                     continue;
                 }
 
                 working(path);
-                if (new FileInfo(path).LinkTarget is not null)
+                switch (entry.Kind)
                 {
-                    throw new UnsafePathException(path, "is a symbolic link; refusing to follow it");
+                    case EntryKind.SymbolicLink:
+                        throw new UnsafePathException(path, "is a symbolic link; refusing to follow it");
+                    case EntryKind.Inaccessible:
+                        throw new UnauthorizedAccessException($"{path}: permission denied");
+                    case not EntryKind.File:
+                        throw new UnsafePathException(path, $"is {EntryInfo.Describe(entry.Kind)}, not a database file; atmos left it alone", "not a regular file");
                 }
 
                 var connection = Open(path, SqliteOpenMode.ReadWrite, busyTimeout);
                 try
                 {
                     opened.Add((database, connection, connection.BeginTransaction(deferred: false)));
+                    CheckOpenedFile(path, entry);
                 }
                 catch
                 {
@@ -183,6 +193,56 @@ internal static class GcloudDatabases
             {
                 transaction.Dispose(); // rolls back what was not committed
                 connection.Dispose();
+            }
+        }
+    }
+
+    // What is at a database path: null when nothing, the entry when a regular file (or, for reading, a link to one);
+    // anything else (a FIFO would hang SQLite's open) fails naming it.
+    private static EntryInfo? DatabaseFile(string path, bool allowLink)
+    {
+        var entry = SafeFile.Probe(path);
+        if (entry.Kind == EntryKind.SymbolicLink && allowLink)
+        {
+            entry = SafeFile.Probe(path, followLinks: true);
+        }
+
+        return entry.Kind switch
+        {
+            EntryKind.Missing => null,
+            EntryKind.File => entry,
+            EntryKind.Inaccessible => throw new UnauthorizedAccessException($"{path}: permission denied"),
+            _ => throw new UnsafePathException(path, $"is {EntryInfo.Describe(entry.Kind)}, not a database file; atmos left it alone", "not a regular file"),
+        };
+    }
+
+    // SQLite opens by path. Once it has the file open (and locked), the file it holds must be the one the descriptor walk
+    // found: a folder on the way swapped for a link in between would show as another file, and nothing is deleted.
+    // Linux only (/proc/self/fd); elsewhere the walk's check stands alone.
+    private static void CheckOpenedFile(string path, EntryInfo expected)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var name = "/" + Path.GetFileName(path);
+        foreach (var descriptor in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+        {
+            string? target;
+            try
+            {
+                target = new FileInfo(descriptor).LinkTarget;
+            }
+            catch (IOException)
+            {
+                continue; // closed meanwhile
+            }
+
+            if (target is not null && target.EndsWith(name, StringComparison.Ordinal)
+                && SafeFile.Probe(descriptor, followLinks: true) is { Exists: true } opened && !opened.IsSameFileAs(expected))
+            {
+                throw new UnsafePathException(path, "was replaced while atmos opened it (a folder on the way was swapped for another); nothing was changed");
             }
         }
     }

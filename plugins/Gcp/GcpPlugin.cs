@@ -16,6 +16,10 @@ public sealed class GcpPlugin : IProviderPlugin
     private const string AdcFolder = "adc";
     private const string AdcFileName = "application_default_credentials.json";
 
+    // What atmos writes in a provider folder (and real atmos: config/<identity>, <identity>.identity.lock): a provider
+    // folder under a configured base_path holding none of these is left alone.
+    private static readonly string[] ProviderFolderNames = [AdcFolder, GcloudConfigFolder.FolderName, "config"];
+
     /// <inheritdoc />
     public string Cloud => "gcp";
 
@@ -90,7 +94,7 @@ public sealed class GcpPlugin : IProviderPlugin
     public IReadOnlyList<FileStep> Plan(PlanRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var steps = FolderRemovalStep.ForProviders(RemoveProviderFolder, request).ToList();
+        var steps = FolderRemovalStep.ForProviders(RemoveProviderFolder, request, ProviderFolderNames).ToList();
 
         // Identities not covered by a whole provider folder: their accounts in the shared gcloud folder, their own ADC.
         // Every folder of the provider an atmos version wrote to (ProviderTarget.Folders), each on its own.
@@ -184,9 +188,16 @@ public sealed class GcpPlugin : IProviderPlugin
                     foreach (var name in AdcNames(identity))
                     {
                         var adc = Path.Join(folder.Folder, AdcFolder, name, AdcFileName);
-                        if (File.Exists(adc))
+                        switch (SafeFile.Probe(adc).Kind)
                         {
-                            artifacts.Add(DescribeFile(identity.Name, adc, "application default credentials"));
+                            case EntryKind.Missing:
+                                break;
+                            case EntryKind.Inaccessible:
+                                artifacts.Add(new StoredArtifact(identity.Name, adc, CredentialClass.Session, "cannot check: permission denied"));
+                                break;
+                            default:
+                                artifacts.Add(DescribeFile(identity.Name, adc, "application default credentials"));
+                                break;
                         }
                     }
                 }
@@ -234,7 +245,7 @@ public sealed class GcpPlugin : IProviderPlugin
             if (OwnerOf(Path.GetFileName(legacy)) is { } owner)
             {
                 var key = Path.Join(legacy, "adc.json");
-                artifacts.Add(File.Exists(key)
+                artifacts.Add(SafeFile.Probe(key).Exists
                     ? DescribeFile(owner, key, $"gcloud legacy credentials of {Path.GetFileName(legacy)}")
                     : new StoredArtifact(owner, legacy, CredentialClass.Session, $"gcloud legacy credentials of {Path.GetFileName(legacy)}"));
             }
@@ -245,7 +256,7 @@ public sealed class GcpPlugin : IProviderPlugin
     {
         try
         {
-            var text = File.ReadAllText(path);
+            var text = System.Text.Encoding.UTF8.GetString(SafeFile.ReadAllBytes(path));
             return new StoredArtifact(principal, path, GoogleCredential.Classify(text), $"{description} ({GoogleCredential.TypeOf(text)})");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -65,92 +65,53 @@ public static class ContainedPath
     }
 
     /// <summary>
-    /// Deletes a file, a link or a whole folder inside <paramref name="baseFolder"/>. Links met on the way are unlinked,
-    /// never followed.
+    /// Deletes a file, a link or a whole folder inside <paramref name="baseFolder"/>. Every folder below the base folder
+    /// is opened without following links and the delete goes through the descriptor of the folder holding the entry
+    /// (<see cref="FolderHandle.Delete"/>): a link is unlinked, never followed, even one swapped in while the delete
+    /// runs; a folder on another mount is never entered.
     /// </summary>
     /// <param name="baseFolder">The folder deletes must stay in.</param>
-    /// <param name="path">What to delete.</param>
+    /// <param name="path">What to delete, strictly inside <paramref name="baseFolder"/>.</param>
     /// <returns>False when nothing was there.</returns>
-    /// <exception cref="UnsafePathException">The path leaves the base folder or crosses a link.</exception>
+    /// <exception cref="UnsafePathException">The path leaves the base folder, or a folder on the way is a link or a mount point.</exception>
     public static bool Delete(string baseFolder, string path)
     {
-        var full = Resolve(baseFolder, path);
-        FileSystemInfo info = new FileInfo(full);
-        if (info.LinkTarget is not null)
-        {
-            Unlink(info);
-            return true;
-        }
-
-        if (Directory.Exists(full))
-        {
-            DeleteTree(new DirectoryInfo(full));
-            return true;
-        }
-
-        if (File.Exists(full))
-        {
-            File.Delete(full);
-            return true;
-        }
-
-        return false;
+        using var parent = ParentOf(baseFolder, path, out var name);
+        return parent is not null && parent.Delete(name);
     }
 
-    /// <summary>Removes <paramref name="folder"/> when it is empty and inside <paramref name="baseFolder"/>.</summary>
+    /// <summary>
+    /// Removes <paramref name="folder"/> when it is inside <paramref name="baseFolder"/> and holds nothing, or nothing but
+    /// lock files nobody holds (<see cref="FolderHandle.DeleteIfEmpty"/>).
+    /// </summary>
     /// <param name="baseFolder">The folder deletes must stay in.</param>
     /// <param name="folder">The folder to remove if empty.</param>
     /// <returns>True when the folder was removed.</returns>
     public static bool RemoveIfEmpty(string baseFolder, string folder)
     {
-        var full = Resolve(baseFolder, folder);
-        var info = new DirectoryInfo(full);
-        if (info.LinkTarget is not null || !info.Exists || info.EnumerateFileSystemInfos().Any())
-        {
-            return false;
-        }
-
         try
         {
-            info.Delete(recursive: false);
-            return true;
+            using var parent = ParentOf(baseFolder, folder, out var name);
+            return parent is not null && parent.DeleteIfEmpty(name);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return false; // something appeared meanwhile: not empty after all
+            return false; // left as it is: removing an empty folder is tidying, never a failure of the logout
         }
     }
 
-    private static void DeleteTree(DirectoryInfo folder)
+    // The folder holding `path` (opened below the base folder without following links), or null when it is missing.
+    internal static FolderHandle? ParentOf(string baseFolder, string path, out string name)
     {
-        foreach (var entry in folder.EnumerateFileSystemInfos())
+        ArgumentNullException.ThrowIfNull(baseFolder);
+        ArgumentNullException.ThrowIfNull(path);
+        var names = FolderHandle.NamesBelow(baseFolder, path, out var root);
+        if (names.Count == 0)
         {
-            if (entry.LinkTarget is not null)
-            {
-                Unlink(entry);
-            }
-            else if (entry is DirectoryInfo child)
-            {
-                DeleteTree(child);
-            }
-            else
-            {
-                entry.Delete();
-            }
+            throw new UnsafePathException(path, "is the base folder itself; refusing to delete it");
         }
 
-        folder.Delete(recursive: false);
-    }
-
-    private static void Unlink(FileSystemInfo link)
-    {
-        if (OperatingSystem.IsWindows() && link.Attributes.HasFlag(FileAttributes.Directory))
-        {
-            Directory.Delete(link.FullName, recursive: false);
-        }
-        else
-        {
-            File.Delete(link.FullName);
-        }
+        name = names[^1];
+        return FolderHandle.OpenBelow(root, Path.Join([root, .. names.Take(names.Count - 1)]));
     }
 }

@@ -1,27 +1,33 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
+using Atmos.Plugins.Contracts.Safety.Native;
 using Microsoft.Win32.SafeHandles;
 
 namespace Atmos.Plugins.Contracts.Safety;
 
 /// <summary>
-/// An exclusive OS advisory lock on <c>&lt;file&gt;.lock</c>, taken with a bounded wait and removed on release.
+/// An exclusive <c>flock(LOCK_EX)</c> on <c>&lt;file&gt;.lock</c>, taken with a bounded, cancellable wait. The lock
+/// file stays where it is: it is created once (mode 0600, never through a link) and never removed while its folder
+/// stays, exactly as real atmos (gofrs/flock) and <c>flock(1)</c> use it, so any of them excludes the others.
 /// </summary>
 /// <remarks>
-/// The lock is a <c>flock(LOCK_EX)</c> on Unix (what .NET takes for <see cref="FileShare.None"/>) and an exclusive
-/// open on Windows. Because the lock file is deleted on release, a waiter can end up locking a file that was
-/// unlinked after it opened it; it detects that and retries, so at most one process holds the lock on the file
-/// currently at the path. Cooperating writers must follow the same protocol (lock, then check the lock file is
-/// still linked).
+/// <para>Protocol (docs/reliability.md): open <c>&lt;file&gt;.lock</c> without following a link (create it if missing),
+/// check it is a regular file, <c>flock(LOCK_EX)</c>, then check that the path still names the file locked (a tool
+/// that deletes its lock files — msal-extensions does — may have replaced it; then start again). Release closes the
+/// file, which releases the lock; the file stays. A lock file goes only with its folder
+/// (<see cref="FolderHandle.Delete"/>, <see cref="FolderHandle.DeleteIfEmpty"/>).</para>
+/// <para>Errors are immediate, never a wait: a lock file that cannot be created (read-only file system, permission
+/// denied) or is not a regular file fails at once, naming it.</para>
 /// </remarks>
 public sealed class FileLock : IDisposable
 {
-    private readonly FileStream _stream;
-    private bool _released;
+    /// <summary>The suffix of lock files: <c>credentials</c> is locked through <c>credentials.lock</c>.</summary>
+    public const string Suffix = ".lock";
 
-    private FileLock(FileStream stream, string lockPath)
+    private readonly SafeFileHandle _file;
+
+    private FileLock(SafeFileHandle file, string lockPath)
     {
-        _stream = stream;
+        _file = file;
         LockPath = lockPath;
     }
 
@@ -34,18 +40,19 @@ public sealed class FileLock : IDisposable
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <exception cref="LockTimeoutException">Another process held the lock for the whole wait.</exception>
     /// <exception cref="DirectoryNotFoundException">The target's folder does not exist.</exception>
-    /// <exception cref="UnauthorizedAccessException">The lock file cannot be created (permission denied).</exception>
+    /// <exception cref="UnauthorizedAccessException">The lock file cannot be created or opened (permission denied).</exception>
+    /// <exception cref="UnsafePathException">The lock file is a symbolic link or not a regular file.</exception>
+    /// <exception cref="FileSystemErrorException">The file system refused (read-only, full...).</exception>
     public static FileLock Acquire(string targetPath, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(targetPath);
-        return AcquireCore(targetPath, targetPath + ".lock", timeout, cancellationToken);
+        return AcquireByPath(targetPath, Path.GetFileName(targetPath) + Suffix, timeout, cancellationToken);
     }
 
     /// <summary>
-    /// Takes an exclusive lock on the lock file <paramref name="lockPath"/> itself, for cooperating with another tool's
-    /// lock convention (such as msal-extensions' <c>msal_token_cache.json.lockfile</c>, which the Azure CLI holds with
-    /// <c>flock</c> while it rewrites its token cache). Same protocol as <see cref="Acquire"/>: bounded wait, lock file
-    /// removed on release.
+    /// Takes an exclusive lock on the lock file <paramref name="lockPath"/> itself, for another tool's lock convention
+    /// (such as msal-extensions' <c>msal_token_cache.json.lockfile</c>, which the Azure CLI holds with <c>flock</c> while
+    /// it rewrites its token cache). Same protocol as <see cref="Acquire(string, TimeSpan, CancellationToken)"/>.
     /// </summary>
     /// <param name="lockPath">The lock file; its folder must exist.</param>
     /// <param name="timeout">How long to wait for another holder to finish.</param>
@@ -56,128 +63,136 @@ public sealed class FileLock : IDisposable
     public static FileLock AcquireAt(string lockPath, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lockPath);
-        return AcquireCore(lockPath, lockPath, timeout, cancellationToken);
+        return AcquireByPath(lockPath, Path.GetFileName(lockPath), timeout, cancellationToken);
     }
 
-    private static FileLock AcquireCore(string targetPath, string lockPath, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes an exclusive lock on the lock file <paramref name="lockFileName"/> directly inside an open folder (for
+    /// <c>credentials</c>, pass <c>credentials.lock</c>).
+    /// </summary>
+    /// <param name="folder">The folder, opened with <see cref="FolderHandle.OpenBelow"/>.</param>
+    /// <param name="lockFileName">The lock file's name.</param>
+    /// <param name="timeout">How long to wait for another holder to finish.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="LockTimeoutException">Another process held the lock for the whole wait.</exception>
+    public static FileLock Acquire(FolderHandle folder, string lockFileName, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(lockFileName);
+        var lockPath = Path.Join(folder.FullPath, lockFileName);
         var started = Stopwatch.GetTimestamp();
         var delay = TimeSpan.FromMilliseconds(2);
-        while (true)
+        SafeFileHandle? file = null;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            FileStream? stream = null;
-            try
-            {
-                var options = PrivateFile.Options(FileMode.OpenOrCreate, FileAccess.ReadWrite);
-                options.Options = OperatingSystem.IsWindows() ? FileOptions.DeleteOnClose : FileOptions.None;
-                stream = new FileStream(lockPath, options);
-                if (IsStillLinked(stream.SafeFileHandle, lockPath))
-                {
-                    return new FileLock(stream, lockPath);
-                }
-
-                // The previous holder removed the file we locked; try again on the current one at once.
-                stream.Dispose();
-                continue;
-            }
-            catch (IOException ex) when (ex is not (DirectoryNotFoundException or FileNotFoundException or PathTooLongException))
-            {
-                // Held by someone else (sharing violation); wait below.
-                stream?.Dispose();
-            }
-
-            if (Stopwatch.GetElapsedTime(started) >= timeout)
-            {
-                throw new LockTimeoutException(targetPath, timeout, lockPath);
-            }
-
-            // Jittered exponential back-off, capped, so 16 waiters do not retry in lock-step.
-            var jitter = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * delay.TotalMilliseconds);
-            if (cancellationToken.WaitHandle.WaitOne(delay + jitter))
+            while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-            }
+                file ??= Open(folder, lockFileName, lockPath);
+                if (Posix.TryLockExclusive(FolderHandle.Fd(file), out var error))
+                {
+                    if (StillAt(folder, lockFileName, file))
+                    {
+                        var taken = new FileLock(file, lockPath);
+                        file = null;
+                        return taken;
+                    }
 
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 50));
+                    // Locked a file that was unlinked or replaced meanwhile: lock the one at the path now.
+                    file.Dispose();
+                    file = null;
+                    continue;
+                }
+
+                if (error != Posix.EAGAIN)
+                {
+                    throw Failure.For(error, lockPath);
+                }
+
+                if (Stopwatch.GetElapsedTime(started) >= timeout)
+                {
+                    throw new LockTimeoutException(lockPath[..^lockFileName.Length] + TargetName(lockFileName), timeout, lockPath);
+                }
+
+                // Jittered exponential back-off, capped, so 16 waiters do not retry in lock-step.
+                var jitter = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * delay.TotalMilliseconds);
+                if (cancellationToken.WaitHandle.WaitOne(delay + jitter))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 50));
+            }
+        }
+        finally
+        {
+            file?.Dispose();
         }
     }
 
-    /// <summary>Removes the lock file and releases the lock.</summary>
-    public void Dispose()
+    /// <summary>One attempt, no wait: the lock, or null when someone else holds it.</summary>
+    internal static FileLock? TryAcquire(FolderHandle folder, string lockFileName)
     {
-        if (_released)
+        var lockPath = Path.Join(folder.FullPath, lockFileName);
+        var file = Open(folder, lockFileName, lockPath);
+        if (Posix.TryLockExclusive(FolderHandle.Fd(file), out _) && StillAt(folder, lockFileName, file))
         {
-            return;
+            return new FileLock(file, lockPath);
         }
 
-        _released = true;
-        if (!OperatingSystem.IsWindows())
+        file.Dispose();
+        return null;
+    }
+
+    /// <summary>Releases the lock (closing the lock file). The lock file stays.</summary>
+    public void Dispose() => _file.Dispose();
+
+    private static FileLock AcquireByPath(string path, string lockFileName, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var folderPath = Path.GetDirectoryName(Path.GetFullPath(path)) ?? throw new ArgumentException($"{path} has no folder", nameof(path));
+        using var folder = FolderHandle.OpenIfExists(folderPath) ?? throw new DirectoryNotFoundException($"{folderPath} does not exist");
+        return Acquire(folder, lockFileName, timeout, cancellationToken);
+    }
+
+    // The existing lock file (read-write as gofrs/flock opens it; read-only when that is all we may), or a new one.
+    private static SafeFileHandle Open(FolderHandle folder, string name, string lockPath)
+    {
+        while (true)
         {
-            // Unlink while still holding the lock: whoever locks this inode next sees it unlinked and retries.
             try
             {
-                File.Delete(LockPath);
-            }
-            catch (IOException)
-            {
-                // Best effort: a lock file left behind is harmless; the next holder removes it.
+                return folder.OpenRegularFile(name, Posix.ReadWrite, lockPath, out _);
             }
             catch (UnauthorizedAccessException)
             {
-                // Same: the lock is still released below.
+                return folder.OpenRegularFile(name, Posix.ReadOnly, lockPath, out _);
             }
-        }
-
-        _stream.Dispose();
-    }
-
-    private static bool IsStillLinked(SafeFileHandle handle, string lockPath)
-    {
-        if (OperatingSystem.IsLinux())
-        {
-            var fd = handle.DangerousGetHandle().ToInt64();
-            var target = new FileInfo($"/proc/self/fd/{fd}").LinkTarget;
-            if (target is not null)
+            catch (FileNotFoundException)
             {
-                return !target.EndsWith(" (deleted)", StringComparison.Ordinal);
+                // Not there yet: create it (below), unless another process creates it first.
             }
 
-            return File.Exists(lockPath);
+            try
+            {
+                var created = folder.CreateFile(name, out var status);
+                folder.InitializeCreated(created, lockPath, status);
+                return created;
+            }
+            catch (IOException ex) when (ex is not FileSystemErrorException && folder.GetEntry(name).Exists)
+            {
+                // Created by someone else meanwhile: open theirs.
+            }
         }
-
-        if (OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD())
-        {
-            return MacLinkCount(handle) is not 0;
-        }
-
-        // Windows: a file opened for DeleteOnClose cannot be opened again until it is gone.
-        return true;
     }
 
-    // struct stat on macOS (64-bit inode layout): dev_t st_dev (4 bytes), mode_t st_mode (2), nlink_t st_nlink (2).
-    private static unsafe int MacLinkCount(SafeFileHandle handle)
-    {
-        var buffer = stackalloc byte[512];
-        var fd = (int)handle.DangerousGetHandle();
-        int rc;
-        try
-        {
-            rc = MacFstat64(fd, buffer);
-        }
-        catch (EntryPointNotFoundException)
-        {
-            rc = MacFstat(fd, buffer);
-        }
+    // Whether the path still names the file we hold (a tool that unlinks its lock files may have replaced it).
+    private static bool StillAt(FolderHandle folder, string name, SafeFileHandle file) =>
+        Posix.TryStatus(FolderHandle.Fd(file), out var held, out _)
+        && Posix.TryStatusAt(folder.Descriptor, name, out var atPath, out _)
+        && held.SameFileAs(atPath);
 
-        return rc == 0 ? *(ushort*)(buffer + 6) : -1;
-    }
-
-    [DllImport("libc", EntryPoint = "fstat$INODE64", SetLastError = true)]
-    private static extern unsafe int MacFstat64(int fd, byte* buffer);
-
-    [DllImport("libc", EntryPoint = "fstat", SetLastError = true)]
-    private static extern unsafe int MacFstat(int fd, byte* buffer);
+    private static string TargetName(string lockFileName) =>
+        lockFileName.EndsWith(Suffix, StringComparison.Ordinal) ? lockFileName[..^Suffix.Length] : lockFileName;
 }
 
 /// <summary>Another process held a file's lock for longer than the allowed wait.</summary>
@@ -187,7 +202,7 @@ public sealed class LockTimeoutException : IOException
     /// <param name="path">The file whose lock could not be taken.</param>
     /// <param name="timeout">How long the caller waited.</param>
     public LockTimeoutException(string path, TimeSpan timeout)
-        : this(path, timeout, path + ".lock")
+        : this(path, timeout, path + FileLock.Suffix)
     {
     }
 

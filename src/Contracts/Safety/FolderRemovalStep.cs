@@ -69,13 +69,89 @@ public static class FolderRemovalStep
             .OfType<FileStep>();
     }
 
-    /// <summary>Deletes the folder of a step made by <see cref="Plan"/>: removed, not found, or failed with the reason.</summary>
+    /// <summary>
+    /// The provider logout, with a check that a provider folder under a configured <c>spec.files.base_path</c> is one
+    /// atmos wrote: a folder there that holds entries but none of <paramref name="atmosNames"/> (nor lock or temporary
+    /// files) is left alone, and the step fails naming the setting — a <c>base_path</c> pointing at the wrong folder
+    /// must not make a logout delete, say, <c>~/projects/&lt;provider&gt;</c>.
+    /// </summary>
+    /// <param name="action">The plugin's action name for these steps.</param>
+    /// <param name="request">The plan request.</param>
+    /// <param name="atmosNames">The names atmos (or the tool it configures) writes in a provider folder, such as <c>credentials</c> and <c>config</c>.</param>
+    public static IEnumerable<FileStep> ForProviders(string action, PlanRequest request, IReadOnlyCollection<string> atmosNames)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Providers
+            .SelectMany(p => p.Folders.Select(f => Plan(action, [p.Name], f.BaseFolder, f.Folder, NoteFor(p, f)) is { } step ? RequireAtmosContent(step, p, atmosNames) : null))
+            .OfType<FileStep>();
+    }
+
+    /// <summary>
+    /// The same step, checked at removal to be a folder atmos wrote when <paramref name="provider"/> has a configured
+    /// <c>spec.files.base_path</c> (see <see cref="ForProviders(string, PlanRequest, IReadOnlyCollection{string})"/>);
+    /// a provider in the default base folder is atmos's own and is not checked. When planning already sees foreign
+    /// content, the step's note says it will be left alone.
+    /// </summary>
+    /// <param name="step">A step made by <see cref="Plan"/> for the provider's folder.</param>
+    /// <param name="provider">The provider.</param>
+    /// <param name="atmosNames">The names atmos (or the tool it configures) writes in a provider folder.</param>
+    public static FileStep RequireAtmosContent(FileStep step, ProviderTarget provider, IReadOnlyCollection<string> atmosNames)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(atmosNames);
+        if (provider.UsesDefaultBase)
+        {
+            return step;
+        }
+
+        var setting = $"providers.{provider.Name}.spec.files.base_path";
+        var arguments = new Dictionary<string, string>(step.Arguments)
+        {
+            [AtmosNamesArgument] = string.Join('\n', atmosNames),
+            [SettingArgument] = setting,
+        };
+        var foreign = ForeignContent(step.Arguments[FolderArgument], atmosNames) is not null;
+        return step with { Arguments = arguments, Note = foreign ? $"holds no atmos files: left alone, check {setting}" : step.Note };
+    }
+
+    /// <summary>
+    /// Deletes the folder of a step made by <see cref="Plan"/>: removed, not found, or failed with the reason. A folder
+    /// that is a symbolic link is unlinked, never followed, and when the folder it pointed at still holds something the
+    /// step fails saying so (the credentials there were not removed). Nothing is thrown.
+    /// </summary>
     /// <param name="step">The step.</param>
     /// <param name="environment">For showing paths with <c>~</c>.</param>
     public static StepResult Execute(FileStep step, PluginEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(step);
-        return StepResults.Delete(step.Arguments[BaseArgument], step.Arguments[FolderArgument], environment);
+        ArgumentNullException.ThrowIfNull(environment);
+        var folder = step.Arguments[FolderArgument];
+        try
+        {
+            using var parent = ContainedPath.ParentOf(step.Arguments[BaseArgument], folder, out var name);
+            var entry = parent?.GetEntry(name) ?? EntryInfo.Missing;
+            switch (entry.Kind)
+            {
+                case EntryKind.Missing:
+                    return StepResult.NotFound($"{environment.Display(folder)} does not exist");
+                case EntryKind.Inaccessible:
+                    return StepResult.Failed("cannot check: permission denied", $"{environment.Display(folder)} cannot be checked (permission denied); its credentials may still be there: check with ls -la {environment.Display(Path.GetDirectoryName(folder) ?? folder)}");
+                case EntryKind.SymbolicLink:
+                    return UnlinkFolderLink(parent!, name, folder, environment);
+                case EntryKind.Folder when step.Arguments.TryGetValue(AtmosNamesArgument, out var names)
+                    && ForeignContent(parent!, name, names.Split('\n')) is { } sample:
+                    return StepResult.Failed(
+                        "left alone: not an atmos folder",
+                        $"{environment.Display(folder)} holds {sample} and none of the files atmos writes there ({names.Replace('\n', ',').Replace(",", ", ", StringComparison.Ordinal)}), so it was left alone; check {step.Arguments[SettingArgument]}");
+                default:
+                    return parent!.Delete(name) ? StepResult.Removed() : StepResult.NotFound($"{environment.Display(folder)} does not exist");
+            }
+        }
+        catch (Exception ex)
+        {
+            return StepResults.FromException(ex, folder, environment);
+        }
     }
 
     /// <summary><see cref="DefaultBaseNote"/> when the provider uses the default base folder, else null.</summary>
@@ -105,7 +181,70 @@ public static class FolderRemovalStep
         };
     }
 
+    /// <summary>The argument listing (one per line) the names that make a provider folder one atmos wrote.</summary>
+    public const string AtmosNamesArgument = "atmos_names";
+
+    /// <summary>The argument naming the setting that put the folder where it is, for messages.</summary>
+    public const string SettingArgument = "setting";
+
     /// <summary>A folder path the way steps show folders: ending with the directory separator.</summary>
     /// <param name="folder">An absolute folder path.</param>
     public static string AsFolder(string folder) => Path.TrimEndingDirectorySeparator(folder) + Path.DirectorySeparatorChar;
+
+    // The link goes (it is inside the base folder); what it pointed at is never entered. When that still holds
+    // something, the credentials there were not removed, and the step says so rather than "removed".
+    private static StepResult UnlinkFolderLink(FolderHandle parent, string name, string folder, PluginEnvironment environment)
+    {
+        var target = parent.ReadLink(name);
+        parent.Delete(name);
+        if (target is null)
+        {
+            return StepResult.Removed();
+        }
+
+        var resolved = Path.GetFullPath(target, parent.FullPath);
+        string holds;
+        try
+        {
+            var names = Directory.Exists(resolved) ? Directory.EnumerateFileSystemEntries(resolved).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList() : null;
+            if (names is null || names.Count == 0)
+            {
+                return StepResult.Removed(); // it pointed at nothing, or at an empty folder: nothing is left behind
+            }
+
+            holds = $"still holds {string.Join(", ", names.Take(5))}{(names.Count > 5 ? $" and {names.Count - 5} more" : string.Empty)}";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            holds = "may still hold credentials (it cannot be listed)";
+        }
+
+        return StepResult.Failed(
+            "link removed, target kept",
+            $"{environment.Display(folder)} was a symbolic link to {environment.Display(resolved)}; atmos removed the link but never deletes through one, so {environment.Display(resolved)} {holds}; remove it by hand if those credentials should go");
+    }
+
+    // A sample entry name when the folder holds entries but none of atmos's (nor lock or temporary files); else null.
+    private static string? ForeignContent(FolderHandle parent, string name, IReadOnlyCollection<string> atmosNames)
+    {
+        using var folder = parent.OpenFolder(name);
+        return folder is null ? null : Foreign(folder.GetNames(), atmosNames);
+    }
+
+    private static string? ForeignContent(string folder, IReadOnlyCollection<string> atmosNames)
+    {
+        try
+        {
+            return Foreign(Directory.EnumerateFileSystemEntries(folder).Select(p => Path.GetFileName(p)).ToList(), atmosNames);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null; // cannot tell while planning: the removal checks again
+        }
+    }
+
+    private static string? Foreign(IReadOnlyList<string> names, IReadOnlyCollection<string> atmosNames) =>
+        names.Count == 0 || names.Any(n => atmosNames.Contains(n) || n.EndsWith(FileLock.Suffix, StringComparison.Ordinal) || n.EndsWith(AtomicFile.TempSuffix, StringComparison.Ordinal))
+            ? null
+            : names.Order(StringComparer.Ordinal).First();
 }

@@ -27,8 +27,9 @@ public static class StepResults
     }
 
     /// <summary>
-    /// A failed result for <paramref name="exception"/>, raised while working on <paramref name="path"/>.
-    /// Unknown exception types become a failure carrying their message; nothing is rethrown.
+    /// The result for <paramref name="exception"/>, raised while working on <paramref name="path"/>: a failure with the
+    /// fix spelled out, one line naming the file, never the runtime's exception text. A file or folder that vanished
+    /// meanwhile (removed by another process) is "not found". Nothing is rethrown.
     /// </summary>
     /// <param name="exception">What went wrong.</param>
     /// <param name="path">The file or folder being changed.</param>
@@ -51,11 +52,29 @@ public static class StepResults
                 "malformed file, left untouched",
                 $"{environment.Display(malformed.FilePath.Length > 0 ? malformed.FilePath : path)}{(malformed.Line > 0 ? $":{malformed.Line}" : string.Empty)}: {malformed.Problem}; the file was left untouched, fix or remove it by hand"),
             UnsafePathException unsafePath => StepResult.Failed(
-                "refused: unsafe path",
+                $"refused: {unsafePath.Reason}",
                 $"{environment.Display(unsafePath.FilePath)} {unsafePath.Problem}"),
+            FileSystemErrorException fileSystem => StepResult.Failed(
+                fileSystem.Reason,
+                $"{environment.Display(fileSystem.FilePath)}: {fileSystem.Reason}; {fileSystem.Fix}"),
+            FileNotFoundException or DirectoryNotFoundException => StepResult.NotFound($"{shown} was removed by another process meanwhile"),
             OperationCanceledException => StepResult.Failed("interrupted", $"interrupted before {shown} was changed"),
-            IOException io => StepResult.Failed("I/O error", $"{shown}: {io.Message}"),
-            _ => StepResult.Failed("unexpected error", $"{shown}: {exception.GetType().Name}: {exception.Message}"),
+            IOException io => StepResult.Failed("I/O error", $"{shown}: I/O error ({OneLine(io.Message, environment)})"),
+            _ => StepResult.Failed("internal error", $"{shown}: internal error in atmos ({Name(exception)}); the file may be unchanged, please report this"),
         };
+    }
+
+    // A message on one line with the home folder shown as ~ (our own messages name their file in full).
+    private static string OneLine(string message, PluginEnvironment environment)
+    {
+        var home = environment.HomeDirectory.TrimEnd(Path.DirectorySeparatorChar);
+        var line = message.ReplaceLineEndings(" ").Trim();
+        return home.Length > 1 ? line.Replace(home + Path.DirectorySeparatorChar, "~" + Path.DirectorySeparatorChar, StringComparison.Ordinal) : line;
+    }
+
+    private static string Name(Exception exception)
+    {
+        var name = exception.GetType().Name;
+        return name.EndsWith("Exception", StringComparison.Ordinal) && name.Length > "Exception".Length ? name[..^"Exception".Length] : name;
     }
 }

@@ -6,9 +6,16 @@ namespace Atmos.Plugins.Engine.Audit;
 
 /// <summary>
 /// Appends batches of lines to the audit file: under its <c>&lt;file&gt;.lock</c> (<see cref="FileLock"/>), each batch in
-/// one <c>O_APPEND</c> write, the file created with mode 0600 in a folder created with mode 0700, and rotated by size
-/// (docs/audit.md). Concurrent runs never interleave inside a line, and a reader sees whole lines only.
+/// one <c>O_APPEND</c> write, rotated by size (docs/audit.md). Concurrent runs never interleave inside a line, and a
+/// reader sees whole lines only.
 /// </summary>
+/// <remarks>
+/// The audit file is only ever a regular file atmos creates (mode 0600, in a folder it creates with mode 0700) or one
+/// that already is an atmos audit trail of the user running atmos: a single link, owned by that user (or, for root, by
+/// the folder's owner), empty or starting with an atmos event. Anything else — a link, a FIFO, a device, another user's
+/// file, a file that is not an audit trail such as <c>~/.bashrc</c> named by <c>auth.audit.path</c> — is refused at once,
+/// and nothing is written or changed (an existing file is never chmodded).
+/// </remarks>
 public static partial class AuditFile
 {
     /// <summary>A file that reaches this size is rotated before the next run appends to it.</summary>
@@ -20,6 +27,9 @@ public static partial class AuditFile
     /// <summary>The file name at the default location.</summary>
     public const string DefaultFileName = "audit.jsonl";
 
+    // Every line EventJson writes starts so: the mark of a file that is an atmos audit trail.
+    private static readonly byte[] EventLineStart = "{\"type\":\""u8.ToArray();
+
     /// <summary>
     /// Appends <paramref name="lines"/> (whole lines, each ending in <c>\n</c>) to <paramref name="path"/> in one write.
     /// </summary>
@@ -30,67 +40,50 @@ public static partial class AuditFile
     /// land in one file.
     /// </param>
     /// <param name="lockTimeout">How long to wait for another run's append to finish.</param>
-    /// <exception cref="UnsafePathException">The audit file is a symbolic link or not a regular file.</exception>
+    /// <param name="cancellationToken">Stops waiting for the lock.</param>
+    /// <exception cref="UnsafePathException">The audit file is a link, not a regular file, or not an atmos audit trail of this user.</exception>
     /// <exception cref="LockTimeoutException">Another process held the audit lock for the whole wait.</exception>
-    /// <exception cref="IOException">The file could not be written; nothing of this batch is left in it.</exception>
+    /// <exception cref="FileSystemErrorException">The file system refused (read-only, full...); nothing of this batch is left in the file.</exception>
     /// <exception cref="UnauthorizedAccessException">Permission denied.</exception>
-    public static void Append(string path, ReadOnlySpan<byte> lines, bool mayRotate, TimeSpan lockTimeout)
+    public static void Append(string path, ReadOnlySpan<byte> lines, bool mayRotate, TimeSpan lockTimeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (!Directory.Exists(folder))
+        var full = Path.GetFullPath(path);
+        var name = Path.GetFileName(full);
+        using var folder = FolderHandle.CreateAndOpen(Path.GetDirectoryName(full)!);
+        using var held = FileLock.Acquire(folder, name + FileLock.Suffix, lockTimeout, cancellationToken);
+        var entry = folder.GetEntry(name);
+        switch (entry.Kind)
         {
-            AtomicFile.CreateFolder(folder);
+            case EntryKind.Missing or EntryKind.File:
+                break;
+            case EntryKind.SymbolicLink:
+                throw new UnsafePathException(full, "is a symbolic link; refusing to follow it");
+            default:
+                throw new UnsafePathException(full, $"is {EntryInfo.Describe(entry.Kind)}, not a regular file", "not a regular file");
         }
 
-        using var held = FileLock.Acquire(path, lockTimeout);
-        var info = new FileInfo(path);
-        if (info.LinkTarget is not null)
+        if (mayRotate && entry.Kind == EntryKind.File && entry.Length > 0 && entry.Length + lines.Length > RotateAtBytes)
         {
-            throw new UnsafePathException(path, "is a symbolic link; refusing to follow it");
+            CheckOwnTrail(folder, name, full);
+            Rotate(folder, name);
         }
 
-        if (Directory.Exists(path))
+        using var file = folder.OpenForAppend(name, out var created);
+        if (!created)
         {
-            throw new UnsafePathException(path, "is a folder, not a file");
+            CheckOwnTrail(file, folder, full);
         }
 
-        if (mayRotate && info.Exists && info.Length > 0 && info.Length + lines.Length > RotateAtBytes)
-        {
-            Rotate(path);
-        }
-
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.OpenOrCreate,
-            Access = FileAccess.Write,
-
-            // Sharing is enforced by the .lock protocol; a replay may read the file meanwhile.
-            Share = FileShare.ReadWrite | FileShare.Delete,
-            BufferSize = 0,
-        };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = AtomicFile.FileMode0600;
-        }
-
-        using var stream = new FileStream(path, options);
-        var handle = stream.SafeFileHandle;
-        if (!OperatingSystem.IsWindows() && File.GetUnixFileMode(handle) != AtomicFile.FileMode0600)
-        {
-            // Someone widened it (or created it with their umask): an audit of credentials is for its owner only.
-            File.SetUnixFileMode(handle, AtomicFile.FileMode0600);
-        }
-
-        var sizeBefore = RandomAccess.GetLength(handle);
+        var sizeBefore = RandomAccess.GetLength(file);
         try
         {
-            Write(handle, lines, sizeBefore);
+            SafeFile.Write(file, lines, full);
         }
         catch (IOException)
         {
             // A partial batch (disk full) would leave half a line for every reader to trip on: take it back.
-            RandomAccess.SetLength(handle, sizeBefore);
+            RandomAccess.SetLength(file, sizeBefore);
             throw;
         }
     }
@@ -101,74 +94,57 @@ public static partial class AuditFile
         Enumerable.Range(1, KeptGenerations).Select(n => $"{path}.{n}").Where(File.Exists).ToList();
 
     // Caller holds the lock. Each rename is atomic, so a reader sees the old file or the new one, never a mix.
-    private static void Rotate(string path)
+    private static void Rotate(FolderHandle folder, string name)
     {
-        File.Delete($"{path}.{KeptGenerations}");
+        folder.Delete($"{name}.{KeptGenerations}");
         for (var generation = KeptGenerations - 1; generation >= 1; generation--)
         {
-            if (File.Exists($"{path}.{generation}"))
+            if (folder.GetEntry($"{name}.{generation}").Kind == EntryKind.File)
             {
-                File.Move($"{path}.{generation}", $"{path}.{generation + 1}");
+                folder.Rename($"{name}.{generation}", $"{name}.{generation + 1}");
             }
         }
 
-        File.Move(path, $"{path}.1");
+        folder.Rename(name, $"{name}.1");
     }
 
-    private static void Write(SafeFileHandle handle, ReadOnlySpan<byte> lines, long end)
+    private static void CheckOwnTrail(FolderHandle folder, string name, string path)
     {
-        if (!OperatingSystem.IsLinux())
+        using var file = folder.OpenForAppend(name, out _);
+        CheckOwnTrail(file, folder, path);
+    }
+
+    // An existing file is appended to only when it is this user's atmos audit trail (see the class remarks).
+    private static void CheckOwnTrail(SafeFileHandle file, FolderHandle folder, string path)
+    {
+        var info = SafeFile.GetInfo(file);
+        var user = Libc.EffectiveUserId();
+        if (info.OwnerId != user && !(user == 0 && info.OwnerId == folder.Info.OwnerId))
         {
-            // No portable non-variadic way to set O_APPEND elsewhere (fcntl is variadic on Apple arm64): append at
-            // the end measured under the lock, which every cooperating writer holds.
-            RandomAccess.Write(handle, lines, end);
+            throw new UnsafePathException(path, $"belongs to user {info.OwnerId}, not to the user running atmos ({user}); atmos appends only to its own audit trail", "not atmos's audit trail");
+        }
+
+        if (info.LinkCount > 1)
+        {
+            throw new UnsafePathException(path, "has other hard links; atmos appends only to an audit trail it created", "not atmos's audit trail");
+        }
+
+        if (info.Length == 0)
+        {
             return;
         }
 
-        var fd = (int)handle.DangerousGetHandle();
-        var flags = Libc.Fcntl(fd, Libc.GetFlags, 0);
-        if (flags < 0 || Libc.Fcntl(fd, Libc.SetFlags, flags | Libc.Append) < 0)
+        Span<byte> start = stackalloc byte[16];
+        var read = RandomAccess.Read(file, start[..EventLineStart.Length], 0);
+        if (!start[..read].SequenceEqual(EventLineStart))
         {
-            throw new IOException($"cannot open the audit file for appending: {Marshal.GetLastPInvokeErrorMessage()}");
-        }
-
-        while (!lines.IsEmpty)
-        {
-            var written = Libc.Write(fd, lines);
-            if (written < 0)
-            {
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno == Libc.Interrupted)
-                {
-                    continue;
-                }
-
-                throw new IOException(Marshal.GetPInvokeErrorMessage(errno));
-            }
-
-            lines = lines[(int)written..];
+            throw new UnsafePathException(path, "is not an atmos audit trail (it does not start with an atmos event); atmos appends only to its own", "not atmos's audit trail");
         }
     }
 
-    private static unsafe partial class Libc
+    private static partial class Libc
     {
-        public const int GetFlags = 3;
-        public const int SetFlags = 4;
-        public const int Append = 0x400;
-        public const int Interrupted = 4;
-
-        public static nint Write(int fd, ReadOnlySpan<byte> bytes)
-        {
-            fixed (byte* buffer = bytes)
-            {
-                return WriteRaw(fd, buffer, bytes.Length);
-            }
-        }
-
-        [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
-        public static partial int Fcntl(int fd, int command, int argument);
-
-        [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
-        private static partial nint WriteRaw(int fd, byte* buffer, nint count);
+        [LibraryImport("libc", EntryPoint = "geteuid")]
+        public static partial uint EffectiveUserId();
     }
 }

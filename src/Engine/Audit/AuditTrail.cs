@@ -24,6 +24,7 @@ public sealed class AuditTrail : IEventSink
     private readonly string _shownPath;
     private readonly TimeSpan _lockTimeout;
     private readonly TextWriter _warnings;
+    private readonly CancellationToken _interrupted;
     private readonly ArrayBufferWriter<byte> _pending = new(16 * 1024);
     private bool _appendedBefore;
 
@@ -32,14 +33,19 @@ public sealed class AuditTrail : IEventSink
     /// <param name="home">The home folder, to name the file with <c>~</c> in the warning.</param>
     /// <param name="lockTimeout">How long to wait for another run's append.</param>
     /// <param name="warnings">Where the one warning line goes when the audit cannot be written (standard error).</param>
-    public AuditTrail(string path, string home, TimeSpan lockTimeout, TextWriter warnings)
+    /// <param name="interrupted">The run's Ctrl-C: once it fires, the final append waits for the audit lock at most <see cref="InterruptedLockWait"/>.</param>
+    public AuditTrail(string path, string home, TimeSpan lockTimeout, TextWriter warnings, CancellationToken interrupted = default)
     {
         _path = path;
         _home = home;
         _shownPath = HumanOutput.Display(path, home);
         _lockTimeout = lockTimeout;
         _warnings = warnings;
+        _interrupted = interrupted;
     }
+
+    /// <summary>How long an interrupted run waits for the audit lock (Ctrl-C ends a run within a second).</summary>
+    public static TimeSpan InterruptedLockWait { get; } = TimeSpan.FromMilliseconds(300);
 
     /// <summary>
     /// The audit sinks for a run: one <see cref="AuditTrail"/>, none when <c>auth.audit.enabled</c> is false, or a sink
@@ -49,7 +55,8 @@ public sealed class AuditTrail : IEventSink
     /// <param name="paths">Home, config folder and environment, for the path.</param>
     /// <param name="lockTimeout">How long to wait for the audit lock.</param>
     /// <param name="warnings">Standard error.</param>
-    public static IEnumerable<IEventSink> For(AuditSettings settings, PathContext paths, TimeSpan lockTimeout, TextWriter warnings)
+    /// <param name="interrupted">The run's Ctrl-C (see the constructor).</param>
+    public static IEnumerable<IEventSink> For(AuditSettings settings, PathContext paths, TimeSpan lockTimeout, TextWriter warnings, CancellationToken interrupted = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(paths);
@@ -61,7 +68,7 @@ public sealed class AuditTrail : IEventSink
         var path = ResolvePath(settings, paths);
         return path is null
             ? [new UnresolvablePath(settings.Path!, warnings)]
-            : [new AuditTrail(path, paths.Home, lockTimeout, warnings)];
+            : [new AuditTrail(path, paths.Home, lockTimeout, warnings, interrupted)];
     }
 
     /// <summary>
@@ -121,7 +128,8 @@ public sealed class AuditTrail : IEventSink
 
         try
         {
-            AuditFile.Append(_path, _pending.WrittenSpan, mayRotate: !_appendedBefore, _lockTimeout);
+            var wait = _interrupted.IsCancellationRequested && _lockTimeout > InterruptedLockWait ? InterruptedLockWait : _lockTimeout;
+            AuditFile.Append(_path, _pending.WrittenSpan, mayRotate: !_appendedBefore, wait);
             _appendedBefore = true;
             _pending.ResetWrittenCount();
             return true;
@@ -141,7 +149,8 @@ public sealed class AuditTrail : IEventSink
         {
             UnauthorizedAccessException => $"permission denied; check the folder with: ls -la {Path.GetDirectoryName(_shownPath)}, {Otherwise}",
             LockTimeoutException timeout => $"another atmos held its lock for {timeout.Timeout.TotalSeconds:0.#} s; retry or raise ATMOS_LOCK_TIMEOUT, {Otherwise}",
-            UnsafePathException unsafePath => $"it {unsafePath.Problem}; point auth.audit.path at a regular file, or turn the audit off with auth.audit.enabled: false",
+            UnsafePathException unsafePath => $"it {unsafePath.Problem}; point auth.audit.path at a new file or at atmos's own audit trail, or turn the audit off with auth.audit.enabled: false",
+            FileSystemErrorException fileSystem => $"{fileSystem.Reason}; {fileSystem.Fix}, {Otherwise}",
             _ => $"{Shown(ex.Message)}; fix the path, {Otherwise}",
         };
     }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Atmos.Plugins.Contracts.Safety;
 using Atmos.Plugins.Engine.Events;
 using Atmos.Plugins.Engine.Execution;
 using Atmos.Plugins.Engine.Projections;
@@ -79,18 +80,28 @@ public sealed record RecordedRuns(string Source, IReadOnlyList<RecordedRun> Runs
         string text;
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            if (stream.Length > MaxBytes)
+            // Never blocking on a FIFO, only a regular file (a link the user gave is followed).
+            var info = SafeFile.Probe(path, followLinks: true);
+            if (info.Kind == EntryKind.File && info.Length > MaxBytes)
             {
-                throw new ReplayException($"{source} is {stream.Length / 1024 / 1024} MiB; replay reads files of at most {MaxBytes / 1024 / 1024} MiB");
+                throw new ReplayException($"{source} is {info.Length / 1024 / 1024} MiB; replay reads files of at most {MaxBytes / 1024 / 1024} MiB");
             }
 
+            using var stream = new FileStream(SafeFile.OpenRead(path, MaxBytes, followLinks: true), FileAccess.Read, bufferSize: 0);
             using var reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: false));
             text = reader.ReadToEnd();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ReplayException($"cannot read {source}: {(ex is UnauthorizedAccessException ? "permission denied" : ex.Message.ReplaceLineEndings(" "))}");
+            var why = ex switch
+            {
+                UnauthorizedAccessException => "permission denied",
+                UnsafePathException unsafePath => $"it {unsafePath.Problem}",
+                FileNotFoundException => "it does not exist",
+                FileSystemErrorException fileSystem => fileSystem.Reason,
+                _ => ex.Message.ReplaceLineEndings(" "),
+            };
+            throw new ReplayException($"cannot read {source}: {why}");
         }
 
         return Parse(text, source);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Atmos.Plugins.Contracts;
+using Atmos.Plugins.Contracts.Safety;
 using Atmos.Plugins.Engine.Keyring;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -32,17 +33,18 @@ public static class AuthConfigLoader
     {
         try
         {
-            var info = new FileInfo(path);
-            if (info.Length > MaxBytes)
+            var info = SafeFile.Probe(path, followLinks: true);
+            if (info.Kind == EntryKind.File && info.Length > MaxBytes)
             {
                 return Failed(path, new SourceLocation(displayName, 1, 1), $"file is {info.Length / 1024 / 1024} MiB; atmos.yaml may be at most {MaxBytes / 1024 / 1024} MiB");
             }
 
-            return Parse(File.ReadAllText(path), displayName) with { SourcePath = path };
+            // Opened without blocking (a FIFO fails at once, naming the file) and used only if it is a regular file.
+            return Parse(SafeFile.ReadAllText(path, MaxBytes, followLinks: true), displayName) with { SourcePath = path };
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return Failed(path, null, $"cannot read {displayName}: {ex.Message}");
+            return Failed(path, null, $"cannot read {displayName}: {SafeFile.Explain(ex)}");
         }
     }
 

@@ -24,6 +24,7 @@ public static class ConfigValidation
         var context = new ValidationContext<AuthConfig>(config);
         context.RootContextData[CatalogKey] = catalog;
         context.RootContextData[HomeKey] = home;
+        context.RootContextData[ConfigFolderKey] = Path.GetDirectoryName(config.SourcePath);
         var result = Shared.Value.Validate(context);
         var problems = config.Problems.Concat(result.Errors.Select(ToProblem)).ToList();
 
@@ -43,6 +44,7 @@ public static class ConfigValidation
 
     private const string CatalogKey = "catalog";
     private const string HomeKey = "home";
+    private const string ConfigFolderKey = "config-folder";
 
     private static ConfigProblem ToProblem(ValidationFailure failure) =>
         new(failure.Severity == Severity.Error ? ProblemSeverity.Error : ProblemSeverity.Warning, failure.CustomState as SourceLocation, failure.ErrorMessage);
@@ -184,7 +186,8 @@ public static class ConfigValidation
 
         private static bool IsUsableBasePath<T>(ValidationContext<T> context, string path)
         {
-            var problem = BasePaths.Problem(path, (string)context.RootContextData[HomeKey]);
+            var home = (string)context.RootContextData[HomeKey];
+            var problem = BasePaths.Problem(path, home) ?? WhereItResolves(path, home, context.RootContextData[ConfigFolderKey] as string);
             if (problem is null)
             {
                 return true;
@@ -192,6 +195,19 @@ public static class ConfigValidation
 
             context.MessageFormatter.AppendArgument(BasePathArgument, problem);
             return false;
+        }
+
+        // A base folder at /, ~, above ~ or in a system folder would make a provider logout delete <base>/<provider>/ there
+        // (issue 17: base_path ~ and a provider named Documents). A relative path is relative to atmos.yaml's folder.
+        private static string? WhereItResolves(string basePath, string home, string? configFolder)
+        {
+            var expanded = PathExpansion.ExpandTilde(basePath.Trim(), home)!;
+            if (!Path.IsPathRooted(expanded) && configFolder is null)
+            {
+                return null;
+            }
+
+            return BaseFolderCheck.Problem(Path.GetFullPath(expanded, configFolder ?? home), $"spec.files.base_path '{basePath}'", home);
         }
 
         private static string KindList(PluginCatalog catalog, bool providers)

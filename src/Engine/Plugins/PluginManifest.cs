@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Atmos.Plugins.Contracts.Safety;
 
 namespace Atmos.Plugins.Engine.Plugins;
 
@@ -29,6 +30,9 @@ public static class PluginManifest
     /// <summary>The manifest file name.</summary>
     public const string FileName = "plugins.json";
 
+    /// <summary>Larger manifests are refused (a manifest is a few hundred bytes per plugin).</summary>
+    public const long MaxBytes = 1024 * 1024;
+
     /// <summary>Reads a manifest. Problems (unreadable file, bad JSON, bad entries) are returned, never thrown.</summary>
     /// <param name="path">The manifest.</param>
     /// <param name="problems">Receives one line per problem.</param>
@@ -39,11 +43,12 @@ public static class PluginManifest
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            // Opened without blocking (a FIFO fails at once, naming the file) and used only if it is a regular file.
+            bytes = SafeFile.ReadAllBytes(path, MaxBytes, followLinks: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            problems.Add($"plugin manifest {path} cannot be read: {ex.Message}");
+            problems.Add($"plugin manifest {path} cannot be read: {SafeFile.Explain(ex)}");
             return entries;
         }
 

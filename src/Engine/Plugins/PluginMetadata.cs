@@ -1,6 +1,7 @@
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using Atmos.Plugins.Contracts;
+using Atmos.Plugins.Contracts.Safety;
 
 namespace Atmos.Plugins.Engine.Plugins;
 
@@ -88,7 +89,8 @@ public sealed record PluginMetadata(
     /// <exception cref="IOException">Cannot be read.</exception>
     public static PluginMetadata Read(string path)
     {
-        using var stream = File.OpenRead(path);
+        // Never blocking on a FIFO, only a regular file of an assembly's size (an installed plugin may be a link).
+        using var stream = new FileStream(SafeFile.OpenRead(path, 512L * 1024 * 1024, followLinks: true), FileAccess.Read);
         using var pe = new PEReader(stream);
         if (!pe.HasMetadata)
         {

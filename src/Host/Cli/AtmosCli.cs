@@ -28,11 +28,17 @@ public static class AtmosCli
         }
 
         using var interrupt = new CancellationTokenSource();
+        var finished = new TaskCompletionSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
-            // First Ctrl-C: stop after the current step and still summarise and audit. A second one kills the process.
+            // First Ctrl-C: stop waiting at once (every wait of a run honours the token), still summarise and audit. A
+            // second one kills the process.
             e.Cancel = !interrupt.IsCancellationRequested;
-            interrupt.Cancel();
+            if (!interrupt.IsCancellationRequested)
+            {
+                interrupt.Cancel();
+                _ = CutOffAsync(finished.Task, host.Error);
+            }
         };
         Console.CancelKeyPress += onCancel;
         try
@@ -47,7 +53,32 @@ public static class AtmosCli
         }
         finally
         {
+            finished.TrySetResult();
             Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>How long a run may take to finish after Ctrl-C before the process ends anyway (exit 130).</summary>
+    internal static TimeSpan InterruptGrace { get; } = TimeSpan.FromMilliseconds(800);
+
+    // Ctrl-C ends any run within a second: a run normally summarises and exits at once, but something that does not
+    // honour the token (a plugin stuck in a system call, a file system that does not answer) must not keep it alive.
+    // The steps done so far were printed and audited as they happened.
+    private static async Task CutOffAsync(Task finished, TextWriter error)
+    {
+        if (await Task.WhenAny(finished, Task.Delay(InterruptGrace)).ConfigureAwait(false) == finished)
+        {
+            return;
+        }
+
+        try
+        {
+            await error.WriteLineAsync("Interrupted: stopped waiting for the operation in progress; the lines above show what was done").ConfigureAwait(false);
+            await error.FlushAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            Environment.Exit(ExitCodes.Interrupted);
         }
     }
 

@@ -95,7 +95,7 @@ internal sealed class LogoutCommand
 
         var collector = new EventCollector();
         IEventSink[] sinks = [new ConsoleSink(_host.Error, _host.UseColor, DebugLog.ParseLevel(_host.Variable("ATMOS_LOGS_LEVEL"))), collector];
-        sinks = [.. sinks, .. Engine.Audit.AuditTrail.For(context.Config.Audit, context.Paths, context.LockTimeout, _host.Error)];
+        sinks = [.. sinks, .. Engine.Audit.AuditTrail.For(context.Config.Audit, context.Paths, context.LockTimeout, _host.Error, cancellationToken)];
         var interaction = _host.Interaction ?? (_host.InputIsTerminal && _host.ErrorIsTerminal ? new TerminalInteraction(_host.UseColor) : NonInteractive.Instance);
         var state = await LogoutEngine.RunAsync(context, options, interaction, sinks, cancellationToken).ConfigureAwait(false);
         if (Value(parseResult, _output) == OutputFormat.Json)

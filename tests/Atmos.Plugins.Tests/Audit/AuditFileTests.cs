@@ -20,25 +20,64 @@ public sealed class AuditFileTests : IDisposable
     [Fact]
     public void The_first_append_creates_a_0700_folder_and_a_0600_file_and_later_ones_add_to_it()
     {
-        AuditFile.Append(AuditPath, Lines("{\"a\":1}"), mayRotate: true, Wait);
-        AuditFile.Append(AuditPath, Lines("{\"b\":2}", "{\"c\":3}"), mayRotate: true, Wait);
+        AuditFile.Append(AuditPath, Lines("{\"type\":\"a\"}"), mayRotate: true, Wait);
+        AuditFile.Append(AuditPath, Lines("{\"type\":\"b\"}", "{\"type\":\"c\"}"), mayRotate: true, Wait);
 
-        Assert.Equal("{\"a\":1}\n{\"b\":2}\n{\"c\":3}\n", File.ReadAllText(AuditPath));
+        Assert.Equal("{\"type\":\"a\"}\n{\"type\":\"b\"}\n{\"type\":\"c\"}\n", File.ReadAllText(AuditPath));
         Assert.Equal(AtomicFile.FileMode0600, File.GetUnixFileMode(AuditPath));
         Assert.Equal(AtomicFile.FolderMode0700, File.GetUnixFileMode(Path.GetDirectoryName(AuditPath)!));
-        Assert.False(File.Exists(AuditPath + ".lock"));
+
+        // The lock file stays at its stable path (docs/reliability.md): empty, private.
+        Assert.Equal(0, new FileInfo(AuditPath + ".lock").Length);
+        Assert.Equal(AtomicFile.FileMode0600, File.GetUnixFileMode(AuditPath + ".lock"));
     }
 
     [Fact]
-    public void A_widened_file_mode_is_narrowed_back_to_0600()
+    public void An_existing_trail_is_appended_to_and_its_mode_never_changed()
     {
-        _home.Write(".local/state/atmos/audit.jsonl", "{\"old\":true}\n");
-        File.SetUnixFileMode(AuditPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        _home.Write(".local/state/atmos/audit.jsonl", "{\"type\":\"old\"}\n");
+        var widened = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        File.SetUnixFileMode(AuditPath, widened);
 
-        AuditFile.Append(AuditPath, Lines("{\"new\":true}"), mayRotate: true, Wait);
+        AuditFile.Append(AuditPath, Lines("{\"type\":\"new\"}"), mayRotate: true, Wait);
 
-        Assert.Equal(AtomicFile.FileMode0600, File.GetUnixFileMode(AuditPath));
-        Assert.Equal("{\"old\":true}\n{\"new\":true}\n", File.ReadAllText(AuditPath));
+        Assert.Equal(widened, File.GetUnixFileMode(AuditPath));
+        Assert.Equal("{\"type\":\"old\"}\n{\"type\":\"new\"}\n", File.ReadAllText(AuditPath));
+    }
+
+    [Theory]
+    [InlineData("export PATH=$HOME/bin:$PATH\n", "is not an atmos audit trail")]
+    [InlineData("", null)]
+    public void A_file_that_is_not_an_atmos_trail_is_refused_unchanged(string content, string? problem)
+    {
+        // auth.audit.path naming ~/.bashrc must neither append to it nor chmod it.
+        var path = _home.Write(".bashrc", content);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        if (problem is null)
+        {
+            // An empty file is a trail that has not started yet.
+            AuditFile.Append(path, Lines("{\"type\":\"x\"}"), mayRotate: true, Wait);
+            Assert.Equal("{\"type\":\"x\"}\n", File.ReadAllText(path));
+            return;
+        }
+
+        var error = Assert.Throws<UnsafePathException>(() => AuditFile.Append(path, Lines("{\"type\":\"x\"}"), mayRotate: true, Wait));
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+        Assert.Equal(content, File.ReadAllText(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(path));
+    }
+
+    [Fact]
+    public void A_fifo_at_the_audit_path_fails_at_once_naming_it()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(AuditPath)!);
+        Assert.Equal(0, Processes.Run("mkfifo", [AuditPath], new Dictionary<string, string>()).ExitCode);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var error = Assert.Throws<UnsafePathException>(() => AuditFile.Append(AuditPath, Lines("{\"type\":\"x\"}"), mayRotate: true, Wait));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
+        Assert.Contains("is a FIFO (named pipe), not a regular file", error.Message, StringComparison.Ordinal);
+        Assert.Contains(AuditPath, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -48,7 +87,7 @@ public sealed class AuditFileTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(AuditPath)!);
         File.CreateSymbolicLink(AuditPath, target);
 
-        Assert.Throws<UnsafePathException>(() => AuditFile.Append(AuditPath, Lines("{}"), mayRotate: true, Wait));
+        Assert.Throws<UnsafePathException>(() => AuditFile.Append(AuditPath, Lines("{\"type\":\"x\"}"), mayRotate: true, Wait));
         Assert.Equal("keep\n", File.ReadAllText(target));
     }
 
@@ -56,7 +95,7 @@ public sealed class AuditFileTests : IDisposable
     public void A_full_file_is_rotated_before_a_first_append_keeping_three_generations()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(AuditPath)!);
-        foreach (var (file, marker) in new[] { (AuditPath, "current"), (AuditPath + ".1", "one"), (AuditPath + ".2", "two"), (AuditPath + ".3", "three") })
+        foreach (var (file, marker) in new[] { (AuditPath, "{\"type\":\"current\"}"), (AuditPath + ".1", "one"), (AuditPath + ".2", "two"), (AuditPath + ".3", "three") })
         {
             File.WriteAllText(file, marker + "\n");
         }
@@ -67,10 +106,10 @@ public sealed class AuditFileTests : IDisposable
             full.SetLength(AuditFile.RotateAtBytes);
         }
 
-        AuditFile.Append(AuditPath, Lines("{\"run\":\"next\"}"), mayRotate: true, Wait);
+        AuditFile.Append(AuditPath, Lines("{\"type\":\"next\"}"), mayRotate: true, Wait);
 
-        Assert.Equal("{\"run\":\"next\"}\n", File.ReadAllText(AuditPath));
-        Assert.StartsWith("current\n", File.ReadAllText(AuditPath + ".1"), StringComparison.Ordinal);
+        Assert.Equal("{\"type\":\"next\"}\n", File.ReadAllText(AuditPath));
+        Assert.StartsWith("{\"type\":\"current\"}\n", File.ReadAllText(AuditPath + ".1"), StringComparison.Ordinal);
         Assert.Equal("one\n", File.ReadAllText(AuditPath + ".2"));
         Assert.Equal("two\n", File.ReadAllText(AuditPath + ".3"));
         Assert.False(File.Exists(AuditPath + ".4"));
@@ -84,13 +123,14 @@ public sealed class AuditFileTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(AuditPath)!);
         using (var full = new FileStream(AuditPath, FileMode.Create, FileAccess.Write))
         {
+            full.Write("{\"type\":\"first\"}\n"u8);
             full.SetLength(AuditFile.RotateAtBytes);
         }
 
-        AuditFile.Append(AuditPath, Lines("{\"run\":\"same\"}"), mayRotate: false, Wait);
+        AuditFile.Append(AuditPath, Lines("{\"type\":\"same\"}"), mayRotate: false, Wait);
 
         Assert.False(File.Exists(AuditPath + ".1"));
-        Assert.Equal(AuditFile.RotateAtBytes + 15, new FileInfo(AuditPath).Length);
+        Assert.Equal(AuditFile.RotateAtBytes + 16, new FileInfo(AuditPath).Length);
     }
 
     [Fact]
@@ -101,7 +141,7 @@ public sealed class AuditFileTests : IDisposable
         {
             for (var batch = 0; batch < 40; batch++)
             {
-                var lines = Enumerable.Range(0, 50).Select(line => $"{{\"w\":{writer},\"b\":{batch},\"l\":{line},\"pad\":\"{new string('x', 100)}\"}}").ToArray();
+                var lines = Enumerable.Range(0, 50).Select(line => $"{{\"type\":\"t\",\"w\":{writer},\"b\":{batch},\"l\":{line},\"pad\":\"{new string('x', 100)}\"}}").ToArray();
                 AuditFile.Append(AuditPath, Lines(lines), mayRotate: true, Wait);
             }
         }));

@@ -62,7 +62,8 @@ public sealed class LogoutCliTests : IDisposable
         Assert.True(_home.Exists(".aws/sso/cache/botocore-client-id-us-east-1.json"));
         Assert.Equal(AwsTree.UserOwnAwsCredentials + "\n", _home.Read(".aws/credentials"));
         Assert.Equal(backupBefore, TempHome.Fingerprint(_home.PathOf("custom")));
-        Assert.Empty(Directory.GetFiles(_home.PathOf(AwsTree.SsoFolder), "*.lock"));
+        // Lock files stay at their stable paths beside the files edited (never unlinked while their folder stays).
+        Assert.Equal(["config.lock", "credentials.lock"], Directory.GetFiles(_home.PathOf(AwsTree.SsoFolder), "*.lock").Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Empty(Directory.GetFiles(_home.PathOf(AwsTree.SsoFolder), "*.atmos-tmp", SearchOption.AllDirectories));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_home.PathOf($"{AwsTree.SsoFolder}/credentials")));
     }
