@@ -10,6 +10,12 @@ using Atmos.Plugins.Reliability.Helper;
 //                                holding <file>.lock (FileLock): a cooperating writer that is not atmos. Prints the
 //                                number of sections appended.
 //   increment <file> <count>     <count> times, add 1 to the number in <file> with a locked atomic edit (lost-update check).
+//   flock-append <file> <prefix> like append, but locking exactly as real atmos (gofrs/flock) and flock(1) do: open
+//                                <file>.lock with O_CREAT|O_RDWR (following nothing special, never unlinking it),
+//                                flock(LOCK_EX) blocking, append in place, flock(LOCK_UN), close. Prints the count.
+//   swap <a> <b>                 the swap race: on "go" (a line on standard input) exchange <a> and <b> with
+//                                renameat2(RENAME_EXCHANGE) in a tight loop; on "stop" finish with an even number of
+//                                exchanges (both back in place) and print "stopped <exchanges>"; exit at end of input.
 // All print "ready" once started, so a test can time a kill from there.
 var timeout = TimeSpan.FromSeconds(30);
 switch (args)
@@ -54,8 +60,27 @@ switch (args)
 
         return 0;
 
+    case ["flock-append", var file, var prefix]:
+        var done = Task.Run(() => Console.In.ReadToEnd());
+        Ready();
+        var appended = 0;
+        do
+        {
+            PlainFlock.Append(file, Encoding.UTF8.GetBytes(HelperProtocol.AppendedSection(prefix, appended)));
+            appended++;
+            Thread.Sleep(1);
+        }
+        while (!done.IsCompleted);
+
+        Console.Out.WriteLine(appended);
+        return 0;
+
+    case ["swap", var a, var b]:
+        Ready();
+        return Swapper.Run(a, b);
+
     default:
-        Console.Error.WriteLine("usage: helper remove <file> <names-file> | append <file> <prefix> | increment <file> <count>");
+        Console.Error.WriteLine("usage: helper remove <file> <names-file> | append <file> <prefix> | increment <file> <count> | flock-append <file> <prefix> | swap <a> <b>");
         return 2;
 }
 

@@ -196,7 +196,7 @@ public static class FolderRemovalStep
     private static StepResult UnlinkFolderLink(FolderHandle parent, string name, string folder, PluginEnvironment environment)
     {
         var target = parent.ReadLink(name);
-        parent.Delete(name);
+        parent.Unlink(name); // only ever the link: if a folder was swapped in meanwhile, that fails rather than deletes it
         if (target is null)
         {
             return StepResult.Removed();

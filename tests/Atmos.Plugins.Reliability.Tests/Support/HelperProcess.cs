@@ -54,6 +54,13 @@ public sealed class HelperProcess : IDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>Sends one command line to the helper (<c>swap</c> mode: <c>go</c>, <c>stop</c>).</summary>
+    public void Send(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
+    }
+
     /// <summary>Closes the helper's standard input (the "stop" signal of <c>append</c>) and waits for its exit code.</summary>
     public int Finish(TimeSpan timeout)
     {

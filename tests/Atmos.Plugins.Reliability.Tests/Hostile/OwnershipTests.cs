@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using Atmos.Plugins.Contracts.Safety;
+using Atmos.Plugins.Reliability.Tests.Support;
+using Atmos.Plugins.Tests.Support;
+
+namespace Atmos.Plugins.Reliability.Tests.Hostile;
+
+/// <summary>
+/// Ownership, modes and mounts: <c>sudo atmos auth logout</c> on a user's HOME keeps every file the user's (edited
+/// files, lock files, created folders); an edit that cannot keep a file's owner is refused, explained; folders are 0700
+/// whatever the umask; a read-only file system is named at once. Root only (chown, setpriv, mount): skipped otherwise.
+/// </summary>
+[Collection(PublishedAtmosCollection.Name)]
+public sealed class OwnershipTests : IDisposable
+{
+    private readonly PublishedAtmos _atmos;
+    private readonly SeededHome _tree = new();
+
+    public OwnershipTests(PublishedAtmos atmos) => _atmos = atmos;
+
+    public void Dispose() => _tree.Dispose();
+
+    private string State => _tree.Home.PathOf(".local/state");
+
+    [RequiresRootFact]
+    public async Task Root_logging_out_on_another_users_home_keeps_every_file_and_folder_the_users()
+    {
+        AsUsers.Chown(_tree.Home.Home, AsUsers.Nobody);
+        _tree.Cli.Environment["XDG_STATE_HOME"] = State; // inside HOME: created by this run
+
+        var result = await _tree.Cli.RunBounded(["auth", "logout", "dev-admin", "--config", _tree.Config]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Successfully logged out from 3 identities", result.Lines);
+        foreach (var file in new[] { "credentials", "config", "credentials.lock", "config.lock" })
+        {
+            AssertOwnedByNobody(_tree.Home.PathOf($"{AwsTree.SsoFolder}/{file}"), AtomicFile.FileMode0600);
+        }
+
+        AssertOwnedByNobody(_tree.Home.PathOf(".local"), AtomicFile.FolderMode0700);
+        AssertOwnedByNobody(State, AtomicFile.FolderMode0700);
+        AssertOwnedByNobody(Path.Join(State, "atmos"), AtomicFile.FolderMode0700);
+        AssertOwnedByNobody(Path.Join(State, "atmos", "audit.jsonl"), AtomicFile.FileMode0600);
+    }
+
+    [RequiresRootFact]
+    public void An_edit_that_cannot_keep_the_files_owner_is_refused_and_explained()
+    {
+        // nobody runs atmos in their own HOME, where a root-owned (world-readable) credentials file sits after a sudo
+        // login: rewriting it would hand it to nobody, so the edit is refused and the file left as it is.
+        AsUsers.OpenUpTo(_tree.Home);
+        AsUsers.Chown(_tree.Home.Home, AsUsers.Nobody);
+        AsUsers.Chown(_tree.Config, AsUsers.Nobody);
+        var credentials = _tree.Home.PathOf($"{AwsTree.SsoFolder}/credentials");
+        AsUsers.Chown(credentials, 0);
+        File.SetUnixFileMode(credentials, (UnixFileMode)0b110_100_100);
+        var before = File.ReadAllBytes(credentials);
+
+        var result = AsUsers.RunAs(AsUsers.Nobody, _atmos.Executable, ["auth", "logout", "dev-admin", "--config", _tree.Config], Environment(), _tree.Home.Home);
+
+        Assert.True(result.ExitCode is 0 or 1, result.Stderr);
+        Assert.Contains(result.Lines, l => l.StartsWith("✗ Files: ~/.config/atmos/aws/aws-sso/ (owner cannot be kept)", StringComparison.Ordinal));
+        Assert.Contains(result.Lines, l => l.Contains("~/.config/atmos/aws/aws-sso/credentials: owner cannot be kept; it belongs to user 0 and group 0", StringComparison.Ordinal));
+        Assert.Equal(before, File.ReadAllBytes(credentials));
+        var entry = SafeFile.Probe(credentials);
+        Assert.Equal((0u, 0u), (entry.OwnerId, entry.GroupId));
+
+        // The other file of the step, nobody's own, was still edited.
+        Assert.DoesNotContain("[profile dev-admin]", _tree.Home.Read($"{AwsTree.SsoFolder}/config"), StringComparison.Ordinal);
+    }
+
+    [RequiresRootFact]
+    public void Folders_atmos_creates_are_0700_under_umask_000()
+    {
+        var environment = Environment();
+        var result = Processes.Run("sh", ["-c", "umask 000; exec \"$0\" \"$@\"", _atmos.Executable, "auth", "logout", "dev-admin", "--config", _tree.Config], environment, _tree.Home.Home);
+
+        Assert.Equal(0, result.ExitCode);
+        foreach (var folder in new[] { _tree.Home.PathOf(".local"), State, Path.Join(State, "atmos") })
+        {
+            Assert.Equal(AtomicFile.FolderMode0700, File.GetUnixFileMode(folder));
+        }
+
+        Assert.Equal(AtomicFile.FileMode0600, File.GetUnixFileMode(Path.Join(State, "atmos", "audit.jsonl")));
+        Assert.Equal(AtomicFile.FileMode0600, File.GetUnixFileMode(_tree.Home.PathOf($"{AwsTree.SsoFolder}/credentials.lock")));
+    }
+
+    [RequiresRootFact(mounts: true)]
+    public async Task A_read_only_file_system_is_named_in_under_a_second()
+    {
+        var baseFolder = _tree.Home.PathOf(".config/atmos/aws");
+        using (AsUsers.MountReadOnly(baseFolder))
+        {
+            foreach (var (command, line) in new[]
+            {
+                (new[] { "dev-admin" }, "~/.config/atmos/aws/aws-sso/credentials.lock: read-only file system"),
+                (new[] { "--provider", "aws-sso" }, "~/.config/atmos/aws/aws-sso"),
+            })
+            {
+                var clock = Stopwatch.StartNew();
+                var result = await _tree.Cli.RunBounded(["auth", "logout", .. command, "--config", _tree.Config]);
+                var took = clock.Elapsed;
+
+                Assert.True(took < TimeSpan.FromSeconds(1), $"{string.Join(' ', command)} took {took.TotalMilliseconds:0} ms");
+                Assert.Contains(result.Lines, l => l.StartsWith("✗ Files: ~/.config/atmos/aws/aws-sso/ (read-only file system)", StringComparison.Ordinal));
+                Assert.Contains(result.Lines, l => l.Contains(line, StringComparison.Ordinal) && l.Contains("read-only file system", StringComparison.Ordinal) && l.Contains("remount it read-write", StringComparison.Ordinal));
+                Assert.DoesNotContain(result.Lines, l => l.Contains("another process", StringComparison.Ordinal));
+            }
+        }
+
+        Assert.Contains("[dev-admin]", _tree.Home.Read($"{AwsTree.SsoFolder}/credentials"), StringComparison.Ordinal);
+    }
+
+    private Dictionary<string, string> Environment()
+    {
+        var environment = AtmosProcess.Environment(_tree.Home);
+        environment["XDG_STATE_HOME"] = State;
+        return environment;
+    }
+
+    private static void AssertOwnedByNobody(string path, UnixFileMode mode)
+    {
+        var entry = SafeFile.Probe(path);
+        Assert.True((entry.OwnerId, entry.GroupId) == (AsUsers.Nobody, AsUsers.Nobody), $"{path} is owned by {entry.OwnerId}:{entry.GroupId}");
+        Assert.Equal(mode, entry.Mode);
+    }
+}
