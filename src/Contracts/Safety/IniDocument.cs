@@ -16,7 +16,8 @@ namespace Atmos.Plugins.Contracts.Safety;
 /// malformed.</para>
 /// <para>Removing a section removes its header and its body up to the next header, except that a run of comments
 /// right before the next header (with any blank lines between them and that header) is kept: such comments usually
-/// describe the next section. Duplicate sections of one name are all removed.</para>
+/// describe the next section. atmos's metadata comments (<c>; atmos: expiration=...</c>) right above a removed section's
+/// header go with it (<see cref="IsAtmosMetadataComment"/>). Duplicate sections of one name are all removed.</para>
 /// </remarks>
 public sealed class IniDocument
 {
@@ -203,6 +204,17 @@ public sealed class IniDocument
                 drop[k] = true;
             }
 
+            // atmos's metadata comment ("; atmos: expiration=...") belongs to the section below it: gopkg.in/ini, which
+            // atmos writes the file with, reads every comment between the previous setting and a header as that section's
+            // comment, and atmos takes the first "expiration=" in it. Left behind, it would become the next section's.
+            for (var k = i - 1; k >= 0 && _lines[k].Kind is LineKind.Comment or LineKind.Blank; k--)
+            {
+                if (_lines[k].Kind == LineKind.Comment && IsAtmosMetadata(_lines[k]))
+                {
+                    drop[k] = true;
+                }
+            }
+
             i = next - 1;
         }
 
@@ -344,6 +356,20 @@ public sealed class IniDocument
     }
 
     private static bool IsContinuation(Line line) => line.Kind == LineKind.Continuation;
+
+    /// <summary>
+    /// Whether a comment is atmos's metadata about the section below it: <c>; atmos: ...</c> or <c># atmos: ...</c> (any
+    /// white space around the marker), as atmos writes <c>; atmos: expiration=&lt;RFC 3339&gt;</c> above each profile.
+    /// </summary>
+    /// <param name="comment">The comment line's text, with or without its line break.</param>
+    public static bool IsAtmosMetadataComment(ReadOnlySpan<char> comment)
+    {
+        var text = comment.Trim();
+        return text.Length > 0 && text[0] is ';' or '#' && text[1..].TrimStart().StartsWith("atmos:", StringComparison.Ordinal);
+    }
+
+    private bool IsAtmosMetadata(Line line) =>
+        IsAtmosMetadataComment(Encoding.UTF8.GetString(_content, line.Start, line.End - line.Start));
 
     // Indexes of the settings named key inside sections named section.
     private IEnumerable<int> EntriesOf(string section, string key)

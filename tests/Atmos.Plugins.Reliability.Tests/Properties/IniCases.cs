@@ -27,41 +27,68 @@ public sealed record IniCase(bool Bom, IReadOnlyList<IniLine> Lines, string Targ
 
     public byte[] Bytes => Build(Lines);
 
-    /// <summary>Outcome of removing <see cref="Target"/> under the rule of docs/decisions.md §6.</summary>
+    /// <summary>
+    /// Outcome of removing <see cref="Target"/> under the rule of docs/decisions.md §6: a section goes from its header to
+    /// the next one, except a run of comments leading into the next header (with the blank lines after them); atmos's
+    /// metadata comments right above a removed header (back to the previous setting) go with it.
+    /// </summary>
     public (int Removed, byte[]? Content) ExpectedRemoval()
     {
         // Sections as [header index, end index) in the line list; everything before the first header is the preamble.
         var headers = Lines.Select((line, index) => (line, index)).Where(l => l.line.Kind == IniLineKind.Header).Select(l => l.index).ToList();
-        var kept = new List<IniLine>(Lines.Take(headers.Count > 0 ? headers[0] : Lines.Count));
+        var drop = new bool[Lines.Count];
         var removed = 0;
         var remaining = 0;
         for (var s = 0; s < headers.Count; s++)
         {
             var start = headers[s];
             var end = s + 1 < headers.Count ? headers[s + 1] : Lines.Count;
-            var section = Lines.Skip(start).Take(end - start).ToList();
-            if (section[0].Section != Target)
+            if (Lines[start].Section != Target)
             {
-                kept.AddRange(section);
                 remaining++;
                 continue;
             }
 
             removed++;
-            if (end == Lines.Count)
+            var keepFrom = end;
+            if (end < Lines.Count)
             {
-                continue; // the last section goes entirely
+                // Comments leading into the next header stay (with the blank lines after them); blank lines before them go.
+                var quietStart = end;
+                while (quietStart - 1 > start && Lines[quietStart - 1].Kind is IniLineKind.Blank or IniLineKind.Comment)
+                {
+                    quietStart--;
+                }
+
+                var firstComment = Enumerable.Range(quietStart, end - quietStart).FirstOrDefault(k => Lines[k].Kind == IniLineKind.Comment, -1);
+                if (firstComment >= 0)
+                {
+                    keepFrom = firstComment;
+                }
             }
 
-            // Comments leading into the next header stay (with the blank lines after them); blank lines before them go.
-            var quietTail = section.Skip(1).Reverse().TakeWhile(l => l.Kind is IniLineKind.Blank or IniLineKind.Comment).Reverse().ToList();
-            if (quietTail.Any(l => l.Kind == IniLineKind.Comment))
+            for (var k = start; k < keepFrom; k++)
             {
-                kept.AddRange(quietTail.SkipWhile(l => l.Kind == IniLineKind.Blank));
+                drop[k] = true;
+            }
+
+            for (var k = start - 1; k >= 0 && Lines[k].Kind is IniLineKind.Blank or IniLineKind.Comment; k--)
+            {
+                if (Lines[k].Kind == IniLineKind.Comment && IsAtmosMetadata(Lines[k].Text))
+                {
+                    drop[k] = true;
+                }
             }
         }
 
-        return (removed, removed == 0 ? Bytes : remaining == 0 ? null : Build(kept));
+        return (removed, removed == 0 ? Bytes : remaining == 0 ? null : Build(Lines.Where((_, index) => !drop[index])));
+    }
+
+    // Written here from the rule, not by calling the editor: ';' or '#', optional white space, then "atmos:".
+    private static bool IsAtmosMetadata(string comment)
+    {
+        var text = comment.Trim();
+        return (text.StartsWith(';') || text.StartsWith('#')) && text[1..].TrimStart().StartsWith("atmos:", StringComparison.Ordinal);
     }
 
     public override string ToString() =>
@@ -129,11 +156,21 @@ public static class IniCases
 
     private static Gen<IniLine> Blank { get; } = Gen.Elements("", " ", "\t", "  \t").Select(t => new IniLine(IniLineKind.Blank, t, ""));
 
-    private static Gen<IniLine> Comment { get; } =
+    private static Gen<IniLine> Comment => Gen.Frequency((3, PlainComment), (2, MetadataComment));
+
+    private static Gen<IniLine> PlainComment { get; } =
         from indent in Gen.Elements("", " ", "\t")
         from marker in Gen.Elements("#", ";")
         from text in Text
         select new IniLine(IniLineKind.Comment, indent + marker + text, "");
+
+    // atmos's metadata comments (as atmos writes them, and spelled otherwise) and near misses that are plain comments.
+    private static Gen<IniLine> MetadataComment { get; } =
+        from indent in Gen.Elements("", " ", "\t")
+        from marker in Gen.Elements("; ", ";", "# ", "#\t")
+        from key in Gen.Elements("atmos: expiration=2025-10-17T10:15:30Z", "atmos:", "atmos: note", "atmosx: expiration=1", "Atmos: expiration=1", "atmos expiration=1")
+        from text in Text
+        select new IniLine(IniLineKind.Comment, indent + marker + key + text, "");
 
     private static Gen<IniLine> Header { get; } =
         from name in Gen.Elements(SectionNames)

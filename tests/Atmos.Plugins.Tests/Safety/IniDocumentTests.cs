@@ -33,6 +33,40 @@ public sealed class IniDocumentTests
     }
 
     [Fact]
+    public void An_atmos_expiration_comment_goes_with_the_section_below_it()
+    {
+        // As atmos writes credentials (gopkg.in/ini): the metadata comment right above each header, a blank line between.
+        const string file =
+            "; atmos: expiration=2025-10-17T11:00:00Z\n[dev-admin]\naws_access_key_id = A\n\n"
+            + "; atmos: expiration=2025-10-17T12:00:00Z\n[prod-admin]\naws_access_key_id = B\n\n"
+            + "; atmos: expiration=2025-10-17T13:00:00Z\n[ci]\naws_access_key_id = C\n";
+
+        Assert.Equal(
+            "; atmos: expiration=2025-10-17T12:00:00Z\n[prod-admin]\naws_access_key_id = B\n\n; atmos: expiration=2025-10-17T13:00:00Z\n[ci]\naws_access_key_id = C\n",
+            Remove(file, "dev-admin"));
+        Assert.Equal(
+            "; atmos: expiration=2025-10-17T11:00:00Z\n[dev-admin]\naws_access_key_id = A\n\n; atmos: expiration=2025-10-17T13:00:00Z\n[ci]\naws_access_key_id = C\n",
+            Remove(file, "prod-admin"));
+        Assert.Equal(
+            "; atmos: expiration=2025-10-17T11:00:00Z\n[dev-admin]\naws_access_key_id = A\n\n; atmos: expiration=2025-10-17T12:00:00Z\n[prod-admin]\naws_access_key_id = B\n\n",
+            Remove(file, "ci"));
+    }
+
+    [Fact]
+    public void Other_comments_above_a_removed_section_stay_and_only_atmos_metadata_goes_with_it()
+    {
+        Assert.Equal(
+            "[a]\nk = 1\n# about b, by hand\n\n# atmos: about c\n[c]\n",
+            Remove("[a]\nk = 1\n# about b, by hand\n;atmos: expiration=x\n\n[b]\nk = 2\n# atmos: about c\n[c]\n", "b"));
+        Assert.Equal(
+            "[a]\nk = 1\n; atmosphere: not ours\n[c]\n",
+            Remove("[a]\nk = 1\n; atmosphere: not ours\n[b]\nk = 2\n[c]\n", "b"));
+        Assert.True(IniDocument.IsAtmosMetadataComment("\t#  atmos: expiration=1\r\n"));
+        Assert.False(IniDocument.IsAtmosMetadataComment("; Atmos: expiration=1"));
+        Assert.False(IniDocument.IsAtmosMetadataComment("atmos: expiration=1"));
+    }
+
+    [Fact]
     public void Removes_comments_inside_the_removed_section_body()
     {
         Assert.Equal("[a]\nk = 1\n[c]\n", Remove("[a]\nk = 1\n[b]\n# inside b\nk = 2\n[c]\n", "b"));
