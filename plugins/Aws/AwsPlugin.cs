@@ -12,6 +12,12 @@ public sealed class AwsPlugin : IProviderPlugin
     private const string RemoveProfiles = "remove-profiles";
     private const string RemoveProviderFolder = "remove-provider-folder";
     private const string ClearSsoCache = "clear-sso-cache";
+    private const string ClearAtmosSsoCache = "clear-atmos-sso-cache";
+    private const string RemoveProvisionedIdentities = "remove-provisioned-identities";
+    private const string RemoveWebflowToken = "remove-webflow-token";
+    private const string ClearSamlBrowserState = "clear-saml-browser-state";
+    private const string PortalsArgument = "portals";
+    private const string HostsArgument = "hosts";
 
     // What atmos writes in a provider folder: a folder under a configured base_path holding none of these is left alone.
     private static readonly string[] ProviderFolderNames = [ProfileFiles.Credentials, ProfileFiles.Config];
@@ -238,8 +244,104 @@ public sealed class AwsPlugin : IProviderPlugin
             });
         }
 
+        steps.AddRange(PlanAtmosCaches(request, ssoProviders, parents));
         return steps;
     }
+
+    // What atmos itself keeps for these principals under its cache home and in saml2aws's folder (REAL-ATMOS §4): the
+    // Identity Center providers' SSO sessions (atmos's own cache, one step for the files they share), a whole provider's
+    // provisioned identities, an IAM user's browser-login refresh token, the SAML providers' browser session.
+    private static IEnumerable<FileStep> PlanAtmosCaches(PlanRequest request, List<ProviderTarget> ssoProviders, Dictionary<string, HashSet<string>?> parents)
+    {
+        var environment = request.Environment;
+        var sessionFiles = new List<string>();
+        var sessionOwners = new List<string>();
+        var portals = new List<string>();
+        foreach (var provider in ssoProviders)
+        {
+            var files = AtmosSsoCache.FilesOf(provider, environment, path => MayExist(path, parents));
+            if (files.Count > 0)
+            {
+                sessionOwners.Add(provider.Name);
+            }
+
+            foreach (var file in files.Where(f => !sessionFiles.Contains(f)))
+            {
+                sessionFiles.Add(file);
+                if (AtmosSsoCache.Portal(provider) is { } portal && AtmosSsoCache.IsSessionFile(file, environment))
+                {
+                    portals.Add($"{Path.GetFileName(file)} {portal.Format()}");
+                }
+            }
+        }
+
+        if (FileRemovalStep.Plan(ClearAtmosSsoCache, sessionOwners, AtmosSsoCache.Root(environment), sessionFiles, "atmos SSO session cache") is { } sessions)
+        {
+            yield return sessions with { Arguments = new Dictionary<string, string>(sessions.Arguments) { [PortalsArgument] = string.Join('\n', portals) } };
+        }
+
+        foreach (var provider in request.Providers)
+        {
+            var files = AtmosCaches.ProvisionedFiles(provider, environment).Where(f => MayExist(Path.GetDirectoryName(f)!, parents));
+            if (FileRemovalStep.Plan(RemoveProvisionedIdentities, [provider.Name], AtmosCaches.ProvisioningRoot(environment), files, "provisioned identities") is { } provisioned)
+            {
+                yield return provisioned;
+            }
+        }
+
+        foreach (var identity in request.Identities.Where(i => i.Kind == AwsKinds.User))
+        {
+            if (FileRemovalStep.Plan(RemoveWebflowToken, [identity.Name], AtmosCaches.WebflowRoot(environment), AtmosCaches.WebflowFiles(identity, environment), "browser login refresh token") is { } webflow)
+            {
+                yield return webflow;
+            }
+        }
+
+        if (PlanSamlBrowserState(request) is { } saml)
+        {
+            yield return saml;
+        }
+    }
+
+    private static FileStep? PlanSamlBrowserState(PlanRequest request)
+    {
+        var environment = request.Environment;
+        var samlProviders = Involved(request).Where(p => p.Kind == AwsKinds.Saml && SamlBrowserState.HostOf(p) is not null).ToList();
+        var path = SamlBrowserState.FilePath(environment);
+        if (samlProviders.Count == 0 || SafeFile.Probe(path).Kind == EntryKind.Missing)
+        {
+            return null;
+        }
+
+        var owners = new List<string>();
+        try
+        {
+            var content = SafeFile.ReadAllBytes(path);
+            owners.AddRange(samlProviders.Where(p => SamlBrowserState.Count(content, path, [SamlBrowserState.HostOf(p)!]) > 0).Select(p => p.Name));
+        }
+        catch (Exception ex) when (ex is MalformedFileException or IOException or UnauthorizedAccessException)
+        {
+            owners.AddRange(samlProviders.Select(p => p.Name)); // planned anyway: executing reports the problem, the file is untouched
+        }
+
+        return owners.Count == 0 ? null : new FileStep
+        {
+            Action = ClearSamlBrowserState,
+            Principals = owners,
+            Target = path,
+            Paths = [path],
+            Note = "saml2aws browser session",
+            Arguments = new Dictionary<string, string>
+            {
+                [FileRemovalStep.BaseArgument] = SamlBrowserState.Folder(environment),
+                [HostsArgument] = string.Join('\n', samlProviders.Where(p => owners.Contains(p.Name)).Select(p => SamlBrowserState.HostOf(p)!).Distinct(StringComparer.Ordinal)),
+            },
+        };
+    }
+
+    // Whole providers and the root providers of the identities, once each, in that order.
+    private static IEnumerable<ProviderTarget> Involved(PlanRequest request) =>
+        request.Providers.Concat(request.Identities.Select(i => i.Provider).OfType<ProviderTarget>()).DistinctBy(p => p.Name);
 
     // Where an identity's profiles may be: each folder of its root provider (every layout), or for a standalone chain
     // the folders atmos names after it in every default base folder: "aws-user" (an aws/user identity on its own) and the
@@ -321,6 +423,31 @@ public sealed class AwsPlugin : IProviderPlugin
             case ClearSsoCache:
                 return SsoTokenCache.Clear(step.Paths, step.Arguments[SsoTokenCache.StartUrlsArgument].Split('\n'), environment, _checkedTokens);
 
+            case ClearAtmosSsoCache:
+                // A session file is re-checked just before it goes: it must still name the portal it was planned for.
+                var portals = step.Arguments.GetValueOrDefault(PortalsArgument, string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(line => line.Split(' ', 2)).Where(p => p.Length == 2 && SsoPortal.Parse(p[1]) is not null)
+                    .ToDictionary(p => p[0], p => SsoPortal.Parse(p[1])!, StringComparer.Ordinal);
+                return FileRemovalStep.Execute(step, environment, path =>
+                    AtmosSsoCache.IsSessionFile(path, environment) && portals.TryGetValue(Path.GetFileName(path), out var portal) && !AtmosSsoCache.IsSessionOf(path, portal));
+
+            case RemoveProvisionedIdentities or RemoveWebflowToken:
+                return FileRemovalStep.Execute(step, environment);
+
+            case ClearSamlBrowserState:
+                var hosts = step.Arguments[HostsArgument].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                var file = step.Paths[0];
+                try
+                {
+                    return JsonText.Edit(step.Arguments[FileRemovalStep.BaseArgument], file, item => SamlBrowserState.Belongs(item, hosts), environment.LockTimeout, cancellationToken) == EditOutcome.Replaced
+                        ? StepResult.Removed()
+                        : StepResult.NotFound($"no cookie or origin of {string.Join(", ", hosts)} in {environment.Display(file)}");
+                }
+                catch (Exception ex)
+                {
+                    return StepResults.FromException(ex, file, environment);
+                }
+
             default:
                 return StepResult.Failed("unknown action", $"the aws plugin has no action '{step.Action}'");
         }
@@ -371,7 +498,7 @@ public sealed class AwsPlugin : IProviderPlugin
             }
         }
 
-        foreach (var provider in request.Providers.Concat(request.Identities.Select(i => i.Provider).OfType<ProviderTarget>()).DistinctBy(p => p.Name))
+        foreach (var provider in Involved(request))
         {
             if (provider.Kind == AwsKinds.IdentityCenter)
             {
@@ -379,7 +506,29 @@ public sealed class AwsPlugin : IProviderPlugin
                 {
                     artifacts.Add(new StoredArtifact(provider.Name, file, CredentialClass.Session, "SSO token", SsoTokenCache.ExpiresAt(file)));
                 }
+
+                foreach (var file in AtmosSsoCache.FilesOf(provider, environment, _ => true))
+                {
+                    artifacts.Add(new StoredArtifact(provider.Name, file, CredentialClass.Session, "atmos SSO session (access and refresh token)", AtmosSsoCache.ExpiresAt(file)));
+                }
             }
+        }
+
+        foreach (var provider in request.Providers)
+        {
+            artifacts.AddRange(AtmosCaches.ProvisionedFiles(provider, environment).Where(f => SafeFile.Probe(f).Exists)
+                .Select(f => new StoredArtifact(provider.Name, f, CredentialClass.Session, "provisioned identities")));
+        }
+
+        foreach (var identity in request.Identities.Where(i => i.Kind == AwsKinds.User))
+        {
+            artifacts.AddRange(AtmosCaches.WebflowFiles(identity, environment).Where(f => SafeFile.Probe(f).Exists)
+                .Select(f => new StoredArtifact(identity.Name, f, CredentialClass.Session, "browser login refresh token")));
+        }
+
+        if (PlanSamlBrowserState(request) is { } saml)
+        {
+            artifacts.AddRange(saml.Principals.Select(p => new StoredArtifact(p, saml.Target, CredentialClass.Session, "saml2aws browser session (cookies of the identity provider)")));
         }
 
         return artifacts;
