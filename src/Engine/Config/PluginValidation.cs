@@ -61,8 +61,8 @@ public static class PluginValidation
         foreach (var ((plugin, providers), indexes) in waiting)
         {
             var answers = providers
-                ? plugin.CallEach("ValidateProvider", indexes.Select(i => context.ProviderTarget(entries[i].Provider!, plugin.Cloud)).ToList(), static (p, target) => p.ValidateProvider(target).ToList())
-                : plugin.CallEach("ValidateIdentity", indexes.Select(i => IdentityTarget(context, entries[i].Identity!, plugin)).ToList(), static (p, target) => p.ValidateIdentity(target).ToList());
+                ? plugin.CallEach("ValidateProvider", indexes.Select(i => context.ProviderTarget(entries[i].Provider!, plugin.Cloud)).ToList(), static (p, target) => PluginAnswers.Messages(p.ValidateProvider(target)))
+                : plugin.CallEach("ValidateIdentity", indexes.Select(i => IdentityTarget(context, entries[i].Identity!, plugin)).ToList(), static (p, target) => PluginAnswers.Messages(p.ValidateIdentity(target)));
             for (var k = 0; k < indexes.Count; k++)
             {
                 var entry = entries[indexes[k]];

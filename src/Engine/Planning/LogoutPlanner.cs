@@ -151,24 +151,18 @@ public sealed class LogoutPlanner
         }
 
         var request = members.Request(work, plugin, scope);
-        var planned = plugin.Call("Plan", p => p.Plan(request), cancellationToken);
-        if (!planned.Succeeded || planned.Value is null)
+
+        // The plan is read whole (and bounded) inside the guarded call: a list that throws or hangs when enumerated is
+        // this call's failure, and what is checked below is the host's own copy.
+        var planned = plugin.Call("Plan", p => PluginAnswers.Steps(p.Plan(request)), cancellationToken);
+        if (!planned.Succeeded)
         {
-            steps.Add(Blocked(plugin.Name, names, planned.Failure ?? $"plugin '{plugin.Name}' returned no plan (null instead of a list of steps)"));
+            steps.Add(Blocked(plugin.Name, names, planned.Failure!));
             return;
         }
 
-        // Where this plugin may write: its providers' base folders, its default base folder, and the XDG cache and data
-        // folders for atmos' own caches (they may lie outside the home folder). Distinct: providers mostly share one base
-        // folder, and every step is checked against every root (a list per provider made --all quadratic).
-        var roots = request.Providers.Select(p => p.BaseFolder)
-            .Concat(request.Identities.Where(i => i.Provider is not null).Select(i => i.Provider!.BaseFolder))
-            .Append(request.Environment.DefaultBaseFolder)
-            .Append(Path.Join(request.Environment.CacheHome, "atmos"))
-            .Append(Path.Join(request.Environment.DataHome, "atmos"))
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
-        foreach (var fileStep in planned.Value)
+        var roots = StepGuard.Roots(request, work.Plugin, _context.Paths);
+        foreach (var fileStep in planned.Value!)
         {
             var problem = StepGuard.Problem(fileStep, roots, _context);
             if (problem is not null)
@@ -181,7 +175,7 @@ public sealed class LogoutPlanner
             {
                 Index = 0,
                 Type = StepType.Files,
-                Target = fileStep.Target,
+                Target = fileStep!.Target,
                 Principals = fileStep.Principals.ToList(),
                 Class = StepData.From(fileStep.Class),
                 Plugin = plugin.Name,

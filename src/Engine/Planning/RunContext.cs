@@ -33,14 +33,18 @@ public sealed record RunContext(
 
     /// <summary>The environment handed to a plugin whose files live under <c>atmos/&lt;cloud&gt;</c>.</summary>
     /// <param name="cloud">The plugin's cloud folder name.</param>
-    public PluginEnvironment EnvironmentFor(string cloud) => new(
+    /// <param name="plugin">The plugin's name, for its log channel (none when null).</param>
+    public PluginEnvironment EnvironmentFor(string cloud, string? plugin = null) => new(
         Paths.Home,
         BasePaths.DefaultFor(cloud, Paths),
         PathExpansion.CacheHome(Paths.Environment, Paths.Home),
         PathExpansion.DataHome(Paths.Environment, Paths.Home),
         LockTimeout,
         Clock,
-        Paths.Environment);
+        Paths.Environment)
+    {
+        Log = plugin is null ? PluginLog.None : Catalog.LogFor(plugin),
+    };
 
     /// <summary>The provider as a plugin sees it, with its folder resolved for <paramref name="cloud"/>.</summary>
     /// <param name="provider">The provider.</param>

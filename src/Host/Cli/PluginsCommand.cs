@@ -38,7 +38,7 @@ internal sealed class PluginsCommand
 
     private int Execute(ParseResult parseResult)
     {
-        var catalog = RunSetup.Catalog(_host, out var problems, readAllMetadata: true);
+        using var catalog = RunSetup.Catalog(_host, out var problems, readAllMetadata: true);
         var load = parseResult.GetValue(_load);
         var plugins = catalog.Plugins.Select(p => Describe(catalog, p, load)).ToList();
         if (parseResult.GetValue(_output) == OutputFormat.Json)

@@ -81,7 +81,9 @@ internal static class RunSetup
         }
 
         var timeout = Durations.TryParse(host.Variable("ATMOS_PLUGIN_TIMEOUT"), out var t) && t > TimeSpan.Zero ? t : DefaultPluginTimeout;
-        var catalog = new PluginCatalog(manifests, new McMasterPluginLoader(), timeout, trustDeclaredKinds: !readAllMetadata);
+        var logs = new PluginLogPrinter(host.Error, DebugLog.ParseLevel(host.Variable("ATMOS_LOGS_LEVEL")), host.Clock);
+        var loaders = new PluginLoaders(new McMasterPluginLoader(), new PluginProcessLoader(host.InstallFolder, host.Variables, host.WorkingDirectory, logs));
+        var catalog = new PluginCatalog(manifests, loaders, timeout, trustDeclaredKinds: !readAllMetadata, builtInFolder: Path.Join(host.InstallFolder, "plugins"), logs);
         problems.AddRange(catalog.Problems.Select(p => ConfigProblem.Error(null, p)));
         problems.AddRange(catalog.Warnings.Select(p => ConfigProblem.Warning(null, p)));
         return catalog;

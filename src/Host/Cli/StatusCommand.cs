@@ -48,6 +48,7 @@ internal sealed class StatusCommand
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var context = RunSetup.Build(_host, parseResult.GetValue(_config));
+        using var plugins = context.Catalog; // stops the plugin processes the run started
         foreach (var warning in context.Problems.Where(p => p.Severity == Engine.Config.ProblemSeverity.Warning))
         {
             await _host.Error.WriteLineAsync(warning.ToString()).ConfigureAwait(false);
