@@ -78,7 +78,8 @@ public sealed class PluginCatalog : IDisposable
     /// isolated.
     /// </param>
     /// <param name="logs">Where plugins' log lines go (none when null).</param>
-    public PluginCatalog(IEnumerable<string> manifests, IPluginLoader loader, TimeSpan callTimeout, bool trustDeclaredKinds = false, string? builtInFolder = null, IPluginLogSink? logs = null)
+    /// <param name="isolateAll">Run every plugin in a process of its own, those shipped with atmos too (<c>plugins list --load</c>).</param>
+    public PluginCatalog(IEnumerable<string> manifests, IPluginLoader loader, TimeSpan callTimeout, bool trustDeclaredKinds = false, string? builtInFolder = null, IPluginLogSink? logs = null, bool isolateAll = false)
     {
         ArgumentNullException.ThrowIfNull(manifests);
         _loader = loader;
@@ -96,7 +97,7 @@ public sealed class PluginCatalog : IDisposable
                     continue;
                 }
 
-                var isolated = entry.Isolated ?? !IsInside(entry.AssemblyPath, builtInFolder);
+                var isolated = isolateAll || IsIsolated(entry, builtInFolder);
                 var described = !isolated && trustDeclaredKinds && entry.DeclaresKinds && File.Exists(entry.AssemblyPath)
                     ? new PluginDescriptor(entry, PluginMetadata.Declared(entry), entry.Enabled ? null : Disabled(entry))
                     : Describe(entry);
@@ -273,6 +274,18 @@ public sealed class PluginCatalog : IDisposable
             _ => Incompatibility(entry.Name, metadata),
         };
         return new PluginDescriptor(entry, metadata, problem);
+    }
+
+    /// <summary>
+    /// Whether a plugin runs in a process of its own: as its manifest entry says (<c>"isolation"</c>), else unless it
+    /// lies in the folder of the plugins shipped with atmos.
+    /// </summary>
+    /// <param name="entry">The manifest entry.</param>
+    /// <param name="builtInFolder">The folder of the plugins shipped with atmos, or null.</param>
+    public static bool IsIsolated(ManifestEntry entry, string? builtInFolder)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.Isolated ?? !IsInside(entry.AssemblyPath, builtInFolder);
     }
 
     private static bool IsInside(string path, string? folder)

@@ -31,15 +31,13 @@ public sealed class RemotePluginException(string described) : Exception(describe
 /// </summary>
 internal sealed class PluginProcess : IProviderPlugin, IIsolatedPlugin, IDisposable
 {
-    private const int KeptErrorLines = 40;
-
     private readonly Process _process;
     private readonly string _name;
     private readonly IPluginLogSink _logs;
     private readonly Stream _input;
     private readonly object _calls = new();
     private readonly object _state = new();
-    private readonly Queue<string> _errorTail = new();
+    private readonly object _lastWordsGate = new();
     private readonly TaskCompletionSource _errorDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource<JsonElement>? _pending;
     private long _pendingId;
@@ -47,6 +45,8 @@ internal sealed class PluginProcess : IProviderPlugin, IIsolatedPlugin, IDisposa
     private string? _ended;
     private string? _crash;
     private string? _protocolProblem;
+    private LastWords _lastWords;
+    private string? _lastMessage;
     private bool _terminated;
 
     private PluginProcess(Process process, string name, IPluginLogSink logs)
@@ -338,36 +338,45 @@ internal sealed class PluginProcess : IProviderPlugin, IIsolatedPlugin, IDisposa
     private string Reason()
     {
         var code = _process.HasExited ? _process.ExitCode : -1;
-        string[] tail;
-        lock (_errorTail)
+        lock (_lastWordsGate)
         {
-            tail = [.. _errorTail];
+            return (_crash, _lastWords) switch
+            {
+                ({ } crash, _) => $"an exception on one of its threads ended its process: {crash} (exit code {code})",
+                (_, LastWords.StackOverflow) => $"its process ended with a stack overflow (exit code {code})",
+                (_, LastWords.FailFast) => $"it called Environment.FailFast: {_lastMessage} (exit code {code})",
+                (_, LastWords.Unhandled) => $"an exception ended its process: {_lastMessage} (exit code {code})",
+                _ => $"its process exited (exit code {code})",
+            };
         }
-
-        if (_crash is not null)
-        {
-            return $"an exception on one of its threads ended its process: {_crash} (exit code {code})";
-        }
-
-        if (tail.Any(l => l.StartsWith("Stack overflow.", StringComparison.Ordinal)))
-        {
-            return $"its process ended with a stack overflow (exit code {code})";
-        }
-
-        if (tail.FirstOrDefault(l => l.StartsWith("Process terminated.", StringComparison.Ordinal)) is { } failFast)
-        {
-            return $"it called Environment.FailFast: {failFast["Process terminated.".Length..].Trim()} (exit code {code})";
-        }
-
-        if (tail.FirstOrDefault(l => l.StartsWith("Unhandled exception.", StringComparison.Ordinal)) is { } unhandled)
-        {
-            return $"an exception ended its process: {unhandled["Unhandled exception.".Length..].Trim()} (exit code {code})";
-        }
-
-        return $"its process exited (exit code {code})";
     }
 
-    // The plugin's console output: each line to the log sink as console output, the last few kept for Reason.
+    // The runtime's last words, as it prints them on standard error before it ends the process: "Stack overflow.",
+    // "Process terminated." with the fail-fast message on the next line, "Unhandled exception. Type: message".
+    private void Listen(string line)
+    {
+        if (_lastWords == LastWords.FailFast && _lastMessage is null)
+        {
+            _lastMessage = line.Trim();
+        }
+        else if (line.StartsWith("Stack overflow.", StringComparison.Ordinal))
+        {
+            _lastWords = LastWords.StackOverflow;
+        }
+        else if (line.StartsWith("Process terminated.", StringComparison.Ordinal))
+        {
+            _lastWords = LastWords.FailFast;
+            var rest = line["Process terminated.".Length..].Trim();
+            _lastMessage = rest.Length > 0 ? rest : null;
+        }
+        else if (line.StartsWith("Unhandled exception.", StringComparison.Ordinal) && _lastWords == LastWords.None)
+        {
+            _lastWords = LastWords.Unhandled;
+            _lastMessage = line["Unhandled exception.".Length..].Trim();
+        }
+    }
+
+    // The plugin's console output: each line to the log sink as console output, and listened to for Reason.
     private void ReadErrors()
     {
         var reader = new BoundedLineReader(_process.StandardError.BaseStream, 64 * 1024);
@@ -391,13 +400,9 @@ internal sealed class PluginProcess : IProviderPlugin, IIsolatedPlugin, IDisposa
                 }
 
                 var line = Encoding.UTF8.GetString(bytes).TrimEnd('\r');
-                lock (_errorTail)
+                lock (_lastWordsGate)
                 {
-                    _errorTail.Enqueue(line.Length > 1000 ? line[..1000] : line);
-                    if (_errorTail.Count > KeptErrorLines)
-                    {
-                        _errorTail.Dequeue();
-                    }
+                    Listen(line.Length > 1000 ? line[..1000] : line);
                 }
 
                 _logs.Console(_name, line);
@@ -411,5 +416,13 @@ internal sealed class PluginProcess : IProviderPlugin, IIsolatedPlugin, IDisposa
         {
             _errorDone.TrySetResult();
         }
+    }
+
+    private enum LastWords
+    {
+        None,
+        StackOverflow,
+        FailFast,
+        Unhandled,
     }
 }

@@ -9,7 +9,7 @@ namespace Atmos.Plugins.Engine.Plugins;
 /// </summary>
 public sealed class PluginProcessLoader : IPluginLoader, IDisposable
 {
-    private readonly string _executable;
+    private readonly string _installFolder;
     private readonly IReadOnlyDictionary<string, string> _variables;
     private readonly string _workingDirectory;
     private readonly IPluginLogSink _logs;
@@ -23,7 +23,7 @@ public sealed class PluginProcessLoader : IPluginLoader, IDisposable
     /// <param name="logs">Where the plugins' log lines and console output go.</param>
     public PluginProcessLoader(string installFolder, IReadOnlyDictionary<string, string> variables, string workingDirectory, IPluginLogSink logs)
     {
-        _executable = Path.Join(installFolder, PluginProtocol.ExecutableName);
+        _installFolder = installFolder;
         _variables = variables;
         _workingDirectory = workingDirectory;
         _logs = logs;
@@ -35,12 +35,13 @@ public sealed class PluginProcessLoader : IPluginLoader, IDisposable
     public IProviderPlugin Load(PluginDescriptor descriptor)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
-        if (!File.Exists(_executable))
+        var executable = Path.Join(_installFolder, PluginProtocol.ExecutableName);
+        if (!File.Exists(executable))
         {
-            throw new FileNotFoundException($"{_executable}, which runs plugins in a process of their own, is missing; reinstall atmos");
+            throw new FileNotFoundException($"{executable}, which runs plugins in a process of their own, is missing; reinstall atmos");
         }
 
-        return PluginProcess.Start(_executable, descriptor, _variables, _workingDirectory, _logs, started =>
+        return PluginProcess.Start(executable, descriptor, _variables, _workingDirectory, _logs, started =>
         {
             lock (_started)
             {

@@ -100,7 +100,7 @@ public sealed class IsolationTests : PluginAuthoringTest
     [InlineData("hang-in-plan", "✗ Plugin faulty: f (plugin unavailable)", "• f: plugin 'faulty' did not finish Plan within 2 s")]
     [InlineData("null-plan", "✗ Plugin faulty: f (plugin unavailable)", "• f: plugin 'faulty' returned no plan (null instead of a list of steps)")]
     [InlineData("null-step", "✗ Plugin faulty: f (plugin unavailable)", "• f: plugin 'faulty' returned an invalid step: a null step")]
-    [InlineData("outside-base", "✗ Plugin faulty: f (plugin unavailable)", "• f: plugin 'faulty' returned an invalid step: step 'outside-base' would touch /etc/atmos-faulty-target, outside the home folder and the provider's base folder")]
+    [InlineData("outside-base", "✗ Plugin faulty: f (plugin unavailable)", "• f: plugin 'faulty' returned an invalid step: step 'outside-base' would touch /etc/atmos-faulty-target, outside the plugin's folders")]
     [InlineData("protected-path", "✗ Plugin faulty: f (plugin unavailable)", "/.aws/credentials, which logout never changes")]
     [InlineData("relative-path", "✗ Plugin faulty: f (plugin unavailable)", "• f: plugin 'faulty' returned an invalid step: step 'relative-path' has a path that is not absolute: 'faulty/relative'")]
     [InlineData("throw-in-execute", "✗ Files: ~/.config/atmos/faulty/f/session (plugin error)", "• f: plugin 'faulty' failed in Execute: IOException: the faulty plugin was told to throw in Execute")]
@@ -139,8 +139,8 @@ public sealed class IsolationTests : PluginAuthoringTest
     }
 
     [Theory]
-    [InlineData("Future", "future", "3.1.0", "2.0", "version 3.1.0 of plugin 'future' was built for contract 2.0, which is newer than this atmos's contract 1.1; upgrade atmos or use a build of the plugin for contract 1.x with x ≤ 1")]
-    [InlineData("Newer", "newer", "1.2.0", "1.5", "version 1.2.0 of plugin 'newer' was built for contract 1.5, which is newer than this atmos's contract 1.1; upgrade atmos or use a build of the plugin for contract 1.x with x ≤ 1")]
+    [InlineData("Future", "future", "3.1.0", "2.0", "version 3.1.0 of plugin 'future' was built for contract 2.0, which is newer than this atmos's contract 1.2; upgrade atmos or use a build of the plugin for contract 1.x with x ≤ 2")]
+    [InlineData("Newer", "newer", "1.2.0", "1.5", "version 1.2.0 of plugin 'newer' was built for contract 1.5, which is newer than this atmos's contract 1.2; upgrade atmos or use a build of the plugin for contract 1.x with x ≤ 2")]
     public void A_plugin_built_for_another_major_or_a_newer_minor_contract_is_refused_naming_its_version_and_ours(string project, string name, string version, string contract, string message)
     {
         Home.UseManifest(new PluginEntry("aws", Home.AwsPlugin), new PluginEntry(name, Plugins.TestPlugin(project)));
