@@ -45,8 +45,14 @@ public sealed class LogoutPlanner
 
         // 1. Keyring: one batched read of every entry the scope could remove, then classify each through its plugin.
         var (found, keyringProblem) = await members.ReadKeyringAsync(principals, cancellationToken).ConfigureAwait(false);
-        var present = keyringProblem is null ? principals.Where(p => found.ContainsKey(p.Name)) : [];
-        var classOf = members.ClassifyAll(present.Select(p => KeyringEnvelope.Parse(p.Name, p.Kind, found[p.Name])).ToList(), cancellationToken);
+        // An unreadable keyring (locked, no service) hides what it holds, and whatever it holds would go: each principal
+        // is then classified by its kind alone (an entry without an envelope), so that a keychain credential's kind
+        // (aws/user) is kept without --keychain rather than planned as a session removal.
+        var classOf = members.ClassifyAll(
+            keyringProblem is null
+                ? principals.Where(p => found.ContainsKey(p.Name)).Select(p => KeyringEnvelope.Parse(p.Name, p.Kind, found[p.Name])).ToList()
+                : principals.Select(p => new KeyringEntry(p.Name, p.Kind, null, new Dictionary<string, string?>())).ToList(),
+            cancellationToken);
 
         foreach (var principal in principals)
         {
@@ -69,7 +75,11 @@ public sealed class LogoutPlanner
                 Class = StepClass.Session,
                 Note = keyringProblem is null ? null : $"cannot check: {keyringProblem}",
             };
-            if (presence == Presence.Present)
+            if (presence == Presence.Unknown && classOf[principal.Name].Class is { Succeeded: true, Value: CredentialClass.LongLived })
+            {
+                step = step with { Class = StepClass.LongLived };
+            }
+            else if (presence == Presence.Present)
             {
                 var (classified, owner) = classOf[principal.Name];
                 step = classified.Succeeded

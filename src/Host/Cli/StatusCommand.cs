@@ -67,12 +67,9 @@ internal sealed class StatusCommand
             await _host.Out.WriteLineAsync(StatusOutput.Json(report)).ConfigureAwait(false);
             await _host.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
-        else if (_host.ErrorIsTerminal)
+        else if (!_host.ErrorIsTerminal || !StatusTable.Write(report, _host.Error, _host.UseColor, _host.Variable("COLUMNS")))
         {
-            StatusTable.Write(report, _host.Error, _host.UseColor, _host.Variable("COLUMNS"));
-        }
-        else
-        {
+            // A pipe, or a terminal too narrow for the table without breaking a file name.
             sink.Write(StatusOutput.Lines(report));
         }
 

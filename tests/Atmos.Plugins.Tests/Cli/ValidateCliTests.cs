@@ -76,6 +76,15 @@ public sealed class ValidateCliTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unknown_argument_is_one_sentence_naming_it_and_the_help()
+    {
+        var result = await new CliRun(_home).RunAsync("auth", "validate", "extra");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(["Error: Unrecognized command or argument 'extra'; run 'atmos --help' for usage"], result.Lines);
+    }
+
+    [Fact]
     public async Task A_missing_config_file_is_one_clear_error()
     {
         var result = await new CliRun(_home).RunAsync("auth", "validate", "--config", "nope.yaml");
