@@ -181,17 +181,16 @@ internal static class SsoTokenCache
 
         // Changed, or not a regular file: the full check (which reports what it meets).
         var stem = Path.GetFileNameWithoutExtension(path);
-        var isStartUrlFile = stem == Sha1(startUrl) || stem == Sha1(startUrl.TrimEnd('/'));
-        return Belongs(path, startUrl, isStartUrlFile, out _);
+        var isStartUrlFile = stem == Sha1(startUrl) || stem == Sha1(startUrl.TrimEnd('/')) || stem == Sha1(startUrl.TrimEnd('/') + "/");
+        return new FileInfo(path).LinkTarget is not null || Belongs(path, startUrl, isStartUrlFile, out _);
     }
 
     private static IEnumerable<(string Key, bool IsStartUrl)> Keys(ProviderTarget provider, string startUrl)
     {
+        // The AWS CLI names the file after the start URL exactly as its own config spells it, with or without a
+        // trailing slash, whichever atmos.yaml has.
         yield return (startUrl, true);
-        if (startUrl.EndsWith('/'))
-        {
-            yield return (startUrl.TrimEnd('/'), true);
-        }
+        yield return startUrl.EndsWith('/') ? (startUrl.TrimEnd('/'), true) : (startUrl + "/", true);
 
         yield return (provider.Name, false);
         foreach (var setting in new[] { "sso_session", "session_name", "spec.sso_session" })

@@ -186,6 +186,12 @@ public sealed record PluginEnvironment(
         init => _defaultBaseFolders = value;
     }
 
+    /// <summary>
+    /// The plugin's log channel (contract 1.2): lines reach standard error at the level <c>ATMOS_LOGS_LEVEL</c> asks
+    /// for, never standard output. <see cref="PluginLog.None"/> unless atmos (or a test) sets it.
+    /// </summary>
+    public PluginLog Log { get; init; } = PluginLog.None;
+
     /// <summary>Shows a path the way the output does: the home folder as <c>~</c>.</summary>
     /// <param name="path">An absolute path.</param>
     public string Display(string path)

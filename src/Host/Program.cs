@@ -20,7 +20,7 @@ if (Environment.ProcessorCount > 1)
         }
 
         EngineWarmup.Run();
-        McMasterPluginLoader.Warm();
+        Atmos.Plugins.PluginHost.PluginAssemblies.Warm();
     }) { IsBackground = true, Name = "warm-up" }.Start();
 }
 

@@ -60,14 +60,23 @@ public static class RunList
     public static string Json(RecordedRuns runs)
     {
         ArgumentNullException.ThrowIfNull(runs);
+        return Json(runs.Source, runs.Runs);
+    }
+
+    /// <summary>Runs read from <paramref name="source"/> as one JSON document (none when nothing is recorded yet).</summary>
+    /// <param name="source">Where they were read from.</param>
+    /// <param name="recorded">The runs, oldest first.</param>
+    public static string Json(string source, IReadOnlyList<RecordedRun> recorded)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteNumber("schema_version", SchemaVersion);
-            json.WriteString("source", runs.Source);
+            json.WriteString("source", source);
             json.WriteStartArray("runs");
-            foreach (var run in runs.Runs)
+            foreach (var run in recorded)
             {
                 var state = run.State;
                 json.WriteStartObject();

@@ -15,13 +15,16 @@ public static class PluginValidation
     public static IReadOnlyList<ConfigProblem> Validate(RunContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        // A provider whose base_path is unusable (ConfigValidation reports it) has no folder to show its plugin, and
+        // neither have the identities whose chain ends at it: they are left out here, not resolved into a crash.
+        var home = context.Paths.Home;
         var entries = new List<Entry>();
-        foreach (var provider in context.Config.Providers)
+        foreach (var provider in context.Config.Providers.Where(p => HasFolder(p, home)))
         {
             entries.Add(new Entry(provider.Kind, provider.Location, $"provider '{provider.Name}'", provider, null));
         }
 
-        foreach (var identity in context.Config.Identities)
+        foreach (var identity in context.Config.Identities.Where(i => HasFolder(context.Graph.RootProvider(i), home)))
         {
             entries.Add(new Entry(identity.Kind, identity.Location, $"identity '{identity.Name}'", null, identity));
         }
@@ -61,8 +64,8 @@ public static class PluginValidation
         foreach (var ((plugin, providers), indexes) in waiting)
         {
             var answers = providers
-                ? plugin.CallEach("ValidateProvider", indexes.Select(i => context.ProviderTarget(entries[i].Provider!, plugin.Cloud)).ToList(), static (p, target) => p.ValidateProvider(target).ToList())
-                : plugin.CallEach("ValidateIdentity", indexes.Select(i => IdentityTarget(context, entries[i].Identity!, plugin)).ToList(), static (p, target) => p.ValidateIdentity(target).ToList());
+                ? plugin.CallEach("ValidateProvider", indexes.Select(i => context.ProviderTarget(entries[i].Provider!, plugin.Cloud)).ToList(), static (p, target) => PluginAnswers.Messages(p.ValidateProvider(target)))
+                : plugin.CallEach("ValidateIdentity", indexes.Select(i => IdentityTarget(context, entries[i].Identity!, plugin)).ToList(), static (p, target) => PluginAnswers.Messages(p.ValidateIdentity(target)));
             for (var k = 0; k < indexes.Count; k++)
             {
                 var entry = entries[indexes[k]];
@@ -75,6 +78,8 @@ public static class PluginValidation
 
         return problems.SelectMany(p => p).ToList();
     }
+
+    private static bool HasFolder(ProviderConfig? provider, string home) => provider?.BasePath is not { } basePath || BasePaths.Problem(basePath, home) is null;
 
     // What the plugin is shown of an identity: its chain and root provider.
     private static IdentityTarget IdentityTarget(RunContext context, IdentityConfig identity, GuardedPlugin plugin)

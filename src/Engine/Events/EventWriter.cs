@@ -67,6 +67,7 @@ internal static class EventWriter
                 json.WriteNumber("step", e.Step);
                 json.WriteString("reason", e.Reason);
                 Optional(json, "detail", e.Detail);
+                Optional(json, "fix", e.Fix);
                 break;
             case LogoutInterrupted or LogoutCompleted:
                 break;

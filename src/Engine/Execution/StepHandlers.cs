@@ -1,6 +1,7 @@
 using Atmos.Plugins.Contracts;
 using Atmos.Plugins.Engine.Keyring;
 using Atmos.Plugins.Engine.Planning;
+using Atmos.Plugins.Engine.Plugins;
 using Atmos.Plugins.Engine.Projections;
 using Mediator;
 
@@ -77,20 +78,19 @@ public sealed class RunPluginStepHandler : ICommandHandler<RunPluginStep, StepOu
             Class = step.Class == Events.StepClass.LongLived ? CredentialClass.LongLived : CredentialClass.Session,
             Arguments = step.Arguments,
         };
-        var environment = _context.EnvironmentFor(plugin.Cloud);
-        var call = plugin.Call("Execute", (p, token) => p.Execute(fileStep, environment, token), cancellationToken);
+        var environment = _context.EnvironmentFor(plugin.Cloud, plugin.Name);
+        var action = step.Action!;
+        var call = plugin.Call("Execute", (p, token) => PluginAnswers.Result(p.Execute(fileStep, environment, token), action), cancellationToken);
         if (!call.Succeeded)
         {
             return ValueTask.FromResult(new StepOutcome(StepStatus.Failed, "plugin error", call.Failure));
         }
 
-        return ValueTask.FromResult(call.Value switch
+        return ValueTask.FromResult(call.Value! switch
         {
-            null => new StepOutcome(StepStatus.Failed, "plugin error", $"plugin '{plugin.Name}' returned no result for {step.Action}"),
             { Status: StepStatus.Removed } => new StepOutcome(StepStatus.Removed, null, null),
             { Status: StepStatus.NotFound } r => new StepOutcome(StepStatus.NotFound, "not found - already logged out", r.Detail),
-            { Status: StepStatus.Failed } r => new StepOutcome(StepStatus.Failed, r.Reason ?? "failed", r.Detail ?? r.Reason),
-            { } r => new StepOutcome(StepStatus.Failed, "plugin error", $"plugin '{plugin.Name}' returned an unknown status {(int)r.Status} for {step.Action}"),
+            var r => new StepOutcome(StepStatus.Failed, r.Reason ?? "failed", r.Detail ?? r.Reason),
         });
     }
 }

@@ -55,15 +55,14 @@ public static class KeyringFactory
                 return CreateSystem(source);
             case "file":
                 var folder = settings.FilePath ?? (string.IsNullOrWhiteSpace(dataHome)
-                    ? throw new ArgumentException("the file keyring needs a data folder: set XDG_DATA_HOME or HOME", nameof(dataHome))
+                    ? throw new ArgumentException("the file keyring needs a data folder: set XDG_DATA_HOME or HOME")
                     : Path.Combine(dataHome, "atmos", "keyring"));
                 return new FileKeyring(folder, environment.GetValueOrDefault(FileKeyring.PasswordVariable));
             case "memory":
                 return new MemoryKeyring();
             default:
                 throw new ArgumentException(
-                    $"unknown keyring type '{type}' ({source}); types that work on this OS: {string.Join(", ", AvailableTypes)}",
-                    nameof(settings));
+                    $"unknown keyring type '{type}' ({source}); types that work on this OS: {string.Join(", ", AvailableTypes)}");
         }
 
         IKeyring CreateSystem(string from)
@@ -86,8 +85,7 @@ public static class KeyringFactory
             }
 
             throw new ArgumentException(
-                $"keyring type 'system' ({from}) has no system keyring on this OS; types that work on this OS: {string.Join(", ", AvailableTypes)}",
-                nameof(settings));
+                $"keyring type 'system' ({from}) has no system keyring on this OS; types that work on this OS: {string.Join(", ", AvailableTypes)}");
         }
     }
 }

@@ -45,8 +45,14 @@ public sealed class LogoutPlanner
 
         // 1. Keyring: one batched read of every entry the scope could remove, then classify each through its plugin.
         var (found, keyringProblem) = await members.ReadKeyringAsync(principals, cancellationToken).ConfigureAwait(false);
-        var present = keyringProblem is null ? principals.Where(p => found.ContainsKey(p.Name)) : [];
-        var classOf = members.ClassifyAll(present.Select(p => KeyringEnvelope.Parse(p.Name, p.Kind, found[p.Name])).ToList(), cancellationToken);
+        // An unreadable keyring (locked, no service) hides what it holds, and whatever it holds would go: each principal
+        // is then classified by its kind alone (an entry without an envelope), so that a keychain credential's kind
+        // (aws/user) is kept without --keychain rather than planned as a session removal.
+        var classOf = members.ClassifyAll(
+            keyringProblem is null
+                ? principals.Where(p => found.ContainsKey(p.Name)).Select(p => KeyringEnvelope.Parse(p.Name, p.Kind, found[p.Name])).ToList()
+                : principals.Select(p => new KeyringEntry(p.Name, p.Kind, null, new Dictionary<string, string?>())).ToList(),
+            cancellationToken);
 
         foreach (var principal in principals)
         {
@@ -69,7 +75,11 @@ public sealed class LogoutPlanner
                 Class = StepClass.Session,
                 Note = keyringProblem is null ? null : $"cannot check: {keyringProblem}",
             };
-            if (presence == Presence.Present)
+            if (presence == Presence.Unknown && classOf[principal.Name].Class is { Succeeded: true, Value: CredentialClass.LongLived })
+            {
+                step = step with { Class = StepClass.LongLived };
+            }
+            else if (presence == Presence.Present)
             {
                 var (classified, owner) = classOf[principal.Name];
                 step = classified.Succeeded
@@ -151,26 +161,18 @@ public sealed class LogoutPlanner
         }
 
         var request = members.Request(work, plugin, scope);
-        var planned = plugin.Call("Plan", p => p.Plan(request), cancellationToken);
-        if (!planned.Succeeded || planned.Value is null)
+
+        // The plan is read whole (and bounded) inside the guarded call: a list that throws or hangs when enumerated is
+        // this call's failure, and what is checked below is the host's own copy.
+        var planned = plugin.Call("Plan", p => PluginAnswers.Steps(p.Plan(request)), cancellationToken);
+        if (!planned.Succeeded)
         {
-            steps.Add(Blocked(plugin.Name, names, planned.Failure ?? $"plugin '{plugin.Name}' returned no plan (null instead of a list of steps)"));
+            steps.Add(Blocked(plugin.Name, names, planned.Failure!));
             return;
         }
 
-        // Where this plugin may write: every base folder of its providers (each layout's), its default base folders, and
-        // atmos' XDG cache and data folders for its own caches (they may lie outside the home folder). Distinct: providers
-        // mostly share their base folders, and every step is checked against every root (a list per provider made --all
-        // quadratic).
-        var roots = request.Providers.SelectMany(p => p.Folders)
-            .Concat(request.Identities.Where(i => i.Provider is not null).SelectMany(i => i.Provider!.Folders))
-            .Select(f => f.BaseFolder)
-            .Concat(request.Environment.DefaultBaseFolders)
-            .Append(request.Environment.AtmosCacheHome)
-            .Append(request.Environment.AtmosDataHome)
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
-        foreach (var fileStep in planned.Value)
+        var roots = StepGuard.Roots(request, work.Plugin, _context.Paths);
+        foreach (var fileStep in planned.Value!)
         {
             var problem = StepGuard.Problem(fileStep, roots, _context);
             if (problem is not null)
@@ -183,7 +185,7 @@ public sealed class LogoutPlanner
             {
                 Index = 0,
                 Type = StepType.Files,
-                Target = fileStep.Target,
+                Target = fileStep!.Target,
                 Principals = fileStep.Principals.ToList(),
                 Class = StepData.From(fileStep.Class),
                 Plugin = plugin.Name,

@@ -37,7 +37,8 @@ public sealed record RunContext(
 
     /// <summary>The environment handed to a plugin whose files live under <c>atmos/&lt;cloud&gt;</c>.</summary>
     /// <param name="cloud">The plugin's cloud folder name.</param>
-    public PluginEnvironment EnvironmentFor(string cloud)
+    /// <param name="plugin">The plugin's name, for its log channel (none when null).</param>
+    public PluginEnvironment EnvironmentFor(string cloud, string? plugin = null)
     {
         var defaults = BasePaths.DefaultFolders(cloud, Realm.Value, Paths);
         var cacheHome = PathExpansion.CacheHome(Paths.Environment, Paths.Home);
@@ -49,6 +50,7 @@ public sealed record RunContext(
             AtmosCacheHome = Path.Join(cacheHome, "atmos"),
             AtmosDataHome = Path.Join(dataHome, "atmos"),
             DefaultBaseFolders = defaults,
+            Log = plugin is null ? PluginLog.None : Catalog.LogFor(plugin),
         };
     }
 

@@ -189,7 +189,7 @@ internal sealed class ScopeMembers
 
         foreach (var (plugin, batch) in waiting)
         {
-            var answers = plugin.CallEach("Classify", batch, static (p, entry) => p.Classify(entry), cancellationToken);
+            var answers = plugin.CallEach("Classify", batch, static (p, entry) => PluginAnswers.Class(p.Classify(entry)), cancellationToken);
             for (var k = 0; k < batch.Count; k++)
             {
                 results[batch[k].Name] = (answers[k], plugin.Name);
@@ -205,7 +205,7 @@ internal sealed class ScopeMembers
         var providers = share.Providers.Select(p => _context.ProviderTarget(p, plugin.Cloud)).ToList();
         var identities = share.Identities.Select(i => IdentityTarget(i, plugin.Cloud)).ToList();
         var requestScope = scope == ScopeKind.All ? LogoutScope.All : providers.Count > 0 ? LogoutScope.Provider : LogoutScope.Identity;
-        return new PlanRequest(requestScope, providers, identities, _context.EnvironmentFor(plugin.Cloud));
+        return new PlanRequest(requestScope, providers, identities, _context.EnvironmentFor(plugin.Cloud, plugin.Name));
     }
 
     private IdentityTarget IdentityTarget(IdentityConfig identity, string fallbackCloud)

@@ -11,13 +11,23 @@ public readonly record struct PluginCall<T>(T? Value, string? Failure)
 }
 
 /// <summary>
-/// A loaded plugin behind a guard: every call runs with a time limit and any exception, hang or load failure becomes
-/// a one-line failure naming the plugin, never an exception escaping into the host (SPEC §7).
+/// A loaded plugin behind a guard: every call runs with a time limit and any exception, hang, crash of the plugin's
+/// process or load failure becomes a one-line failure naming the plugin, never an exception escaping into the host
+/// (SPEC §7). Callers read and check the plugin's answer inside the call (<see cref="PluginAnswers"/>), so an answer
+/// that throws or hangs when read is that call's failure too.
 /// </summary>
-public sealed class GuardedPlugin
+/// <remarks>
+/// The guard gives up on a plugin the first time a call overruns the limit, is interrupted, or its process ends: that
+/// call fails, and every later call fails at once saying why, without asking the plugin. So a call abandoned at the
+/// limit is never joined by another one on the same instance, and a plugin that hangs costs one time limit per run,
+/// not one per step. A plugin in its own process (<see cref="IIsolatedPlugin"/>) is then stopped.
+/// </remarks>
+public sealed class GuardedPlugin : IDisposable
 {
     private readonly IProviderPlugin? _plugin;
     private readonly TimeSpan _timeout;
+    private readonly object _gate = new();
+    private string? _givenUp;
 
     private GuardedPlugin(PluginDescriptor descriptor, IProviderPlugin? plugin, string? loadFailure, string cloud, TimeSpan timeout)
     {
@@ -59,29 +69,47 @@ public sealed class GuardedPlugin
         var loadFailure = ending switch
         {
             Ending.TimedOut => $"loading {path} did not finish within {timeout.TotalSeconds:0.#} s",
+            Ending.Threw when error is PluginProcessEndedException ended => $"{ended.Message} (loading {path})",
             Ending.Threw => $"{Describe(error!)} (loading {path})",
             _ when plugin is null => $"the loader returned no plugin for {path}",
             _ => null,
         };
         if (loadFailure is not null)
         {
+            loader.Abandon(descriptor);
             return new GuardedPlugin(descriptor, null, loadFailure, string.Empty, timeout);
         }
 
         var probe = new GuardedPlugin(descriptor, plugin, null, string.Empty, timeout);
         var cloud = probe.Call("Cloud", p => p.Cloud);
-        if (!cloud.Succeeded)
+        var problem = !cloud.Succeeded
+            ? cloud.Failure
+            : string.IsNullOrEmpty(cloud.Value) || !cloud.Value.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-')
+                ? $"its Cloud is '{cloud.Value}', which is not lower-case letters, digits and dashes"
+                : null;
+        if (problem is not null)
         {
-            return new GuardedPlugin(descriptor, null, cloud.Failure, string.Empty, timeout);
+            probe.Dispose();
+            return new GuardedPlugin(descriptor, null, problem, string.Empty, timeout);
         }
 
-        if (string.IsNullOrEmpty(cloud.Value) || !cloud.Value.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
-        {
-            return new GuardedPlugin(descriptor, null, $"its Cloud is '{cloud.Value}', which is not lower-case letters, digits and dashes", string.Empty, timeout);
-        }
-
-        return new GuardedPlugin(descriptor, plugin, null, cloud.Value, timeout);
+        return new GuardedPlugin(descriptor, plugin, null, cloud.Value!, timeout);
     }
+
+    /// <summary>Why no further call is made to this plugin in this run, or null while it is still asked.</summary>
+    public string? GivenUp
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _givenUp;
+            }
+        }
+    }
+
+    /// <summary>Stops a plugin that runs in its own process; nothing for one in atmos's process.</summary>
+    public void Dispose() => (_plugin as IIsolatedPlugin)?.Terminate();
 
     /// <summary>Calls the plugin with the time limit, catching everything.</summary>
     /// <typeparam name="T">The call's result.</typeparam>
@@ -118,6 +146,12 @@ public sealed class GuardedPlugin
             return results;
         }
 
+        if (GivenUp is { } givenUp)
+        {
+            Array.Fill(results, new PluginCall<T>(default, $"plugin '{Name}' was not asked: {givenUp}"));
+            return results;
+        }
+
         if (items.Count == 0)
         {
             return results;
@@ -125,6 +159,7 @@ public sealed class GuardedPlugin
 
         var plugin = _plugin;
         var progress = new Progress();
+        var crashedAt = -1;
         var worker = Task.Run(
             () =>
             {
@@ -133,6 +168,17 @@ public sealed class GuardedPlugin
                     try
                     {
                         results[i] = new PluginCall<T>(call(plugin, items[i]), null);
+                    }
+                    catch (PluginProcessEndedException ex)
+                    {
+                        // The process is gone: nothing after this item can be asked.
+                        results[i] = new PluginCall<T>(default, $"plugin '{Name}' crashed in {operation}: {ex.Message}");
+                        crashedAt = i;
+                        break;
+                    }
+                    catch (PluginAnswerException ex)
+                    {
+                        results[i] = new PluginCall<T>(default, $"plugin '{Name}' {ex.Message}");
                     }
                     catch (Exception ex)
                     {
@@ -147,8 +193,21 @@ public sealed class GuardedPlugin
         var (stopped, ending) = Wait(worker, progress, _timeout, cancellationToken);
         if (ending == Ending.Returned)
         {
+            if (crashedAt >= 0)
+            {
+                GiveUp($"it crashed in {operation} earlier in this run");
+                for (var i = crashedAt + 1; i < results.Length; i++)
+                {
+                    results[i] = new PluginCall<T>(default, $"plugin '{Name}' was not asked: it crashed in {operation} for an earlier entry");
+                }
+            }
+
             return results;
         }
+
+        GiveUp(ending == Ending.Interrupted
+            ? $"it was interrupted in {operation} earlier in this run"
+            : $"it did not finish {operation} within {_timeout.TotalSeconds:0.#} s earlier in this run");
 
         // Given up on: the call that overran (or was running at Ctrl-C) and every later one. Results written before the
         // stop stand, copied out: the worker may still be inside the plugin and later write into its own array.
@@ -187,10 +246,28 @@ public sealed class GuardedPlugin
         }
 
         // A plugin that honours its token returns as soon as the limit cancels it, racing the guard's own wait: whatever
-        // it returned after the limit, it did not finish its work within it.
+        // it returned after the limit, it did not finish its work within it (and is given up on like one that hung).
         var timedOut = limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
         limit.Dispose();
-        return timedOut ? new PluginCall<T>(default, $"plugin '{Name}' did not finish {operation} within {_timeout.TotalSeconds:0.#} s") : result;
+        if (!timedOut)
+        {
+            return result;
+        }
+
+        GiveUp($"it did not finish {operation} within {_timeout.TotalSeconds:0.#} s earlier in this run");
+        return new PluginCall<T>(default, $"plugin '{Name}' did not finish {operation} within {_timeout.TotalSeconds:0.#} s");
+    }
+
+    // No further call: the first reason stands. A plugin in its own process is stopped, which also ends the call that
+    // was abandoned (its worker then returns with the process's end).
+    private void GiveUp(string reason)
+    {
+        lock (_gate)
+        {
+            _givenUp ??= reason;
+        }
+
+        (_plugin as IIsolatedPlugin)?.Terminate();
     }
 
     // Waits for a batch worker, giving each call the full limit from the moment it began. Returns the index of the call
@@ -308,6 +385,11 @@ public sealed class GuardedPlugin
         if (ex is System.Reflection.TargetInvocationException { InnerException: { } inner })
         {
             return Describe(inner);
+        }
+
+        if (ex is RemotePluginException remote)
+        {
+            return remote.Message; // already "Type: message", as the plugin's process described it
         }
 
         try

@@ -11,6 +11,12 @@ public sealed record PluginDescriptor(ManifestEntry Entry, PluginMetadata? Metad
     /// <summary>The plugin's name from the manifest.</summary>
     public string Name => Entry.Name;
 
+    /// <summary>
+    /// Whether it runs in a process of its own (<c>atmos-plugin-host</c>): every plugin but those shipped with atmos,
+    /// unless its manifest entry says otherwise (<c>"isolation"</c>).
+    /// </summary>
+    public bool Isolated { get; init; } = true;
+
     /// <summary>Whether it can be loaded.</summary>
     public bool IsAvailable => Problem is null;
 
@@ -25,6 +31,15 @@ public interface IPluginLoader
     /// <param name="descriptor">An available plugin.</param>
     /// <returns>The plugin instance.</returns>
     IProviderPlugin Load(PluginDescriptor descriptor);
+
+    /// <summary>
+    /// The load of <paramref name="descriptor"/> failed or did not finish within the time limit and was abandoned:
+    /// stop whatever it started (a plugin's process). Nothing for a loader that starts nothing.
+    /// </summary>
+    /// <param name="descriptor">The plugin whose load was abandoned.</param>
+    void Abandon(PluginDescriptor descriptor)
+    {
+    }
 }
 
 /// <summary>Who handles a kind.</summary>
@@ -38,7 +53,7 @@ public sealed record KindOwner(PluginDescriptor? Plugin, bool IsProviderKind, st
 /// The plugins listed in the manifests, described from their metadata without loading them; loads a plugin the first
 /// time a command needs one of its kinds, and hands it out behind a <see cref="GuardedPlugin"/>.
 /// </summary>
-public sealed class PluginCatalog
+public sealed class PluginCatalog : IDisposable
 {
     private readonly IPluginLoader _loader;
     private readonly TimeSpan _callTimeout;
@@ -52,15 +67,24 @@ public sealed class PluginCatalog
     /// <param name="loader">Loads plugins on demand.</param>
     /// <param name="callTimeout">The limit for each call into a plugin.</param>
     /// <param name="trustDeclaredKinds">
-    /// When a manifest entry declares its plugin's kinds, use them without opening the assembly; the loader checks them
-    /// (<see cref="PluginMetadata.Verify"/>) when the plugin is first used. Opening every listed assembly's metadata costs
-    /// more start-up than anything else a short command does (docs/performance.md).
+    /// When a manifest entry of a plugin that runs in atmos's process declares its plugin's kinds, use them without
+    /// opening the assembly; the loader checks them (<see cref="PluginMetadata.Verify"/>) when the plugin is first used.
+    /// Opening every listed assembly's metadata costs more start-up than anything else a short command does
+    /// (docs/performance.md).
     /// </param>
-    public PluginCatalog(IEnumerable<string> manifests, IPluginLoader loader, TimeSpan callTimeout, bool trustDeclaredKinds = false)
+    /// <param name="builtInFolder">
+    /// The folder of the plugins shipped with atmos (<c>&lt;install folder&gt;/plugins</c>): plugins inside it run in
+    /// atmos's process, every other one in a process of its own, unless its manifest entry says otherwise. Null: all
+    /// isolated.
+    /// </param>
+    /// <param name="logs">Where plugins' log lines go (none when null).</param>
+    /// <param name="isolateAll">Run every plugin in a process of its own, those shipped with atmos too (<c>plugins list --load</c>).</param>
+    public PluginCatalog(IEnumerable<string> manifests, IPluginLoader loader, TimeSpan callTimeout, bool trustDeclaredKinds = false, string? builtInFolder = null, IPluginLogSink? logs = null, bool isolateAll = false)
     {
         ArgumentNullException.ThrowIfNull(manifests);
         _loader = loader;
         _callTimeout = callTimeout;
+        Logs = logs ?? PluginLogPrinter.None;
         var plugins = new List<PluginDescriptor>();
         Manifests = manifests.ToList();
         foreach (var manifest in Manifests)
@@ -73,9 +97,11 @@ public sealed class PluginCatalog
                     continue;
                 }
 
-                plugins.Add(trustDeclaredKinds && entry.DeclaresKinds && File.Exists(entry.AssemblyPath)
+                var isolated = isolateAll || IsIsolated(entry, builtInFolder);
+                var described = !isolated && trustDeclaredKinds && entry.DeclaresKinds && File.Exists(entry.AssemblyPath)
                     ? new PluginDescriptor(entry, PluginMetadata.Declared(entry), entry.Enabled ? null : Disabled(entry))
-                    : Describe(entry));
+                    : Describe(entry);
+                plugins.Add(described with { Isolated = isolated });
             }
         }
 
@@ -121,6 +147,27 @@ public sealed class PluginCatalog
 
     /// <summary>The limit for each call into a plugin.</summary>
     public TimeSpan CallTimeout => _callTimeout;
+
+    /// <summary>Where plugins' log lines go.</summary>
+    public IPluginLogSink Logs { get; }
+
+    /// <summary>The log channel handed to <paramref name="plugin"/> (<see cref="PluginEnvironment.Log"/>).</summary>
+    /// <param name="plugin">The plugin's name.</param>
+    public PluginLog LogFor(string plugin) => new((level, message) => Logs.Write(plugin, level, message));
+
+    /// <summary>Stops every plugin process this catalog started; plugins in atmos's process are left alone.</summary>
+    public void Dispose()
+    {
+        lock (_loaded)
+        {
+            foreach (var plugin in _loaded.Values)
+            {
+                plugin.Dispose();
+            }
+        }
+
+        (_loader as IDisposable)?.Dispose();
+    }
 
     /// <summary>Who handles <paramref name="kind"/>.</summary>
     /// <param name="kind">A provider or identity kind.</param>
@@ -227,6 +274,29 @@ public sealed class PluginCatalog
             _ => Incompatibility(entry.Name, metadata),
         };
         return new PluginDescriptor(entry, metadata, problem);
+    }
+
+    /// <summary>
+    /// Whether a plugin runs in a process of its own: as its manifest entry says (<c>"isolation"</c>), else unless it
+    /// lies in the folder of the plugins shipped with atmos.
+    /// </summary>
+    /// <param name="entry">The manifest entry.</param>
+    /// <param name="builtInFolder">The folder of the plugins shipped with atmos, or null.</param>
+    public static bool IsIsolated(ManifestEntry entry, string? builtInFolder)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.Isolated ?? !IsInside(entry.AssemblyPath, builtInFolder);
+    }
+
+    private static bool IsInside(string path, string? folder)
+    {
+        if (folder is null)
+        {
+            return false;
+        }
+
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) + Path.DirectorySeparatorChar;
+        return Path.GetFullPath(path).StartsWith(root, StringComparison.Ordinal);
     }
 
     private static string Disabled(ManifestEntry entry) => $"disabled in {entry.ManifestPath}; set \"enabled\": true to use it";

@@ -10,20 +10,30 @@ namespace Atmos.Plugins.Engine.Plugins;
 /// <param name="ManifestPath">The manifest that listed it.</param>
 /// <param name="DeclaredProviderKinds">The provider kinds the manifest says the plugin declares, or null when it does not say.</param>
 /// <param name="DeclaredIdentityKinds">The identity kinds the manifest says the plugin declares, or null when it does not say.</param>
+/// <param name="Isolated">
+/// <c>"isolation": "process"</c> (true) or <c>"in-process"</c> (false); null when the entry does not say (then only the
+/// plugins shipped with atmos run in its process).
+/// </param>
+/// <param name="Grants">Paths outside its own roots that the manifest lets the plugin change (<c>"grants"</c>).</param>
 public sealed record ManifestEntry(
     string Name,
     string AssemblyPath,
     bool Enabled,
     string ManifestPath,
     IReadOnlyList<string>? DeclaredProviderKinds = null,
-    IReadOnlyList<string>? DeclaredIdentityKinds = null)
+    IReadOnlyList<string>? DeclaredIdentityKinds = null,
+    bool? Isolated = null,
+    IReadOnlyList<PluginGrant>? Grants = null)
 {
     /// <summary>Whether the manifest declares the plugin's kinds (then the assembly need not be opened until it is used).</summary>
     public bool DeclaresKinds => DeclaredProviderKinds is not null && DeclaredIdentityKinds is not null;
 }
 
 /// <summary>
-/// Reads <c>plugins.json</c>: <c>{ "plugins": [ { "name": "aws", "path": "plugins/Aws/Atmos.Plugins.Aws.dll", "enabled": true } ] }</c>.
+/// Reads <c>plugins.json</c>: <c>{ "plugins": [ { "name": "aws", "path": "plugins/Aws/Atmos.Plugins.Aws.dll", "enabled": true } ] }</c>,
+/// with optional <c>"provider_kinds"</c>/<c>"identity_kinds"</c> (the kinds, so the assembly need not be opened),
+/// <c>"isolation"</c> (<c>"process"</c> or <c>"in-process"</c>) and <c>"grants"</c>
+/// (<c>[ { "path": "~/.aws/sso/cache", "reason": "..." } ]</c>: folders outside its own roots the plugin may change).
 /// </summary>
 public static class PluginManifest
 {
@@ -78,7 +88,15 @@ public static class PluginManifest
                 var providerKinds = Kinds(item, "provider_kinds", path, index, problems);
                 var identityKinds = Kinds(item, "identity_kinds", path, index, problems);
                 var declared = providerKinds is not null || identityKinds is not null;
-                entries.Add(new ManifestEntry(name, Path.GetFullPath(file, folder), enabled, path, declared ? providerKinds ?? [] : null, declared ? identityKinds ?? [] : null));
+                entries.Add(new ManifestEntry(
+                    name,
+                    Path.GetFullPath(file, folder),
+                    enabled,
+                    path,
+                    declared ? providerKinds ?? [] : null,
+                    declared ? identityKinds ?? [] : null,
+                    Isolation(item, path, index, problems),
+                    Grants(item, path, index, problems)));
             }
         }
         catch (JsonException ex)
@@ -87,6 +105,60 @@ public static class PluginManifest
         }
 
         return entries;
+    }
+
+    // Optional "isolation": "process" or "in-process".
+    private static bool? Isolation(JsonElement item, string path, int index, ICollection<string> problems)
+    {
+        if (!item.TryGetProperty("isolation", out var value))
+        {
+            return null;
+        }
+
+        switch (value.ValueKind == JsonValueKind.String ? value.GetString() : null)
+        {
+            case "process":
+                return true;
+            case "in-process":
+                return false;
+            default:
+                problems.Add($"plugin manifest {path}: entry {index} has an \"isolation\" that is neither \"process\" nor \"in-process\"; fix it or remove it (then only the plugins shipped with atmos run in its process)");
+                return true;
+        }
+    }
+
+    // Optional "grants": [ { "path": "...", "reason": "..." } ]. A bad grant is left out (the plugin gets less, never more).
+    private static List<PluginGrant>? Grants(JsonElement item, string path, int index, ICollection<string> problems)
+    {
+        if (!item.TryGetProperty("grants", out var value))
+        {
+            return null;
+        }
+
+        var grants = new List<PluginGrant>();
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            problems.Add($"plugin manifest {path}: entry {index} has \"grants\" that are not a list; write [ {{ \"path\": \"~/...\", \"reason\": \"...\" }} ]");
+            return grants;
+        }
+
+        foreach (var grant in value.EnumerateArray())
+        {
+            var folder = grant.ValueKind == JsonValueKind.Object && grant.TryGetProperty("path", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+            var reason = grant.ValueKind == JsonValueKind.Object && grant.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+            var problem = folder is null || string.IsNullOrWhiteSpace(reason)
+                ? "needs a \"path\" and a \"reason\" (say why the plugin must change it)"
+                : PluginGrant.Problem(folder);
+            if (problem is not null)
+            {
+                problems.Add($"plugin manifest {path}: entry {index} has a grant that {problem}; the grant is ignored");
+                continue;
+            }
+
+            grants.Add(new PluginGrant(folder!, reason!.Trim()));
+        }
+
+        return grants;
     }
 
     // Optional "provider_kinds"/"identity_kinds": lists of kind names the plugin declares (checked when it loads).

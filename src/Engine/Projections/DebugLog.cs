@@ -59,7 +59,7 @@ public static class DebugLog
         {
             if (level >= minimum)
             {
-                yield return $"{logoutEvent.At.UtcDateTime:yyyy-MM-ddTHH:mm:ss}Z {Name(level)} {message}";
+                yield return Line(logoutEvent.At, level, message);
             }
         }
     }
@@ -129,7 +129,15 @@ public static class DebugLog
         _ => "target=none",
     };
 
-    private static string Quote(string value) =>
+    /// <summary>A debug line: the UTC time, the level, the message (also the format of plugins' log lines).</summary>
+    /// <param name="at">When.</param>
+    /// <param name="level">The line's level.</param>
+    /// <param name="message">The message.</param>
+    public static string Line(DateTimeOffset at, LogLevel level, string message) => $"{at.UtcDateTime:yyyy-MM-ddTHH:mm:ss}Z {Name(level)} {message}";
+
+    /// <summary>A value as the debug lines show it: bare when it has no space or quote, else quoted.</summary>
+    /// <param name="value">The value.</param>
+    public static string Quote(string value) =>
         value.Length > 0 && value.All(c => !char.IsWhiteSpace(c) && c != '"') ? value : "\"" + value.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     private static string Name(LogLevel level) => level switch

@@ -4,6 +4,7 @@ using Atmos.Plugins.Engine.Config;
 using Atmos.Plugins.Engine.Events;
 using Atmos.Plugins.Engine.Keyring;
 using Atmos.Plugins.Engine.Planning;
+using Atmos.Plugins.Engine.Plugins;
 
 namespace Atmos.Plugins.Engine.Status;
 
@@ -96,14 +97,14 @@ public static class StatusInspector
             }
 
             var request = members.Request(share, plugin, target.Scope);
-            var inspected = plugin.Call("Inspect", p => p.Inspect(request), cancellationToken);
+            var inspected = plugin.Call("Inspect", p => PluginAnswers.Artifacts(p.Inspect(request)), cancellationToken);
             if (!inspected.Succeeded)
             {
                 problems.Add($"files of {string.Join(", ", share.Names)} not inspected: {inspected.Failure}");
                 continue;
             }
 
-            foreach (var artifact in inspected.Value ?? [])
+            foreach (var artifact in inspected.Value!)
             {
                 if (!files.TryGetValue(artifact.Principal, out var list))
                 {

@@ -103,8 +103,11 @@ public static class AtmosCli
         return (root, logout);
     }
 
-    /// <summary>The first parse error on one line (System.CommandLine lists allowed values on indented lines).</summary>
+    /// <summary>
+    /// The first parse error on one line (System.CommandLine lists allowed values on indented lines), without its final
+    /// full stop: callers go on with "; run ... for usage".
+    /// </summary>
     /// <param name="parseResult">A result with errors.</param>
     internal static string FirstError(ParseResult parseResult) =>
-        string.Join(' ', parseResult.Errors[0].Message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        string.Join(' ', parseResult.Errors[0].Message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).TrimEnd('.');
 }

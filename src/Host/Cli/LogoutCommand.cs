@@ -88,6 +88,7 @@ internal sealed class LogoutCommand
     {
         var options = Options(parseResult);
         var context = RunSetup.Build(_host, Value(parseResult, _config));
+        using var plugins = context.Catalog; // stops the plugin processes the run started
         foreach (var warning in context.Problems.Where(p => p.Severity == Engine.Config.ProblemSeverity.Warning))
         {
             _host.Error.WriteLine(TerminalText.Line(warning.ToString()));

@@ -16,7 +16,7 @@ internal sealed class PluginsCommand
 {
     private readonly Option<bool> _load = new("--load")
     {
-        Description = "Also load every enabled plugin (each in its own load context) and ask for its cloud name, to check that it loads here. Without it nothing is loaded: the list comes from the assemblies' metadata.",
+        Description = "Also load every enabled plugin, each in a process of its own (atmos-plugin-host), resolve its whole dependency closure and ask for its cloud name, to check that it loads here. Without it nothing is loaded: the list comes from the assemblies' metadata.",
     };
 
     private readonly Option<string> _output = OutputFormat.Option("Output format: text (on stderr) or json (one JSON document on stdout).");
@@ -38,9 +38,15 @@ internal sealed class PluginsCommand
 
     private int Execute(ParseResult parseResult)
     {
-        var catalog = RunSetup.Catalog(_host, out var problems, readAllMetadata: true);
         var load = parseResult.GetValue(_load);
-        var plugins = catalog.Plugins.Select(p => Describe(catalog, p, load)).ToList();
+        using var catalog = RunSetup.Catalog(_host, out var problems, readAllMetadata: true, isolateAll: load);
+        var paths = new PathContext(_host.Home, _host.WorkingDirectory, null, _host.Variables);
+        var builtIn = RunSetup.BuiltInFolder(_host);
+        var plugins = catalog.Plugins.Select(p => Describe(catalog, p, load) with
+        {
+            Isolated = PluginCatalog.IsIsolated(p.Entry, builtIn),
+            Grants = (p.Entry.Grants ?? []).Select(g => (g, g.Resolve(paths))).ToList(),
+        }).ToList();
         if (parseResult.GetValue(_output) == OutputFormat.Json)
         {
             _host.Out.WriteLine(Json(catalog, plugins, problems));
@@ -112,6 +118,12 @@ internal sealed class PluginsCommand
                 output.WriteLine($"  identities: {string.Join(", ", plugin.IdentityKinds)}");
             }
 
+            output.WriteLine(plugin.Isolated ? "  runs:       in a process of its own" : "  runs:       in atmos's process (shipped with atmos)");
+            foreach (var (grant, resolved) in plugin.Grants)
+            {
+                output.WriteLine($"  grants:     {grant.Path} ({grant.Reason}){(resolved is null ? "; not honoured: it names the home folder, a folder above it or the root" : string.Empty)}");
+            }
+
             output.WriteLine(plugin.Status switch
             {
                 PluginStatus.Loaded => $"  status:     ✓ loaded (cloud '{plugin.Cloud}')",
@@ -162,6 +174,18 @@ internal sealed class PluginsCommand
                 json.WriteString("contract", plugin.Contract);
                 Strings(json, "provider_kinds", plugin.ProviderKinds);
                 Strings(json, "identity_kinds", plugin.IdentityKinds);
+                json.WriteString("isolation", plugin.Isolated ? "process" : "in-process");
+                json.WriteStartArray("grants");
+                foreach (var (grant, resolved) in plugin.Grants)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("path", grant.Path);
+                    json.WriteString("resolved", resolved);
+                    json.WriteString("reason", grant.Reason);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
                 json.WriteString("status", plugin.Status.ToString().ToLowerInvariant());
                 json.WriteString("cloud", plugin.Cloud);
                 Strings(json, "errors", plugin.Errors);
@@ -219,6 +243,10 @@ internal sealed class PluginsCommand
         public PluginStatus Status { get; init; }
 
         public string? Cloud { get; init; }
+
+        public bool Isolated { get; init; }
+
+        public IReadOnlyList<(PluginGrant Grant, string? Resolved)> Grants { get; init; } = [];
 
         public IReadOnlyList<string> Errors { get; init; } = [];
     }

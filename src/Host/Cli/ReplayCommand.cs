@@ -63,6 +63,22 @@ internal sealed class ReplayCommand
         var file = parseResult.GetValue(_file) is { } given
             ? Path.GetFullPath(given, _host.WorkingDirectory)
             : AuditTrail.DefaultPath(_host.Variables, _host.Home);
+        if (list && !File.Exists(file) && !Directory.Exists(file))
+        {
+            // Nothing recorded yet is an answer, not an error (a fresh machine, or the audit turned off).
+            var shown = HumanOutput.Display(file, _host.Home);
+            if (json)
+            {
+                _host.Out.WriteLine(RunList.Json(shown, []));
+            }
+            else
+            {
+                _host.Error.WriteLine($"No runs recorded yet: {shown} does not exist (every logout, dry runs included, adds its run to it).");
+            }
+
+            return ExitCodes.Success;
+        }
+
         RecordedRuns runs;
         RecordedRun run;
         try

@@ -45,7 +45,8 @@ internal static class RunSetup
     /// <param name="host">The process.</param>
     /// <param name="problems">Manifest problems.</param>
     /// <param name="readAllMetadata">Open every plugin assembly's metadata even where the manifest declares its kinds (<c>plugins list</c> shows versions).</param>
-    public static PluginCatalog Catalog(HostEnvironment host, out List<ConfigProblem> problems, bool readAllMetadata = false)
+    /// <param name="isolateAll">Load every plugin in a process of its own, so its whole dependency closure is checked without atmos's assemblies (<c>plugins list --load</c>).</param>
+    public static PluginCatalog Catalog(HostEnvironment host, out List<ConfigProblem> problems, bool readAllMetadata = false, bool isolateAll = false)
     {
         problems = [];
         var manifests = new List<string>();
@@ -81,9 +82,15 @@ internal static class RunSetup
         }
 
         var timeout = Durations.TryParse(host.Variable("ATMOS_PLUGIN_TIMEOUT"), out var t) && t > TimeSpan.Zero ? t : DefaultPluginTimeout;
-        var catalog = new PluginCatalog(manifests, new McMasterPluginLoader(), timeout, trustDeclaredKinds: !readAllMetadata);
+        var logs = new PluginLogPrinter(host.Error, DebugLog.ParseLevel(host.Variable("ATMOS_LOGS_LEVEL")), host.Clock);
+        var loaders = new PluginLoaders(new McMasterPluginLoader(), new PluginProcessLoader(host.InstallFolder, host.Variables, host.WorkingDirectory, logs));
+        var catalog = new PluginCatalog(manifests, loaders, timeout, trustDeclaredKinds: !readAllMetadata, BuiltInFolder(host), logs, isolateAll);
         problems.AddRange(catalog.Problems.Select(p => ConfigProblem.Error(null, p)));
         problems.AddRange(catalog.Warnings.Select(p => ConfigProblem.Warning(null, p)));
         return catalog;
     }
+
+    /// <summary>The folder of the plugins shipped with atmos: they run in its process.</summary>
+    /// <param name="host">The process.</param>
+    public static string BuiltInFolder(HostEnvironment host) => Path.Join(host.InstallFolder, "plugins");
 }

@@ -48,6 +48,7 @@ internal sealed class StatusCommand
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var context = RunSetup.Build(_host, parseResult.GetValue(_config));
+        using var plugins = context.Catalog; // stops the plugin processes the run started
         foreach (var warning in context.Problems.Where(p => p.Severity == Engine.Config.ProblemSeverity.Warning))
         {
             await _host.Error.WriteLineAsync(warning.ToString()).ConfigureAwait(false);
@@ -66,12 +67,9 @@ internal sealed class StatusCommand
             await _host.Out.WriteLineAsync(StatusOutput.Json(report)).ConfigureAwait(false);
             await _host.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
-        else if (_host.ErrorIsTerminal)
+        else if (!_host.ErrorIsTerminal || !StatusTable.Write(report, _host.Error, _host.UseColor, _host.Variable("COLUMNS")))
         {
-            StatusTable.Write(report, _host.Error, _host.UseColor, _host.Variable("COLUMNS"));
-        }
-        else
-        {
+            // A pipe, or a terminal too narrow for the table without breaking a file name.
             sink.Write(StatusOutput.Lines(report));
         }
 

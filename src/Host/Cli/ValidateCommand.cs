@@ -23,6 +23,7 @@ internal sealed class ValidateCommand
     private int Execute(ParseResult parseResult)
     {
         var context = RunSetup.Build(_host, parseResult.GetValue(_config));
+        using var plugins = context.Catalog; // stops the plugin processes the run started
         var problems = context.Problems.Concat(PluginValidation.Validate(context)).ToList();
         foreach (var problem in problems)
         {

@@ -100,7 +100,7 @@ public sealed class IsolationTests : PluginAuthoringTest
     [InlineData("hang-in-plan", "✗ Plugin faulty: f (plugin unavailable)", "• f: plugin 'faulty' did not finish Plan within 2 s")]
     [InlineData("null-plan", "✗ Plugin faulty: f (plugin unavailable)", "• f: plugin 'faulty' returned no plan (null instead of a list of steps)")]
     [InlineData("null-step", "✗ Plugin faulty: f (plugin unavailable)", "• f: plugin 'faulty' returned an invalid step: a null step")]
-    [InlineData("outside-base", "✗ Plugin faulty: f (plugin unavailable)", "• f: plugin 'faulty' returned an invalid step: step 'outside-base' would touch /etc/atmos-faulty-target, outside the home folder and the provider's base folder")]
+    [InlineData("outside-base", "✗ Plugin faulty: f (plugin unavailable)", "• f: plugin 'faulty' returned an invalid step: step 'outside-base' would touch /etc/atmos-faulty-target, outside the plugin's folders")]
     [InlineData("protected-path", "✗ Plugin faulty: f (plugin unavailable)", "/.aws/credentials, which logout never changes")]
     [InlineData("relative-path", "✗ Plugin faulty: f (plugin unavailable)", "• f: plugin 'faulty' returned an invalid step: step 'relative-path' has a path that is not absolute: 'faulty/relative'")]
     [InlineData("throw-in-execute", "✗ Files: ~/.config/atmos/faulty/f/session (plugin error)", "• f: plugin 'faulty' failed in Execute: IOException: the faulty plugin was told to throw in Execute")]

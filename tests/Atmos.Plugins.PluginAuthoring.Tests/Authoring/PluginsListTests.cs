@@ -30,6 +30,7 @@ public sealed class PluginsListTests(PluginWorkbench plugins, PublishedAtmos atm
                 $"  manifest:   {manifest}",
                 "  providers:  aws/iam-identity-center, aws/saml",
                 "  identities: aws/permission-set, aws/assume-role, aws/user",
+                "  runs:       in atmos's process (shipped with atmos)",
                 "  status:     ✓ ok (metadata only; --load also loads it)",
                 string.Empty,
                 "acme 0.1.0 (contract 1.2)",
@@ -37,18 +38,21 @@ public sealed class PluginsListTests(PluginWorkbench plugins, PublishedAtmos atm
                 $"  manifest:   {manifest}",
                 "  providers:  acme/sso",
                 "  identities: acme/role",
+                "  runs:       in a process of its own",
                 "  status:     ✓ ok (metadata only; --load also loads it)",
                 string.Empty,
                 "future 3.1.0 (contract 2.0)",
                 $"  path:       {Plugins.TestPlugin("Future")}",
                 $"  manifest:   {manifest}",
                 "  providers:  future/provider",
+                "  runs:       in a process of its own",
                 "  status:     ✗ cannot be used",
                 "  error:      version 3.1.0 of plugin 'future' was built for contract 2.0, which is newer than this atmos's contract 1.2; upgrade atmos or use a build of the plugin for contract 1.x with x ≤ 2",
                 string.Empty,
                 "gone",
                 $"  path:       {Path.Join(Home.Files.Root, "gone", "Gone.dll")}",
                 $"  manifest:   {manifest}",
+                "  runs:       in a process of its own",
                 "  status:     ✗ cannot be used",
                 $"  error:      assembly not found at {Path.Join(Home.Files.Root, "gone", "Gone.dll")}; reinstall it or fix its path in {manifest}",
                 string.Empty,
@@ -56,6 +60,7 @@ public sealed class PluginsListTests(PluginWorkbench plugins, PublishedAtmos atm
                 $"  path:       {Plugins.TestPlugin("Json12")}",
                 $"  manifest:   {manifest}",
                 "  providers:  json12/token",
+                "  runs:       in a process of its own",
                 "  status:     - disabled",
                 string.Empty,
                 "✗ 5 plugins, 2 with errors",
@@ -92,10 +97,12 @@ public sealed class PluginsListTests(PluginWorkbench plugins, PublishedAtmos atm
         Assert.Empty(document.GetProperty("problems").EnumerateArray());
         var plugin = Assert.Single(document.GetProperty("plugins").EnumerateArray());
         Assert.Equal(
-            ["name", "path", "manifest", "enabled", "version", "contract", "provider_kinds", "identity_kinds", "status", "cloud", "errors"],
+            ["name", "path", "manifest", "enabled", "version", "contract", "provider_kinds", "identity_kinds", "isolation", "grants", "status", "cloud", "errors"],
             plugin.EnumerateObject().Select(p => p.Name));
         Assert.Equal(Plugins.Acme, plugin.GetProperty("path").GetString());
         Assert.Equal("1.2", plugin.GetProperty("contract").GetString());
         Assert.Equal("acme", plugin.GetProperty("cloud").GetString());
+        Assert.Equal("process", plugin.GetProperty("isolation").GetString());
+        Assert.Empty(plugin.GetProperty("grants").EnumerateArray());
     }
 }

@@ -7,7 +7,9 @@ namespace Atmos.Plugins.PluginAuthoring.Tests.Support;
 /// <param name="Name">The manifest name.</param>
 /// <param name="Path">The assembly path as written in the manifest (absolute, or relative to the manifest).</param>
 /// <param name="Enabled">The enabled flag.</param>
-public sealed record PluginEntry(string Name, string Path, bool Enabled = true);
+/// <param name="Isolation">"process" or "in-process", or null to leave the key out.</param>
+/// <param name="Grants">Grants (path as written, reason), or null to leave the key out.</param>
+public sealed record PluginEntry(string Name, string Path, bool Enabled = true, string? Isolation = null, IReadOnlyList<(string Path, string Reason)>? Grants = null);
 
 /// <summary>
 /// A throw-away HOME in which the published atmos runs as a process, with a memory keyring, no colour, and the
@@ -55,8 +57,24 @@ public sealed class PluginHome : IDisposable
     public static string WriteManifest(string path, params PluginEntry[] plugins)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var document = new { plugins = plugins.Select(p => new { name = p.Name, path = p.Path, enabled = p.Enabled }) };
-        File.WriteAllText(path, JsonSerializer.Serialize(document));
+        var entries = new System.Text.Json.Nodes.JsonArray();
+        foreach (var plugin in plugins)
+        {
+            var entry = new System.Text.Json.Nodes.JsonObject { ["name"] = plugin.Name, ["path"] = plugin.Path, ["enabled"] = plugin.Enabled };
+            if (plugin.Isolation is not null)
+            {
+                entry["isolation"] = plugin.Isolation;
+            }
+
+            if (plugin.Grants is not null)
+            {
+                entry["grants"] = new System.Text.Json.Nodes.JsonArray([.. plugin.Grants.Select(g => new System.Text.Json.Nodes.JsonObject { ["path"] = g.Path, ["reason"] = g.Reason })]);
+            }
+
+            entries.Add(entry);
+        }
+
+        File.WriteAllText(path, new System.Text.Json.Nodes.JsonObject { ["plugins"] = entries }.ToJsonString());
         return path;
     }
 
@@ -79,6 +97,9 @@ public sealed class PluginHome : IDisposable
     public string Config(string yaml) => Files.Write("atmos.yaml", yaml);
 
     public Processes.Outcome Atmos(params string[] args) => Processes.Run(_atmos.Executable, args, Environment, Files.Root);
+
+    /// <summary>Runs atmos, failing the test if it has not exited after <paramref name="timeout"/>.</summary>
+    public Processes.Outcome Atmos(TimeSpan timeout, params string[] args) => Processes.Run(_atmos.Executable, args, Environment, Files.Root, timeout);
 
     public void Dispose() => Files.Dispose();
 }

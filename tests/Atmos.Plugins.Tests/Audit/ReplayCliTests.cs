@@ -244,4 +244,18 @@ public sealed class ReplayCliTests : IDisposable
         Assert.Equal(2, replay.ExitCode);
         Assert.Equal("Error: --list shows every run and --run replays one; give one of them", replay.Stderr.TrimEnd());
     }
+
+    [Fact]
+    public async Task List_without_an_audit_file_says_no_run_is_recorded_yet_and_exits_0()
+    {
+        var text = await _tree.Cli.RunAsync("auth", "replay", "--list");
+        var json = await _tree.Cli.RunAsync("auth", "replay", "--list", "--output", "json");
+
+        Assert.Equal(0, text.ExitCode);
+        Assert.Equal([$"No runs recorded yet: {_tree.Cli.AuditPath} does not exist (every logout, dry runs included, adds its run to it)."], text.Lines);
+        Assert.Equal(0, json.ExitCode);
+        using var document = JsonDocument.Parse(json.Stdout);
+        Assert.Equal(_tree.Cli.AuditPath, document.RootElement.GetProperty("source").GetString());
+        Assert.Empty(document.RootElement.GetProperty("runs").EnumerateArray());
+    }
 }

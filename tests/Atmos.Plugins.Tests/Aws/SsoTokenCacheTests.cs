@@ -181,6 +181,22 @@ public sealed class SsoTokenCacheTests : IDisposable
     }
 
     [Fact]
+    public void A_file_the_aws_cli_named_after_the_start_url_with_a_trailing_slash_is_removed_when_atmos_yaml_has_none()
+    {
+        // ~/.aws/config said "https://org-a.awsapps.com/start/"; atmos.yaml says the same URL without the slash.
+        _home.Write(AwsTree.CacheFile(UrlA + "/"), $"{{\"startUrl\": \"{UrlA}/\", \"accessToken\": \"SECRET-a\"}}");
+        var plugin = new AwsPlugin();
+        var environment = Environment();
+
+        var step = Assert.Single(plugin.Plan(new PlanRequest(LogoutScope.All, [Provider("a", UrlA)], [], environment)));
+        var result = plugin.Execute(step, environment, CancellationToken.None);
+
+        Assert.Equal([_home.PathOf(AwsTree.CacheFile(UrlA + "/"))], step.Paths);
+        Assert.Equal(StepStatus.Removed, result.Status);
+        Assert.False(_home.Exists(AwsTree.CacheFile(UrlA + "/")));
+    }
+
+    [Fact]
     public void Without_a_cache_folder_there_is_no_step()
     {
         var plugin = new AwsPlugin();

@@ -158,6 +158,31 @@ public sealed class StatusCliTests : IDisposable
         Snapshot.Match(Scrubber.Scrub(result.Stderr, _home));
     }
 
+    [Theory]
+    [InlineData(140, true)]
+    [InlineData(115, true)]
+    [InlineData(90, false)]
+    public async Task A_table_never_wraps_a_path_inside_a_name_and_a_terminal_too_narrow_for_one_gets_the_plain_lines(int columns, bool table)
+    {
+        _cli.ErrorIsTerminal = true;
+        _cli.Environment["NO_COLOR"] = "1";
+        _cli.Environment["COLUMNS"] = columns.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var result = await Status("--provider", "aws-sso");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(table, result.Stderr.Contains('│', StringComparison.Ordinal));
+        if (table)
+        {
+            Assert.All(result.Lines, line => Assert.True(line.Length <= columns, $"wider than {columns}: {line}"));
+        }
+
+        foreach (var name in new[] { Path.GetFileName(AwsTree.CacheFile(AwsTree.StartUrl)), "credentials", "2030-01-01T00:00:00Z" })
+        {
+            Assert.Contains(result.Lines, line => line.Contains(name, StringComparison.Ordinal));
+        }
+    }
+
     [Fact]
     public async Task An_unreadable_keyring_is_reported_and_the_report_is_partial_with_exit_1()
     {

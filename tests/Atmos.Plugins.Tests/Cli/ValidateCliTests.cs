@@ -51,6 +51,40 @@ public sealed class ValidateCliTests : IDisposable
     }
 
     [Fact]
+    public async Task A_nul_byte_in_base_path_is_one_clear_error_not_a_stack_trace()
+    {
+        var config = _home.Write("atmos.yaml", """
+            auth:
+              providers:
+                p:
+                  kind: aws/saml
+                  region: us-east-1
+                  spec: { files: { base_path: "/tmp/a\0b" } }
+              identities:
+                i: { kind: aws/assume-role, via: { provider: p }, principal: { assume_role: "arn:aws:iam::111111111111:role/x" } }
+            """);
+
+        var result = await new CliRun(_home).RunAsync("auth", "validate", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            [
+                "~/atmos.yaml:3:5: error: provider 'p': spec.files.base_path contains a NUL byte, carriage return or newline; write it on one line",
+                "✗ ~/atmos.yaml: 1 error",
+            ],
+            result.Lines);
+    }
+
+    [Fact]
+    public async Task An_unknown_argument_is_one_sentence_naming_it_and_the_help()
+    {
+        var result = await new CliRun(_home).RunAsync("auth", "validate", "extra");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(["Error: Unrecognized command or argument 'extra'; run 'atmos --help' for usage"], result.Lines);
+    }
+
+    [Fact]
     public async Task A_missing_config_file_is_one_clear_error()
     {
         var result = await new CliRun(_home).RunAsync("auth", "validate", "--config", "nope.yaml");

@@ -34,6 +34,20 @@ public sealed class PublishedHostTests : IDisposable
         Assert.True(File.Exists(Path.Join(_atmos.Folder, "plugins.json")));
         Assert.True(File.Exists(Path.Join(_atmos.Folder, "plugins", "Aws", "Atmos.Plugins.Aws.dll")));
         Assert.False(File.Exists(Path.Join(_atmos.Folder, "plugins", "Aws", "Atmos.Plugins.Contracts.dll")));
+        Assert.True(File.Exists(Path.Join(_atmos.Folder, "atmos-plugin-host")), "atmos-plugin-host, which runs third-party plugins in processes of their own, is not published beside atmos");
+    }
+
+    [Fact]
+    public void An_unknown_keyring_type_is_one_sentence_without_the_runtimes_parameter_name()
+    {
+        var environment = Processes.IsolatedEnvironment(_home);
+        environment["ATMOS_KEYRING_TYPE"] = "bogus";
+
+        var result = Processes.Run(_atmos.Executable, ["auth", "logout", "--all", "--config", _config], environment, _home.Root);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Error: invalid configuration: error: unknown keyring type 'bogus' (ATMOS_KEYRING_TYPE); types that work on this OS: system, file, memory", result.Lines);
+        Assert.DoesNotContain("Parameter", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -17,5 +17,5 @@ public class InertPlugin : IProviderPlugin
 
     public virtual StepResult Execute(FileStep step, PluginEnvironment environment, CancellationToken cancellationToken) => StepResult.NotFound();
 
-    public IReadOnlyList<StoredArtifact> Inspect(PlanRequest request) => [];
+    public virtual IReadOnlyList<StoredArtifact> Inspect(PlanRequest request) => [];
 }
