@@ -124,7 +124,7 @@ internal static class AzureCliConfigFolder
         try
         {
             ContainedPath.Resolve(baseFolder, profilePath);
-            if (new DirectoryInfo(folder).LinkTarget is not null)
+            if (!string.Equals(Path.TrimEndingDirectorySeparator(folder), Path.TrimEndingDirectorySeparator(baseFolder), StringComparison.Ordinal) && new DirectoryInfo(folder).LinkTarget is not null)
             {
                 throw new UnsafePathException(folder, "is a symbolic link; refusing to edit files through it (log out the provider to unlink it)");
             }

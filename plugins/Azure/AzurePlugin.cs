@@ -14,6 +14,10 @@ public sealed class AzurePlugin : IProviderPlugin
     private const string RemoveSubscriptions = "remove-subscriptions";
     private const string RemoveProviderFolder = "remove-provider-folder";
     private const string ClearDeviceCodeCache = "clear-device-code-cache";
+    private const string RemoveAzureCliLogins = "remove-azure-cli-logins";
+    private const string RemoveAtmosCredentials = "remove-atmos-credentials";
+    private const string RemoveRealmSignIns = "remove-realm-msal-sign-ins";
+    private const string RemoveServicePrincipalEntries = "remove-service-principal-entries";
 
     // Keyring data fields that hold a keychain credential rather than a token, compared without case, '_' or '-'.
     private static readonly HashSet<string> KeychainFields = new(
@@ -144,13 +148,127 @@ public sealed class AzurePlugin : IProviderPlugin
             });
         }
 
+        steps.AddRange(PlanAtmosFiles(request));
+
         // The device-code token of every provider involved: logging out a provider, or an identity whose chain starts
         // at it, ends the provider's session (SPEC §3, like the AWS SSO token cache).
         steps.AddRange(Involved(request)
-            .Select(p => FolderRemovalStep.Plan(ClearDeviceCodeCache, [p.Name], DeviceCodeTokenCache.BaseFolder(environment), DeviceCodeTokenCache.Folder(environment, p.Name), "device-code token cache"))
+            .SelectMany(p => AtmosAzureFiles.Names(p.Name).Select(name => FolderRemovalStep.Plan(ClearDeviceCodeCache, [p.Name], DeviceCodeTokenCache.BaseFolder(environment), DeviceCodeTokenCache.Folder(environment, name), "device-code token cache")))
             .OfType<FileStep>());
 
         return steps;
+    }
+
+    // Where real atmos keeps the logins (REAL-ATMOS §5, AtmosAzureFiles): the Azure CLI's own files, edited for exactly
+    // the subscriptions and accounts of what is logged out; atmos's credentials.json of every provider involved (the
+    // provider's session, which ends with any identity of its chain); the provider's sign-ins in atmos's realm MSAL cache;
+    // the federated service principal entry of an azure/oidc provider.
+    private static IEnumerable<FileStep> PlanAtmosFiles(PlanRequest request)
+    {
+        var environment = request.Environment;
+        var involved = Involved(request).ToList();
+
+        // 1. ~/.azure/azureProfile.json and msal_token_cache.json: the identities' subscriptions, and a whole provider's own
+        //    subscription (spec.subscription_id, which a device-code login records too).
+        var refs = request.Identities.Select(i => (i.Name, Subscription: SubscriptionOf(i)))
+            .Concat(request.Providers.Select(p => (p.Name, Subscription: ProviderSubscriptionOf(p))))
+            .Where(r => r.Subscription is not null)
+            .Select(r => (r.Name, r.Subscription!))
+            .ToList();
+        if (refs.Count > 0)
+        {
+            var cli = AtmosAzureFiles.AzureCliFolder(environment);
+            var survey = AzureCliConfigFolder.Survey(cli, refs);
+            if (survey.Paths.Count > 0)
+            {
+                yield return new FileStep
+                {
+                    Action = RemoveAzureCliLogins,
+                    Principals = survey.Identities.Distinct(StringComparer.Ordinal).ToList(),
+                    Target = survey.Paths[0],
+                    Paths = survey.Paths,
+                    Note = "Azure CLI login",
+                    Arguments = new Dictionary<string, string>
+                    {
+                        ["subscriptions"] = SubscriptionRef.Format(refs.Where(r => survey.Identities.Contains(r.Item1)).Select(r => r.Item2).Distinct()),
+                    },
+                };
+            }
+        }
+
+        // 2. ~/.azure/atmos/[<realm>/]<provider>/credentials.json.
+        foreach (var provider in involved)
+        {
+            if (FileRemovalStep.Plan(RemoveAtmosCredentials, [provider.Name], AtmosAzureFiles.AtmosFolder(environment), AtmosAzureFiles.CredentialFiles(provider, environment), "atmos Azure credentials") is { } credentials)
+            {
+                yield return credentials;
+            }
+        }
+
+        // 3. ~/.azure/atmos/<realm>/msal_token_cache.json: the sign-ins of the providers' tenants (MSAL's refresh tokens).
+        var tenants = involved.Where(p => p.Kind is AzureKinds.DeviceCode or AzureKinds.Interactive).Select(p => (p.Name, Tenant: Setting(p.Settings, "tenant_id"))).Where(t => !string.IsNullOrWhiteSpace(t.Tenant)).ToList();
+        if (AtmosAzureFiles.RealmMsalCache(environment) is { } realmCache && tenants.Count > 0 && SafeFile.Probe(realmCache).Kind != EntryKind.Missing)
+        {
+            var owners = tenants;
+            try
+            {
+                var cache = JsonFile.Parse(SafeFile.ReadAllBytes(realmCache), realmCache);
+                owners = tenants.Where(t => AtmosAzureFiles.SignInsOf(cache, t.Tenant!, realmCache).Count > 0).ToList();
+            }
+            catch (Exception ex) when (ex is MalformedFileException or IOException or UnauthorizedAccessException)
+            {
+                // Planned for every tenant: executing reports the problem and leaves the file untouched.
+            }
+
+            if (owners.Count > 0)
+            {
+                yield return new FileStep
+                {
+                    Action = RemoveRealmSignIns,
+                    Principals = owners.Select(o => o.Name).ToList(),
+                    Target = realmCache,
+                    Paths = [realmCache],
+                    Note = "atmos MSAL token cache",
+                    Arguments = new Dictionary<string, string>
+                    {
+                        [FolderRemovalStep.BaseArgument] = AtmosAzureFiles.AtmosFolder(environment),
+                        ["tenants"] = string.Join('\n', owners.Select(o => o.Tenant).Distinct(StringComparer.OrdinalIgnoreCase)),
+                    },
+                };
+            }
+        }
+
+        // 4. ~/.azure/service_principal_entries.json: the federated entries of the azure/oidc providers.
+        var federated = involved.Where(p => p.Kind == AzureKinds.Oidc && !string.IsNullOrWhiteSpace(Setting(p.Settings, "client_id")))
+            .Select(p => (p.Name, ClientId: Setting(p.Settings, "client_id")!, Tenant: Setting(p.Settings, "tenant_id")))
+            .ToList();
+        var entries = Path.Join(AtmosAzureFiles.AzureCliFolder(environment), AtmosAzureFiles.ServicePrincipalEntriesFileName);
+        if (federated.Count > 0 && SafeFile.Probe(entries).Kind != EntryKind.Missing)
+        {
+            var owners = federated;
+            try
+            {
+                var document = JsonText.Parse(SafeFile.ReadAllBytes(entries), entries);
+                owners = federated.Where(f => { var n = 0; document.RemoveWhere(item => AtmosAzureFiles.IsFederatedEntry(item, [(f.ClientId, f.Tenant)]) && ++n > 0, out _); return n > 0; }).ToList();
+            }
+            catch (Exception ex) when (ex is MalformedFileException or IOException or UnauthorizedAccessException)
+            {
+                // Planned for every provider: executing reports the problem and leaves the file untouched.
+            }
+
+            if (owners.Count > 0)
+            {
+                yield return new FileStep
+                {
+                    Action = RemoveServicePrincipalEntries,
+                    Principals = owners.Select(o => o.Name).ToList(),
+                    Target = entries,
+                    Paths = [entries],
+                    Note = "Azure CLI service principal",
+                    Arguments = new Dictionary<string, string> { ["principals"] = string.Join('\n', owners.Select(o => $"{o.ClientId} {o.Tenant}".TrimEnd())) },
+                };
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -167,8 +285,59 @@ public sealed class AzurePlugin : IProviderPlugin
                 SubscriptionRef.Parse(step.Arguments["subscriptions"]),
                 environment,
                 cancellationToken),
+            RemoveAzureCliLogins => AzureCliConfigFolder.Execute(
+                Path.GetDirectoryName(step.Paths[0])!,
+                Path.GetDirectoryName(step.Paths[0])!,
+                SubscriptionRef.Parse(step.Arguments["subscriptions"]),
+                environment,
+                cancellationToken),
+            RemoveAtmosCredentials => FileRemovalStep.Execute(step, environment),
+            RemoveRealmSignIns => RemoveSignIns(step, environment, cancellationToken),
+            RemoveServicePrincipalEntries => RemoveFederatedEntries(step, environment, cancellationToken),
             _ => StepResult.Failed("unknown action", $"the azure plugin has no action '{step.Action}'"),
         };
+    }
+
+    private static StepResult RemoveSignIns(FileStep step, PluginEnvironment environment, CancellationToken cancellationToken)
+    {
+        var path = step.Paths[0];
+        var tenants = step.Arguments["tenants"].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        try
+        {
+            var outcome = JsonFile.Edit(
+                step.Arguments[FolderRemovalStep.BaseArgument],
+                path,
+                cache => AtmosAzureFiles.RemoveTenantSignIns(cache, tenants, path) > 0 ? FileEditKind.Replace : FileEditKind.Unchanged,
+                environment.LockTimeout,
+                cancellationToken);
+            return outcome == EditOutcome.Replaced
+                ? StepResult.Removed()
+                : StepResult.NotFound($"no sign-in of tenant {string.Join(", ", tenants)} in {environment.Display(path)}");
+        }
+        catch (Exception ex)
+        {
+            return StepResults.FromException(ex, path, environment);
+        }
+    }
+
+    private static StepResult RemoveFederatedEntries(FileStep step, PluginEnvironment environment, CancellationToken cancellationToken)
+    {
+        var path = step.Paths[0];
+        var principals = step.Arguments["principals"].Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' ', 2))
+            .Select(parts => (parts[0], parts.Length > 1 ? parts[1] : null))
+            .ToList();
+        try
+        {
+            var outcome = JsonText.Edit(Path.GetDirectoryName(path)!, path, item => AtmosAzureFiles.IsFederatedEntry(item, principals), environment.LockTimeout, cancellationToken);
+            return outcome == EditOutcome.Replaced
+                ? StepResult.Removed()
+                : StepResult.NotFound($"no federated entry of {string.Join(", ", principals.Select(p => p.Item1))} in {environment.Display(path)}");
+        }
+        catch (Exception ex)
+        {
+            return StepResults.FromException(ex, path, environment);
+        }
     }
 
     /// <inheritdoc />
@@ -187,17 +356,88 @@ public sealed class AzurePlugin : IProviderPlugin
             }
         }
 
+        var environment = request.Environment;
+        foreach (var identity in request.Identities)
+        {
+            if (SubscriptionOf(identity) is { } subscription)
+            {
+                InspectSubscription(identity.Name, AtmosAzureFiles.AzureCliFolder(environment), subscription, artifacts);
+            }
+        }
+
+        foreach (var provider in request.Providers)
+        {
+            if (ProviderSubscriptionOf(provider) is { } subscription)
+            {
+                InspectSubscription(provider.Name, AtmosAzureFiles.AzureCliFolder(environment), subscription, artifacts);
+            }
+        }
+
+        var realmCache = AtmosAzureFiles.RealmMsalCache(environment);
+        JsonNode? realmSignIns = null;
+        if (realmCache is not null && SafeFile.Probe(realmCache).Exists)
+        {
+            try
+            {
+                realmSignIns = JsonFile.Parse(SafeFile.ReadAllBytes(realmCache), realmCache);
+            }
+            catch (Exception ex) when (ex is MalformedFileException or IOException or UnauthorizedAccessException)
+            {
+                artifacts.Add(new StoredArtifact(Involved(request).First().Name, realmCache, CredentialClass.Session, $"unreadable: {ex.Message}"));
+            }
+        }
+
         foreach (var provider in Involved(request))
         {
-            var token = Path.Join(DeviceCodeTokenCache.Folder(request.Environment, provider.Name), DeviceCodeTokenCache.FileName);
-            if (SafeFile.Probe(token).Exists)
+            foreach (var name in AtmosAzureFiles.Names(provider.Name))
             {
-                artifacts.Add(new StoredArtifact(provider.Name, token, CredentialClass.Session, "device-code access token", DeviceCodeTokenCache.ExpiresAt(token)));
+                var token = Path.Join(DeviceCodeTokenCache.Folder(environment, name), DeviceCodeTokenCache.FileName);
+                if (SafeFile.Probe(token).Exists)
+                {
+                    artifacts.Add(new StoredArtifact(provider.Name, token, CredentialClass.Session, "device-code access token", DeviceCodeTokenCache.ExpiresAt(token)));
+                }
+            }
+
+            foreach (var credentials in AtmosAzureFiles.CredentialFiles(provider, environment).Where(f => SafeFile.Probe(f).Exists))
+            {
+                artifacts.Add(new StoredArtifact(provider.Name, credentials, CredentialClass.Session, "atmos Azure credentials (access tokens)", AtmosAzureFiles.ExpirationOf(credentials)));
+            }
+
+            if (realmSignIns is not null && provider.Kind is AzureKinds.DeviceCode or AzureKinds.Interactive && Setting(provider.Settings, "tenant_id") is { Length: > 0 } tenant)
+            {
+                artifacts.AddRange(AtmosAzureFiles.SignInsOf(realmSignIns, tenant, realmCache!).Select(user => new StoredArtifact(provider.Name, realmCache!, CredentialClass.Session, $"atmos MSAL sign-in of {user} (refresh token)")));
+            }
+        }
+
+        var entries = Path.Join(AtmosAzureFiles.AzureCliFolder(environment), AtmosAzureFiles.ServicePrincipalEntriesFileName);
+        foreach (var provider in Involved(request).Where(p => p.Kind == AzureKinds.Oidc && Setting(p.Settings, "client_id") is { Length: > 0 }))
+        {
+            if (SafeFile.Probe(entries).Exists)
+            {
+                try
+                {
+                    var found = 0;
+                    JsonText.Parse(SafeFile.ReadAllBytes(entries), entries).RemoveWhere(item => AtmosAzureFiles.IsFederatedEntry(item, [(Setting(provider.Settings, "client_id")!, Setting(provider.Settings, "tenant_id"))]) && ++found > 0, out _);
+                    if (found > 0)
+                    {
+                        artifacts.Add(new StoredArtifact(provider.Name, entries, CredentialClass.Session, "Azure CLI federated service principal (client assertion)"));
+                    }
+                }
+                catch (Exception ex) when (ex is MalformedFileException or IOException or UnauthorizedAccessException)
+                {
+                    artifacts.Add(new StoredArtifact(provider.Name, entries, CredentialClass.Session, $"unreadable: {ex.Message}"));
+                }
             }
         }
 
         return artifacts;
     }
+
+    // A whole provider's own subscription (spec.subscription_id): a device-code login records it in azureProfile.json.
+    private static SubscriptionRef? ProviderSubscriptionOf(ProviderTarget provider) =>
+        Setting(provider.Settings, "subscription_id") is { Length: > 0 } id
+            ? new SubscriptionRef(id, Setting(provider.Settings, "tenant_id") is { Length: > 0 } tenant ? tenant : null)
+            : null;
 
     private static void InspectSubscription(string identity, string folder, SubscriptionRef subscription, List<StoredArtifact> artifacts)
     {

@@ -17,7 +17,7 @@ internal static class DeviceCodeTokenCache
     public const long MaxBytes = 1024 * 1024;
 
     /// <summary>The folder every provider's cache folder lives in: deletes stay inside it.</summary>
-    public static string BaseFolder(PluginEnvironment environment) => Path.Join(environment.CacheHome, "atmos", "azure-device-code");
+    public static string BaseFolder(PluginEnvironment environment) => Path.Join(environment.AtmosCacheHome, "azure-device-code");
 
     public static string Folder(PluginEnvironment environment, string provider) => Path.Join(BaseFolder(environment), provider);
 

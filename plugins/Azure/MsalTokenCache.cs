@@ -73,7 +73,7 @@ internal static class MsalTokenCache
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : null;
 
-    private static int RemoveWhere(JsonNode cache, string map, string path, Func<JsonObject, bool> match)
+    public static int RemoveWhere(JsonNode cache, string map, string path, Func<JsonObject, bool> match)
     {
         var entries = Map(cache, map, path);
         if (entries is null)
