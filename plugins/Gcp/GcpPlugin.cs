@@ -13,12 +13,17 @@ public sealed class GcpPlugin : IProviderPlugin
     private const string RemoveProviderFolder = "remove-provider-folder";
     private const string RemoveGcloudAccounts = "remove-gcloud-accounts";
     private const string RemoveAdc = "remove-adc";
+    private const string RemoveConfig = "remove-identity-config";
     private const string AdcFolder = "adc";
+    private const string ConfigFolder = "config";
+    private const string AccessTokenFileName = "access_token";
+    private const string PropertiesFileName = "properties";
+    private const string IdentityLockSuffix = ".identity.lock";
     private const string AdcFileName = "application_default_credentials.json";
 
     // What atmos writes in a provider folder (and real atmos: config/<identity>, <identity>.identity.lock): a provider
     // folder under a configured base_path holding none of these is left alone.
-    private static readonly string[] ProviderFolderNames = [AdcFolder, GcloudConfigFolder.FolderName, "config"];
+    private static readonly string[] ProviderFolderNames = [AdcFolder, GcloudConfigFolder.FolderName, ConfigFolder];
 
     /// <inheritdoc />
     public string Cloud => "gcp";
@@ -129,8 +134,14 @@ public sealed class GcpPlugin : IProviderPlugin
                 });
             }
 
+            // atmos's own per-identity folders (pkg/auth/cloud/gcp/files.go): adc/<identity>/ (the credentials and the
+            // access_token file) and config/<identity>/ (gcloud properties), removed under the identity's lock as atmos does.
             steps.AddRange(group
-                .SelectMany(i => AdcNames(i).Select(name => FolderRemovalStep.Plan(RemoveAdc, [i.Name], location.BaseFolder, Path.Join(location.Folder, AdcFolder, name), FolderRemovalStep.NoteFor(provider, location))))
+                .SelectMany(i => AdcNames(i).SelectMany(name => new[]
+                {
+                    FolderRemovalStep.Plan(RemoveAdc, [i.Name], location.BaseFolder, Path.Join(location.Folder, AdcFolder, name), FolderRemovalStep.NoteFor(provider, location)),
+                    FolderRemovalStep.Plan(RemoveConfig, [i.Name], location.BaseFolder, Path.Join(location.Folder, ConfigFolder, name), FolderRemovalStep.NoteFor(provider, location)),
+                }))
                 .OfType<FileStep>());
         }
 
@@ -147,14 +158,8 @@ public sealed class GcpPlugin : IProviderPlugin
             case RemoveProviderFolder:
                 return FolderRemovalStep.Execute(step, environment);
 
-            case RemoveAdc:
-                var result = FolderRemovalStep.Execute(step, environment);
-                if (result.Status == StepStatus.Removed)
-                {
-                    ContainedPath.RemoveIfEmpty(step.Arguments[FolderRemovalStep.BaseArgument], Path.GetDirectoryName(step.Arguments[FolderRemovalStep.FolderArgument])!);
-                }
-
-                return result;
+            case RemoveAdc or RemoveConfig:
+                return RemoveIdentityFolder(step, environment, cancellationToken);
 
             case RemoveGcloudAccounts:
                 return GcloudConfigFolder.Execute(
@@ -167,6 +172,40 @@ public sealed class GcpPlugin : IProviderPlugin
 
             default:
                 return StepResult.Failed("unknown action", $"the gcp plugin has no action '{step.Action}'");
+        }
+    }
+
+    // adc/<identity>/ or config/<identity>/ under the lock atmos takes for every write and cleanup of the identity's files,
+    // <provider>/<identity>.identity.lock: a write atmos has under way finishes first, and none starts meanwhile. The lock
+    // file stays (atmos never deletes it: its mutual exclusion needs a stable path); it is taken only when atmos made one.
+    private static StepResult RemoveIdentityFolder(FileStep step, PluginEnvironment environment, CancellationToken cancellationToken)
+    {
+        var folder = step.Arguments[FolderRemovalStep.FolderArgument];
+        var lockPath = Path.Join(Path.GetDirectoryName(Path.GetDirectoryName(folder)), Path.GetFileName(folder) + IdentityLockSuffix);
+        FileLock? identityLock = null;
+        try
+        {
+            if (SafeFile.Probe(lockPath).Kind == EntryKind.File)
+            {
+                ContainedPath.Resolve(step.Arguments[FolderRemovalStep.BaseArgument], lockPath);
+                identityLock = FileLock.AcquireAt(lockPath, environment.LockTimeout, cancellationToken);
+            }
+
+            var result = FolderRemovalStep.Execute(step, environment);
+            if (result.Status == StepStatus.Removed)
+            {
+                ContainedPath.RemoveIfEmpty(step.Arguments[FolderRemovalStep.BaseArgument], Path.GetDirectoryName(folder)!);
+            }
+
+            return result;
+        }
+        catch (Exception ex)
+        {
+            return StepResults.FromException(ex, folder, environment);
+        }
+        finally
+        {
+            identityLock?.Dispose();
         }
     }
 
@@ -198,6 +237,18 @@ public sealed class GcpPlugin : IProviderPlugin
                             default:
                                 artifacts.Add(DescribeFile(identity.Name, adc, "application default credentials"));
                                 break;
+                        }
+
+                        var token = Path.Join(folder.Folder, AdcFolder, name, AccessTokenFileName);
+                        if (SafeFile.Probe(token).Exists)
+                        {
+                            artifacts.Add(new StoredArtifact(identity.Name, token, CredentialClass.Session, "access token", AccessTokenExpiry(token)));
+                        }
+
+                        var properties = Path.Join(folder.Folder, ConfigFolder, name, PropertiesFileName);
+                        if (SafeFile.Probe(properties).Exists)
+                        {
+                            artifacts.Add(new StoredArtifact(identity.Name, properties, CredentialClass.Session, "gcloud properties (project, region)"));
                         }
                     }
                 }
@@ -249,6 +300,20 @@ public sealed class GcpPlugin : IProviderPlugin
                     ? DescribeFile(owner, key, $"gcloud legacy credentials of {Path.GetFileName(legacy)}")
                     : new StoredArtifact(owner, legacy, CredentialClass.Session, $"gcloud legacy credentials of {Path.GetFileName(legacy)}"));
             }
+        }
+    }
+
+    // atmos's access_token file: the token on the first line, its expiry (RFC 3339) on the second.
+    private static DateTimeOffset? AccessTokenExpiry(string path)
+    {
+        try
+        {
+            var lines = System.Text.Encoding.UTF8.GetString(SafeFile.ReadAllBytes(path, 1024 * 1024)).Split('\n');
+            return lines.Length > 1 && DateTimeOffset.TryParse(lines[1].Trim(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

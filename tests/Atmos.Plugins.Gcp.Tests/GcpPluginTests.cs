@@ -74,6 +74,36 @@ public sealed class GcpPluginTests : IDisposable
         Assert.Equal("ok\n", integrity.Output);
     }
 
+    [RequiresProgramFact("gcloud", "google-cloud-cli")]
+    public void Gcloud_still_lists_the_other_accounts_from_the_edited_folder()
+    {
+        var outcome = _home.LogOut(_plugin, _home.Request(LogoutScope.Identity, [], [ServiceAccount("dev-sa", DevServiceAccount)]));
+        Assert.All(outcome, o => Assert.Equal(StepStatus.Removed, o.Result.Status));
+
+        // gcloud parses every stored key: the remaining service account gets a real (throw-away) one.
+        using (var rsa = System.Security.Cryptography.RSA.Create(2048))
+        using (var connection = Open(CredentialsDb))
+        using (var update = connection.CreateCommand())
+        {
+            update.CommandText = "UPDATE credentials SET value = $v WHERE account_id = $a";
+            update.Parameters.AddWithValue("$v", ServiceAccountKey(ProdServiceAccount).Replace($"-----BEGIN PRIVATE KEY-----\\nfake-private-key-{ProdServiceAccount}\\n-----END PRIVATE KEY-----\\n", rsa.ExportPkcs8PrivateKeyPem().Replace("\n", "\\n", StringComparison.Ordinal) + "\\n", StringComparison.Ordinal));
+            update.Parameters.AddWithValue("$a", ProdServiceAccount);
+            Assert.Equal(1, update.ExecuteNonQuery());
+        }
+
+        var variables = new Dictionary<string, string>
+        {
+            ["HOME"] = _home.Home,
+            ["CLOUDSDK_CONFIG"] = Gcloud,
+            ["CLOUDSDK_CORE_DISABLE_PROMPTS"] = "1",
+            ["CLOUDSDK_CORE_DISABLE_USAGE_REPORTING"] = "1",
+        };
+        var (exitCode, output, error) = PluginTestHome.Run("gcloud", variables, "auth", "list", "--format=value(account)");
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal([User, ProdServiceAccount], output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [InlineData("credentials.db")]
     [InlineData("access_tokens.db")]
