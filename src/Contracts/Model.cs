@@ -101,6 +101,27 @@ public sealed record IdentityTarget(
     ProviderTarget? Provider,
     Settings Settings);
 
+/// <summary>
+/// An integration under <c>auth.integrations</c> whose artifacts go with this logout (contract 1.2): atmos's rule
+/// (<c>manager_logout.go</c> <c>cleanupIntegrations</c>) is that an identity's logout cleans up every integration whose
+/// <c>via.identity</c> is that identity or whose <c>via.provider</c> is its chain's root provider; a provider's logout cleans
+/// up those of its identities and those bound to it.
+/// </summary>
+/// <param name="Name">The integration's name (its key under <c>auth.integrations</c>).</param>
+/// <param name="Kind">Its kind, one this plugin declared with <see cref="IntegrationKindAttribute"/>.</param>
+/// <param name="Owners">The identities and providers being logged out that own it: the principals of its steps.</param>
+/// <param name="Settings">Its settings (<c>via</c>, <c>spec</c>...).</param>
+public sealed record IntegrationTarget(string Name, string Kind, IReadOnlyList<string> Owners, Settings Settings)
+{
+    /// <summary>
+    /// The files outside the plugin's folders that atmos writes for this integration, resolved by the host: the
+    /// kubeconfig of a cluster integration (<c>spec.cluster.kubeconfig.path</c>, else
+    /// <c>&lt;atmos config home&gt;/kube/config</c>) and the Docker CLI config of a registry integration
+    /// (<c>${DOCKER_CONFIG:-~/.docker}/config.json</c>), in that order. A plugin may change these besides its own folders.
+    /// </summary>
+    public IReadOnlyList<string> Files { get; init; } = [];
+}
+
 /// <summary>What a plugin is asked to plan or inspect.</summary>
 /// <param name="Scope">The scope the user asked for.</param>
 /// <param name="Providers">Providers of this plugin's kinds being logged out entirely (their folders go).</param>
@@ -112,6 +133,12 @@ public sealed record PlanRequest(
     IReadOnlyList<IdentityTarget> Identities,
     PluginEnvironment Environment)
 {
+    /// <summary>
+    /// The integrations of this plugin's kinds whose artifacts go with this logout (contract 1.2; empty for a plugin that
+    /// declares no <see cref="IntegrationKindAttribute"/>).
+    /// </summary>
+    public IReadOnlyList<IntegrationTarget> Integrations { get; init; } = [];
+
     /// <summary>
     /// The identities whose own files must be edited: those whose provider is not in <see cref="Providers"/> (a provider
     /// logged out whole takes its folder, and their files with it), standalone identities included.

@@ -47,3 +47,20 @@ public sealed class IdentityKindAttribute : Attribute
     /// <summary>The declared identity kind.</summary>
     public string Kind { get; }
 }
+
+/// <summary>
+/// Declares an integration kind (the <c>kind:</c> of an entry under <c>auth.integrations</c>, such as <c>aws/ecr</c>) that
+/// the plugin owns: it cleans up what atmos's integration of that kind writes (Docker logins, kubeconfig entries, token
+/// state) when the identity that owns the integration is logged out (contract 1.2).
+/// </summary>
+/// <example><c>[assembly: IntegrationKind("aws/eks")]</c></example>
+[AttributeUsage(AttributeTargets.Assembly, AllowMultiple = true)]
+public sealed class IntegrationKindAttribute : Attribute
+{
+    /// <summary>Declares one integration kind.</summary>
+    /// <param name="kind">The kind, conventionally <c>cloud/service</c>.</param>
+    public IntegrationKindAttribute(string kind) => Kind = kind;
+
+    /// <summary>The declared integration kind.</summary>
+    public string Kind { get; }
+}

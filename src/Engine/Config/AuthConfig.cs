@@ -27,6 +27,15 @@ public sealed record ProviderConfig(string Name, string Kind, string? BasePath, 
 /// <param name="Location">Where its key is.</param>
 public sealed record IdentityConfig(string Name, string Kind, string? ViaProvider, string? ViaIdentity, Settings Settings, SourceLocation Location);
 
+/// <summary>An integration under <c>auth.integrations</c> (atmos's Docker logins, kubeconfigs, GitHub tokens...).</summary>
+/// <param name="Name">Its key.</param>
+/// <param name="Kind">Its <c>kind</c>.</param>
+/// <param name="ViaIdentity"><c>via.identity</c>, or null.</param>
+/// <param name="ViaProvider"><c>via.provider</c>, or null.</param>
+/// <param name="Settings">All of its settings.</param>
+/// <param name="Location">Where its key is.</param>
+public sealed record IntegrationConfig(string Name, string Kind, string? ViaIdentity, string? ViaProvider, Settings Settings, SourceLocation Location);
+
 /// <summary>The audit trail settings (<c>auth.audit</c>).</summary>
 /// <param name="Enabled">False turns the audit file off.</param>
 /// <param name="Path">Where the audit file goes; null = <c>$XDG_STATE_HOME/atmos/audit.jsonl</c>.</param>
@@ -47,6 +56,9 @@ public sealed record AuthConfig
 
     /// <summary>Identities by name, in file order.</summary>
     public IReadOnlyList<IdentityConfig> Identities { get; init; } = [];
+
+    /// <summary>Integrations by name, in file order (<c>auth.integrations</c>).</summary>
+    public IReadOnlyList<IntegrationConfig> Integrations { get; init; } = [];
 
     /// <summary>The keyring to use.</summary>
     public KeyringSettings Keyring { get; init; } = KeyringSettings.Default;

@@ -24,7 +24,7 @@ public static class AuthConfigLoader
     /// <summary>More nodes than this (for example through alias expansion) are refused.</summary>
     public const int MaxNodes = 200_000;
 
-    private static readonly HashSet<string> AuthKeys = ["providers", "identities", "keyring", "audit", "logs", "realm", "plugins"];
+    private static readonly HashSet<string> AuthKeys = ["providers", "identities", "integrations", "keyring", "audit", "logs", "realm", "plugins"];
 
     /// <summary>Reads a file.</summary>
     /// <param name="path">The file.</param>
@@ -263,6 +263,7 @@ public static class AuthConfigLoader
             {
                 Providers = ReadEntries(Child(authMap, "providers"), "auth.providers", ReadProvider),
                 Identities = ReadEntries(Child(authMap, "identities"), "auth.identities", ReadIdentity),
+                Integrations = ReadEntries(Child(authMap, "integrations"), "auth.integrations", ReadIntegration),
                 Keyring = ReadKeyring(Child(authMap, "keyring")),
                 Audit = ReadAudit(Child(authMap, "audit")),
                 Realm = OptionalScalar(authMap, "realm", "auth.realm"),
@@ -350,6 +351,26 @@ public static class AuthConfigLoader
             }
 
             return kind is null ? null : new IdentityConfig(name, kind, viaProvider, viaIdentity, ToSettings(map), location);
+        }
+
+        // An integration names the identity or provider it is bound to (via), like an identity does.
+        private IntegrationConfig? ReadIntegration(string name, YamlMappingNode map, SourceLocation location)
+        {
+            var kind = RequiredScalar(map, "kind", $"integration '{name}'", location);
+            string? viaIdentity = null;
+            string? viaProvider = null;
+            var via = Child(map, "via");
+            if (via is YamlMappingNode viaMap)
+            {
+                viaIdentity = OptionalScalar(viaMap, "identity", $"integration '{name}': via.identity");
+                viaProvider = OptionalScalar(viaMap, "provider", $"integration '{name}': via.provider");
+            }
+            else if (via is not null && !IsNull(via))
+            {
+                _problems.Add(ConfigProblem.Error(At(via), $"integration '{name}': via must be a mapping with identity: or provider:"));
+            }
+
+            return kind is null ? null : new IntegrationConfig(name, kind, viaIdentity, viaProvider, ToSettings(map), location);
         }
 
         private KeyringSettings ReadKeyring(YamlNode? node)

@@ -54,6 +54,37 @@ public sealed record RunContext(
         };
     }
 
+    /// <summary>
+    /// An integration as a plugin sees it, with the files atmos writes for it resolved as real atmos resolves them: a
+    /// cluster integration's kubeconfig (<c>spec.cluster.kubeconfig.path</c>, else <c>&lt;atmos config home&gt;/kube/config</c>;
+    /// <c>pkg/auth/cloud/kube/config.go</c>) and a registry integration's Docker config
+    /// (<c>${DOCKER_CONFIG:-~/.docker}/config.json</c>; <c>pkg/auth/cloud/docker/config.go</c>).
+    /// </summary>
+    /// <param name="integration">The integration.</param>
+    /// <param name="owners">The identities and providers of the scope that own it.</param>
+    public IntegrationTarget IntegrationTarget(IntegrationConfig integration, IReadOnlyList<string> owners)
+    {
+        ArgumentNullException.ThrowIfNull(integration);
+        var files = new List<string>();
+        if (integration.Settings.GetSection("spec.cluster") is { } cluster)
+        {
+            var configured = cluster.GetString("kubeconfig.path");
+            files.Add(string.IsNullOrWhiteSpace(configured)
+                ? Path.Join(BasePaths.AtmosConfigHome(Paths), "kube", "config")
+                : Path.GetFullPath(PathExpansion.ExpandTilde(configured, Paths.Home) ?? configured, Paths.WorkingDirectory));
+        }
+
+        if (integration.Settings.GetSection("spec.registry") is not null || integration.Kind == "aws/ecr-public")
+        {
+            var dockerConfig = Paths.Environment.TryGetValue("DOCKER_CONFIG", out var folder) && folder.Length > 0
+                ? Path.GetFullPath(folder, Paths.WorkingDirectory)
+                : Path.Join(Paths.Home, ".docker");
+            files.Add(Path.Join(dockerConfig, "config.json"));
+        }
+
+        return new IntegrationTarget(integration.Name, integration.Kind, owners, integration.Settings) { Files = files };
+    }
+
     /// <summary>The provider as a plugin sees it, with every folder of it resolved for <paramref name="cloud"/>.</summary>
     /// <param name="provider">The provider.</param>
     /// <param name="cloud">Its plugin's cloud folder name.</param>

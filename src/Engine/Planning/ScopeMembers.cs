@@ -27,8 +27,11 @@ internal sealed record PluginShare(string Key, PluginDescriptor? Plugin, string?
     /// <summary>Identities.</summary>
     public List<IdentityConfig> Identities { get; } = [];
 
-    /// <summary>Their names, providers first.</summary>
-    public IReadOnlyList<string> Names => Providers.Select(p => p.Name).Concat(Identities.Select(i => i.Name)).ToList();
+    /// <summary>Integrations whose artifacts go with the scope, each with the scope's identities and providers that own it.</summary>
+    public List<(IntegrationConfig Integration, List<string> Owners)> Integrations { get; } = [];
+
+    /// <summary>Their names, providers first, then the owners of its integrations.</summary>
+    public IReadOnlyList<string> Names => Providers.Select(p => p.Name).Concat(Identities.Select(i => i.Name)).Concat(Integrations.SelectMany(i => i.Owners)).Distinct(StringComparer.Ordinal).ToList();
 }
 
 /// <summary>
@@ -102,6 +105,85 @@ internal sealed class ScopeMembers
             return share;
         }
 
+        PluginShare ForIntegration(string kind)
+        {
+            var owner = _context.Catalog.ResolveIntegration(kind);
+            var key = owner.Plugin?.Name ?? owner.Problem ?? kind;
+            var share = shares.FirstOrDefault(w => w.Key == key);
+            if (share is null)
+            {
+                share = new PluginShare(key, owner.Plugin, owner.Problem, kind);
+                shares.Add(share);
+            }
+
+            return share;
+        }
+
+        AddShares(target, graph, For);
+        foreach (var (integration, owners) in IntegrationsOf(target))
+        {
+            ForIntegration(integration.Kind).Integrations.Add((integration, owners));
+        }
+
+        return shares;
+    }
+
+    // atmos's rule (manager_logout.go cleanupIntegrations): an identity's logout cleans up the integrations whose
+    // via.identity is that identity or whose via.provider is its chain's root provider. A provider's logout (and --all)
+    // logs out its identities, and also takes the integrations bound to the provider itself, which atmos reaches only
+    // through an identity. Owners in scope order; names compared without case (atmos lower-cases the keys it loads).
+    private List<(IntegrationConfig Integration, List<string> Owners)> IntegrationsOf(ResolvedTarget target)
+    {
+        var result = new List<(IntegrationConfig, List<string>)>();
+        if (_context.Config.Integrations.Count == 0)
+        {
+            return result;
+        }
+
+        var graph = _context.Graph;
+        List<IdentityConfig> identities = target.Scope switch
+        {
+            ScopeKind.Identity => [target.Identity!],
+            ScopeKind.Provider => graph.Descendants(target.Provider!.Name).ToList(),
+            _ => _context.Config.Identities.ToList(),
+        };
+        List<ProviderConfig> providers = target.Scope switch
+        {
+            ScopeKind.Identity => [],
+            ScopeKind.Provider => [target.Provider!],
+            _ => _context.Config.Providers.ToList(),
+        };
+        foreach (var integration in _context.Config.Integrations)
+        {
+            var owners = new List<string>();
+            foreach (var provider in providers)
+            {
+                if (string.Equals(integration.ViaProvider, provider.Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    owners.Add(provider.Name);
+                }
+            }
+
+            foreach (var identity in identities)
+            {
+                if (string.Equals(integration.ViaIdentity, identity.Name, StringComparison.OrdinalIgnoreCase)
+                    || (integration.ViaProvider is not null && string.Equals(integration.ViaProvider, graph.RootProvider(identity)?.Name, StringComparison.OrdinalIgnoreCase)))
+                {
+                    owners.Add(identity.Name);
+                }
+            }
+
+            if (owners.Count > 0)
+            {
+                result.Add((integration, owners));
+            }
+        }
+
+        return result;
+    }
+
+    private void AddShares(ResolvedTarget target, ConfigGraph graph, Func<string, PluginShare> For)
+    {
         switch (target.Scope)
         {
             case ScopeKind.Identity:
@@ -136,8 +218,6 @@ internal sealed class ScopeMembers
 
                 break;
         }
-
-        return shares;
     }
 
     /// <summary>
@@ -205,7 +285,10 @@ internal sealed class ScopeMembers
         var providers = share.Providers.Select(p => _context.ProviderTarget(p, plugin.Cloud)).ToList();
         var identities = share.Identities.Select(i => IdentityTarget(i, plugin.Cloud)).ToList();
         var requestScope = scope == ScopeKind.All ? LogoutScope.All : providers.Count > 0 ? LogoutScope.Provider : LogoutScope.Identity;
-        return new PlanRequest(requestScope, providers, identities, _context.EnvironmentFor(plugin.Cloud, plugin.Name));
+        return new PlanRequest(requestScope, providers, identities, _context.EnvironmentFor(plugin.Cloud, plugin.Name))
+        {
+            Integrations = share.Integrations.Select(i => _context.IntegrationTarget(i.Integration, i.Owners)).ToList(),
+        };
     }
 
     private IdentityTarget IdentityTarget(IdentityConfig identity, string fallbackCloud)

@@ -62,6 +62,17 @@ public static class StepGuard
             }
         }
 
+        // The files atmos writes for the integrations the plugin is asked about (a kubeconfig, the Docker config), as the
+        // host resolved them from atmos.yaml and the environment: granted like a manifest's grants, so what logout never
+        // changes stays out of reach even when atmos.yaml points there.
+        foreach (var integration in request.Integrations)
+        {
+            foreach (var file in integration.Files)
+            {
+                granted.Add((Path.TrimEndingDirectorySeparator(file), new PluginGrant(file, $"written by atmos for integration '{integration.Name}' ({integration.Kind})")));
+            }
+        }
+
         return new PluginRoots(own, granted);
     }
 

@@ -22,6 +22,9 @@ public sealed record PluginDescriptor(ManifestEntry Entry, PluginMetadata? Metad
 
     /// <summary>Every kind it declares.</summary>
     public IEnumerable<string> Kinds => Metadata is null ? [] : Metadata.ProviderKinds.Concat(Metadata.IdentityKinds);
+
+    /// <summary>Every integration kind it declares.</summary>
+    public IEnumerable<string> IntegrationKinds => Metadata?.IntegrationKinds ?? [];
 }
 
 /// <summary>Loads a plugin assembly into its own load context and creates its entry class. Implemented by the host.</summary>
@@ -58,6 +61,9 @@ public sealed class PluginCatalog : IDisposable
     private readonly IPluginLoader _loader;
     private readonly TimeSpan _callTimeout;
     private readonly Dictionary<string, List<(PluginDescriptor Plugin, bool IsProvider)>> _claims = new(StringComparer.Ordinal);
+
+    // Integration kinds (auth.integrations) are their own name space: "aws/ecr" is neither a provider nor an identity.
+    private readonly Dictionary<string, List<(PluginDescriptor Plugin, bool IsProvider)>> _integrationClaims = new(StringComparer.Ordinal);
     private readonly Dictionary<string, GuardedPlugin> _loaded = new(StringComparer.Ordinal);
     private readonly List<string> _problems = [];
     private readonly List<string> _warnings = [];
@@ -116,6 +122,11 @@ public sealed class PluginCatalog : IDisposable
             {
                 Claim(kind, plugin, isProvider: false);
             }
+
+            foreach (var kind in plugin.Metadata.IntegrationKinds)
+            {
+                Claim(_integrationClaims, kind, plugin, isProvider: false);
+            }
         }
 
         // Two plugins claiming one kind is a load error naming both; both become unavailable for that kind only
@@ -127,6 +138,14 @@ public sealed class PluginCatalog : IDisposable
             if (claims.Count > 1)
             {
                 _warnings.Add($"kind '{kind}' is claimed by more than one plugin: {string.Join(" and ", claims.Select(c => $"'{c.Plugin.Name}' ({c.Plugin.Entry.AssemblyPath})"))}; disable one of them in plugins.json");
+            }
+        }
+
+        foreach (var (kind, claims) in _integrationClaims)
+        {
+            if (claims.Count > 1)
+            {
+                _warnings.Add($"integration kind '{kind}' is claimed by more than one plugin: {string.Join(" and ", claims.Select(c => $"'{c.Plugin.Name}' ({c.Plugin.Entry.AssemblyPath})"))}; disable one of them in plugins.json");
             }
         }
 
@@ -171,9 +190,15 @@ public sealed class PluginCatalog : IDisposable
 
     /// <summary>Who handles <paramref name="kind"/>.</summary>
     /// <param name="kind">A provider or identity kind.</param>
-    public KindOwner Resolve(string kind)
+    public KindOwner Resolve(string kind) => Owner(_claims, kind, "kind");
+
+    /// <summary>Who handles the integration kind <paramref name="kind"/> (<c>auth.integrations</c>).</summary>
+    /// <param name="kind">An integration kind, such as <c>aws/ecr</c>.</param>
+    public KindOwner ResolveIntegration(string kind) => Owner(_integrationClaims, kind, "integration kind");
+
+    private KindOwner Owner(Dictionary<string, List<(PluginDescriptor Plugin, bool IsProvider)>> claimed, string kind, string what)
     {
-        if (_claims.TryGetValue(kind, out var claims))
+        if (claimed.TryGetValue(kind, out var claims))
         {
             if (claims.Count == 1)
             {
@@ -183,7 +208,7 @@ public sealed class PluginCatalog : IDisposable
                     : new KindOwner(plugin, isProvider, $"plugin '{plugin.Name}' is unavailable: {plugin.Problem}", false);
             }
 
-            return new KindOwner(null, claims[0].IsProvider, $"kind '{kind}' is claimed by {string.Join(" and ", claims.Select(c => $"'{c.Plugin.Name}'"))}; disable one of them in plugins.json", false);
+            return new KindOwner(null, claims[0].IsProvider, $"{what} '{kind}' is claimed by {string.Join(" and ", claims.Select(c => $"'{c.Plugin.Name}'"))}; disable one of them in plugins.json", false);
         }
 
         // Not declared by any readable plugin. Blame an unavailable plugin named like the kind's prefix, else any unavailable one.
@@ -197,10 +222,10 @@ public sealed class PluginCatalog : IDisposable
 
         if (unavailable.Count > 0)
         {
-            return new KindOwner(null, false, $"no available plugin provides kind '{kind}' (unavailable: {string.Join("; ", unavailable.Select(p => $"'{p.Name}': {p.Problem}"))})", false);
+            return new KindOwner(null, false, $"no available plugin provides {what} '{kind}' (unavailable: {string.Join("; ", unavailable.Select(p => $"'{p.Name}': {p.Problem}"))})", false);
         }
 
-        return new KindOwner(null, false, $"unknown kind '{kind}'", true);
+        return new KindOwner(null, false, $"unknown {what} '{kind}'", true);
     }
 
     /// <summary>All kinds declared by available plugins, sorted.</summary>
@@ -236,11 +261,13 @@ public sealed class PluginCatalog : IDisposable
         }
     }
 
-    private void Claim(string kind, PluginDescriptor plugin, bool isProvider)
+    private void Claim(string kind, PluginDescriptor plugin, bool isProvider) => Claim(_claims, kind, plugin, isProvider);
+
+    private static void Claim(Dictionary<string, List<(PluginDescriptor Plugin, bool IsProvider)>> claimed, string kind, PluginDescriptor plugin, bool isProvider)
     {
-        if (!_claims.TryGetValue(kind, out var claims))
+        if (!claimed.TryGetValue(kind, out var claims))
         {
-            _claims[kind] = claims = [];
+            claimed[kind] = claims = [];
         }
 
         if (!claims.Any(c => ReferenceEquals(c.Plugin, plugin)))

@@ -15,6 +15,7 @@ namespace Atmos.Plugins.Engine.Plugins;
 /// plugins shipped with atmos run in its process).
 /// </param>
 /// <param name="Grants">Paths outside its own roots that the manifest lets the plugin change (<c>"grants"</c>).</param>
+/// <param name="DeclaredIntegrationKinds">The integration kinds the manifest says the plugin declares (<c>"integration_kinds"</c>), or null when it does not say.</param>
 public sealed record ManifestEntry(
     string Name,
     string AssemblyPath,
@@ -23,7 +24,8 @@ public sealed record ManifestEntry(
     IReadOnlyList<string>? DeclaredProviderKinds = null,
     IReadOnlyList<string>? DeclaredIdentityKinds = null,
     bool? Isolated = null,
-    IReadOnlyList<PluginGrant>? Grants = null)
+    IReadOnlyList<PluginGrant>? Grants = null,
+    IReadOnlyList<string>? DeclaredIntegrationKinds = null)
 {
     /// <summary>Whether the manifest declares the plugin's kinds (then the assembly need not be opened until it is used).</summary>
     public bool DeclaresKinds => DeclaredProviderKinds is not null && DeclaredIdentityKinds is not null;
@@ -31,7 +33,7 @@ public sealed record ManifestEntry(
 
 /// <summary>
 /// Reads <c>plugins.json</c>: <c>{ "plugins": [ { "name": "aws", "path": "plugins/Aws/Atmos.Plugins.Aws.dll", "enabled": true } ] }</c>,
-/// with optional <c>"provider_kinds"</c>/<c>"identity_kinds"</c> (the kinds, so the assembly need not be opened),
+/// with optional <c>"provider_kinds"</c>/<c>"identity_kinds"</c>/<c>"integration_kinds"</c> (the kinds, so the assembly need not be opened),
 /// <c>"isolation"</c> (<c>"process"</c> or <c>"in-process"</c>) and <c>"grants"</c>
 /// (<c>[ { "path": "~/.aws/sso/cache", "reason": "..." } ]</c>: folders outside its own roots the plugin may change).
 /// </summary>
@@ -96,7 +98,8 @@ public static class PluginManifest
                     declared ? providerKinds ?? [] : null,
                     declared ? identityKinds ?? [] : null,
                     Isolation(item, path, index, problems),
-                    Grants(item, path, index, problems)));
+                    Grants(item, path, index, problems),
+                    Kinds(item, "integration_kinds", path, index, problems)));
             }
         }
         catch (JsonException ex)

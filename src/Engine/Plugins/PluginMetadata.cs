@@ -26,6 +26,9 @@ public sealed record PluginMetadata(
     private const string AttributeNamespace = "Atmos.Plugins.Contracts";
     private const string InformationalVersionAttribute = "AssemblyInformationalVersionAttribute";
 
+    /// <summary>Declared integration kinds (<see cref="IntegrationKindAttribute"/>, contract 1.2).</summary>
+    public IReadOnlyList<string> IntegrationKinds { get; init; } = [];
+
     /// <summary>
     /// True when this was taken from the manifest's declared kinds without opening the assembly: the contract version and
     /// the kinds are checked against the assembly when the plugin is loaded (<see cref="Verify"/>).
@@ -39,6 +42,7 @@ public sealed record PluginMetadata(
         ArgumentNullException.ThrowIfNull(entry);
         return new PluginMetadata(Path.GetFileNameWithoutExtension(entry.AssemblyPath), new Version(0, 0), null, null, entry.DeclaredProviderKinds ?? [], entry.DeclaredIdentityKinds ?? [])
         {
+            IntegrationKinds = entry.DeclaredIntegrationKinds ?? [],
             IsDeclared = true,
         };
     }
@@ -69,15 +73,17 @@ public sealed record PluginMetadata(
 
         var providers = System.Reflection.CustomAttributeExtensions.GetCustomAttributes<ProviderKindAttribute>(assembly).Select(k => k.Kind).Order(StringComparer.Ordinal).ToList();
         var identities = System.Reflection.CustomAttributeExtensions.GetCustomAttributes<IdentityKindAttribute>(assembly).Select(k => k.Kind).Order(StringComparer.Ordinal).ToList();
+        var integrations = System.Reflection.CustomAttributeExtensions.GetCustomAttributes<IntegrationKindAttribute>(assembly).Select(k => k.Kind).Order(StringComparer.Ordinal).ToList();
         var declaredProviders = (entry.DeclaredProviderKinds ?? []).Order(StringComparer.Ordinal).ToList();
         var declaredIdentities = (entry.DeclaredIdentityKinds ?? []).Order(StringComparer.Ordinal).ToList();
-        if (providers.SequenceEqual(declaredProviders) && identities.SequenceEqual(declaredIdentities))
+        var declaredIntegrations = (entry.DeclaredIntegrationKinds ?? []).Order(StringComparer.Ordinal).ToList();
+        if (providers.SequenceEqual(declaredProviders) && identities.SequenceEqual(declaredIdentities) && integrations.SequenceEqual(declaredIntegrations))
         {
             return null;
         }
 
-        return $"{entry.ManifestPath} declares provider kinds [{string.Join(", ", declaredProviders)}] and identity kinds [{string.Join(", ", declaredIdentities)}] for plugin '{entry.Name}', "
-            + $"but {Path.GetFileName(entry.AssemblyPath)} declares [{string.Join(", ", providers)}] and [{string.Join(", ", identities)}]; fix the manifest, or remove its kinds to read them from the assembly";
+        return $"{entry.ManifestPath} declares provider kinds [{string.Join(", ", declaredProviders)}], identity kinds [{string.Join(", ", declaredIdentities)}] and integration kinds [{string.Join(", ", declaredIntegrations)}] for plugin '{entry.Name}', "
+            + $"but {Path.GetFileName(entry.AssemblyPath)} declares [{string.Join(", ", providers)}], [{string.Join(", ", identities)}] and [{string.Join(", ", integrations)}]; fix the manifest, or remove its kinds to read them from the assembly";
     }
 
     /// <summary>The plugin's version as its author wrote it: the informational version without build metadata (<c>+commit</c>), else the assembly version.</summary>
@@ -113,6 +119,7 @@ public sealed record PluginMetadata(
         string? informational = null;
         var providerKinds = new List<string>();
         var identityKinds = new List<string>();
+        var integrationKinds = new List<string>();
         var provider = new NameOnlyTypeProvider();
         foreach (var handle in definition.GetCustomAttributes())
         {
@@ -143,10 +150,16 @@ public sealed record PluginMetadata(
                 case nameof(IdentityKindAttribute) when inContractNamespace && arguments[0].Value is string kind:
                     identityKinds.Add(kind);
                     break;
+                case nameof(IntegrationKindAttribute) when inContractNamespace && arguments[0].Value is string kind:
+                    integrationKinds.Add(kind);
+                    break;
             }
         }
 
-        return new PluginMetadata(reader.GetString(definition.Name), definition.Version, contract, entry, providerKinds, identityKinds, informational);
+        return new PluginMetadata(reader.GetString(definition.Name), definition.Version, contract, entry, providerKinds, identityKinds, informational)
+        {
+            IntegrationKinds = integrationKinds,
+        };
     }
 
     // The attribute's type name when it is one of ours or System.Reflection's informational version; null otherwise.

@@ -73,6 +73,7 @@ internal sealed class PluginsCommand
             metadata?.ContractVersion is { } contract ? $"{contract.Major}.{contract.Minor}" : null,
             metadata?.ProviderKinds ?? [],
             metadata?.IdentityKinds ?? []);
+        row = row with { IntegrationKinds = metadata?.IntegrationKinds ?? [] };
         if (!plugin.Entry.Enabled)
         {
             return row with { Status = PluginStatus.Disabled };
@@ -80,7 +81,7 @@ internal sealed class PluginsCommand
 
         // A kind claimed by two plugins resolves to no plugin: that is an error of both.
         var errors = plugin.Problem is null ? new List<string>() : [plugin.Problem];
-        errors.AddRange(plugin.Kinds.Select(catalog.Resolve).Where(o => o.Plugin is null && o.Problem is not null).Select(o => o.Problem!));
+        errors.AddRange(plugin.Kinds.Select(catalog.Resolve).Concat(plugin.IntegrationKinds.Select(catalog.ResolveIntegration)).Where(o => o.Plugin is null && o.Problem is not null).Select(o => o.Problem!));
         if (errors.Count == 0 && load)
         {
             var loaded = catalog.Load(plugin);
@@ -116,6 +117,11 @@ internal sealed class PluginsCommand
             if (plugin.IdentityKinds.Count > 0)
             {
                 output.WriteLine($"  identities: {string.Join(", ", plugin.IdentityKinds)}");
+            }
+
+            if (plugin.IntegrationKinds.Count > 0)
+            {
+                output.WriteLine($"  integrations: {string.Join(", ", plugin.IntegrationKinds)}");
             }
 
             output.WriteLine(plugin.Isolated ? "  runs:       in a process of its own" : "  runs:       in atmos's process (shipped with atmos)");
@@ -174,6 +180,7 @@ internal sealed class PluginsCommand
                 json.WriteString("contract", plugin.Contract);
                 Strings(json, "provider_kinds", plugin.ProviderKinds);
                 Strings(json, "identity_kinds", plugin.IdentityKinds);
+                Strings(json, "integration_kinds", plugin.IntegrationKinds);
                 json.WriteString("isolation", plugin.Isolated ? "process" : "in-process");
                 json.WriteStartArray("grants");
                 foreach (var (grant, resolved) in plugin.Grants)
@@ -245,6 +252,8 @@ internal sealed class PluginsCommand
         public string? Cloud { get; init; }
 
         public bool Isolated { get; init; }
+
+        public IReadOnlyList<string> IntegrationKinds { get; init; } = [];
 
         public IReadOnlyList<(PluginGrant Grant, string? Resolved)> Grants { get; init; } = [];
 

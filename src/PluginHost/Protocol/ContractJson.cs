@@ -31,6 +31,20 @@ internal static class ContractJson
         }
 
         json.WriteEndArray();
+        json.WriteStartArray("integrations");
+        foreach (var integration in request.Integrations)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", integration.Name);
+            json.WriteString("kind", integration.Kind);
+            Strings(json, "owners", integration.Owners);
+            Strings(json, "files", integration.Files);
+            json.WritePropertyName("settings");
+            Write(json, integration.Settings);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
         json.WritePropertyName("environment");
         Write(json, request.Environment);
         json.WriteEndObject();
@@ -40,7 +54,16 @@ internal static class ContractJson
         (LogoutScope)json.GetProperty("scope").GetInt32(),
         json.GetProperty("providers").EnumerateArray().Select(ReadProvider).ToList(),
         json.GetProperty("identities").EnumerateArray().Select(ReadIdentity).ToList(),
-        ReadEnvironment(json.GetProperty("environment"), log));
+        ReadEnvironment(json.GetProperty("environment"), log))
+    {
+        Integrations = json.TryGetProperty("integrations", out var integrations)
+            ? integrations.EnumerateArray().Select(i => new IntegrationTarget(
+                i.GetProperty("name").GetString()!,
+                i.GetProperty("kind").GetString()!,
+                ReadStrings(i.GetProperty("owners"))!,
+                ReadSettings(i.GetProperty("settings"))) { Files = ReadStrings(i.GetProperty("files"))! }).ToList()
+            : [],
+    };
 
     public static void Write(Utf8JsonWriter json, ProviderTarget provider)
     {
