@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace Atmos.Plugins.Contracts.Safety;
@@ -250,7 +249,4 @@ public sealed class JsonText
         node.End = offset + (int)reader.BytesConsumed;
         return node;
     }
-
-    /// <inheritdoc />
-    public override string ToString() => Encoding.UTF8.GetString(_content);
 }
