@@ -44,7 +44,7 @@ public sealed class ScenarioTests
             Assert.True(File.Exists(Path.Join(scenario.Folder, "atmos.yaml")), $"{name} has no atmos.yaml");
             Assert.Equal("auth", scenario.Command[0]);
             Assert.True(scenario.KeyringEntries.Count == 0 || scenario.Secrets.Count > 0, $"{name} seeds keyring entries without a SECRET value, so the leak check has nothing to look for");
-            foreach (var snapshot in new[] { "plan.snap", "events.snap", "output.snap" })
+            foreach (var snapshot in scenario.SnapshotFiles ? new[] { "plan.snap", "events.snap", "output.snap", "files.snap" } : ["plan.snap", "events.snap", "output.snap"])
             {
                 Assert.True(File.Exists(Path.Join(scenario.Folder, FileNames.SnapshotFolderName, snapshot)), $"{name} has no {snapshot}; run its test once to create it, review it, commit it");
             }
@@ -100,6 +100,11 @@ public sealed class ScenarioTests
         Match(plan, "plan.snap");
         Match(eventLines, "events.snap");
         Match(output, "output.snap");
+        if (scenario.SnapshotFiles)
+        {
+            // What is left, file by file: each scope removes exactly its artifacts, every other byte stays.
+            Match(Scrub(ScenarioSnapshots.Files(run.Home)), "files.snap");
+        }
 
         // Replayed from the audit trail and from the JSON document: the same stderr (but for the few lines that are
         // not projections of events), the same exit code, the same JSON.

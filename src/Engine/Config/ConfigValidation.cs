@@ -93,7 +93,38 @@ public static class ConfigValidation
             });
 
             RuleFor(c => c).Custom(CheckLinks);
+            RuleFor(c => c).Custom(CheckIntegrations);
         }
+
+        // auth.integrations only add to what a logout removes: a problem with one is a warning naming what its logout
+        // will therefore leave behind, never a reason to refuse the run.
+        private static void CheckIntegrations(AuthConfig config, ValidationContext<AuthConfig> context)
+        {
+            var catalog = CatalogOf(context);
+            foreach (var integration in config.Integrations)
+            {
+                if (catalog.ResolveIntegration(integration.Kind).IsUnknown)
+                {
+                    Warn(context, integration.Location, $"integration '{integration.Name}': unknown kind '{integration.Kind}', so no logout cleans it up; known kinds: {string.Join(", ", catalog.Plugins.Where(p => p.IsAvailable).SelectMany(p => p.IntegrationKinds).Order(StringComparer.Ordinal).DefaultIfEmpty("(none)"))}");
+                }
+
+                if (integration.ViaIdentity is null == integration.ViaProvider is null)
+                {
+                    Warn(context, integration.Location, $"integration '{integration.Name}' needs exactly one of via.identity and via.provider (atmos refuses it otherwise), so no logout cleans it up");
+                }
+                else if (integration.ViaIdentity is { } identity && !config.Identities.Any(i => string.Equals(i.Name, identity, StringComparison.OrdinalIgnoreCase)))
+                {
+                    Warn(context, integration.Location, $"integration '{integration.Name}': via.identity '{identity}' is not defined under auth.identities, so no logout cleans it up");
+                }
+                else if (integration.ViaProvider is { } provider && !config.Providers.Any(p => string.Equals(p.Name, provider, StringComparison.OrdinalIgnoreCase)))
+                {
+                    Warn(context, integration.Location, $"integration '{integration.Name}': via.provider '{provider}' is not defined under auth.providers, so no logout cleans it up");
+                }
+            }
+        }
+
+        private static void Warn(ValidationContext<AuthConfig> context, SourceLocation location, string message) =>
+            context.AddFailure(new ValidationFailure(string.Empty, message) { CustomState = location, Severity = Severity.Warning });
 
         // Message placeholders filled by the checks that fail (FluentValidation's message formatter).
         private const string KindsArgument = "KnownKinds";

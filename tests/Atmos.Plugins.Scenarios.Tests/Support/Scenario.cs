@@ -78,6 +78,9 @@ public sealed record Scenario
     /// <summary>Files (under HOME) whose <c>.lock</c> another process holds during the run.</summary>
     public IReadOnlyList<string> HoldLock { get; init; } = [];
 
+    /// <summary>Whether the files left under HOME are snapshotted too (<c>__snapshots__/files.snap</c>).</summary>
+    public bool SnapshotFiles { get; init; }
+
     /// <summary>
     /// Every secret value of the starting state: by convention (tests/Scenarios/README.md) each contains "SECRET", and
     /// none may appear in any output, audit trail or snapshot.
@@ -112,7 +115,7 @@ public sealed record Scenario
         }
 
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
-        var known = new HashSet<string>(StringComparer.Ordinal) { "description", "command", "files", "symlinks", "keyring", "environment", "plugins", "terminal", "inject" };
+        var known = new HashSet<string>(StringComparer.Ordinal) { "description", "command", "files", "symlinks", "keyring", "environment", "plugins", "terminal", "inject", "snapshot_files" };
         var unknown = root.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).Where(k => !known.Contains(k)).ToList();
         if (unknown.Count > 0)
         {
@@ -147,6 +150,7 @@ public sealed record Scenario
             Terminal = terminal is null ? null : new TerminalScript(Scalar(terminal, "pick"), Scalar(terminal, "confirm")),
             DenyWrite = List(inject, "deny_write"),
             HoldLock = List(inject, "hold_lock"),
+            SnapshotFiles = Scalar(root, "snapshot_files") is "true",
         };
     }
 

@@ -66,6 +66,46 @@ public static partial class ScenarioSnapshots
     /// The lines of a run's stderr that are not projections of its events, so a replay cannot print them: atmos.yaml
     /// warnings printed before the run, and the warning that the audit trail could not be written.
     /// </summary>
+    /// <summary>
+    /// The files under HOME after the run, for scenarios that snapshot them (<c>snapshot_files: true</c>): every entry but
+    /// the scenario's project folder and the audit trail's state folder, in path order, each file with its mode and its
+    /// content (indented), a link with its target, a folder with a final <c>/</c>. Seeded fixture values (<c>SECRET-...</c>)
+    /// that are left show here: that is what the snapshot is for.
+    /// </summary>
+    public static string Files(string home)
+    {
+        var text = new System.Text.StringBuilder();
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 };
+        foreach (var entry in new DirectoryInfo(home).EnumerateFileSystemInfos("*", options).OrderBy(e => e.FullName, StringComparer.Ordinal))
+        {
+            var relative = Path.GetRelativePath(home, entry.FullName);
+            if (relative == "project" || relative.StartsWith("project/", StringComparison.Ordinal) || relative.StartsWith(".local/state", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (entry.LinkTarget is { } target)
+            {
+                text.Append(relative).Append(" -> ").Append(target).Append('\n');
+            }
+            else if (entry is DirectoryInfo)
+            {
+                text.Append(relative).Append("/\n");
+            }
+            else
+            {
+                var mode = OperatingSystem.IsWindows() ? string.Empty : $" ({Convert.ToString((int)entry.UnixFileMode, 8)})";
+                text.Append(relative).Append(mode).Append('\n');
+                foreach (var line in File.ReadAllText(entry.FullName).Split('\n'))
+                {
+                    text.Append("  | ").Append(line.Replace("\r", "\\r", StringComparison.Ordinal)).Append('\n');
+                }
+            }
+        }
+
+        return text.ToString();
+    }
+
     public static bool IsOutsideTheEvents(string line) =>
         line.StartsWith("⚠️ Audit trail not written", StringComparison.Ordinal) || ConfigWarning().IsMatch(line);
 
