@@ -618,7 +618,10 @@ public sealed class FolderHandle : IDisposable
 
             if (error == Posix.ELOOP || error == Posix.ENOTDIR)
             {
-                var kind = Posix.TryStatusAt(folder, name, out var there, out _) ? there.Kind : EntryKind.Unknown;
+                // Say what is there (a link, a file...); nothing that can be described means a folder above is not one.
+                var kind = Posix.TryStatusAt(folder, name, out var there, out var statError) ? there.Kind
+                    : statError == Posix.ENOTDIR || statError == Posix.ENOENT ? EntryKind.Missing
+                    : EntryKind.Unknown;
                 throw kind switch
                 {
                     EntryKind.SymbolicLink => new UnsafePathException(path, "is a symbolic link; refusing to follow it"),
