@@ -345,7 +345,8 @@ public static class AtomicFile
                     folder.InitializeCreated(file, path, created);
                 }
 
-                RandomAccess.Write(file, content, 0);
+                // A full disk or a quota is named at once, as the file being edited (the temporary file is ours).
+                SafeFile.Write(file, content, path);
                 if (!Native.Posix.TrySync(FolderHandle.Fd(file), out var error))
                 {
                     throw Native.Failure.For(error, path);

@@ -39,7 +39,7 @@ public sealed class FolderHandle : IDisposable
     /// <summary>The folder itself: its owner, group and mode.</summary>
     public EntryInfo Info => Status.ToEntry();
 
-    internal FileStatus Status { get; }
+    internal FileStatus Status { get; private set; }
 
     internal int Descriptor => (int)_descriptor.DangerousGetHandle();
 
@@ -448,6 +448,9 @@ public sealed class FolderHandle : IDisposable
         }
 
         GiveToOwnerOf(_descriptor, FullPath, Status, parent);
+
+        // What is inside gets this folder's owner, as it is now.
+        Status = Posix.TryStatus(Descriptor, out var now, out error) ? now : throw Failure.For(error, FullPath);
     }
 
     private static void GiveToOwnerOf(SafeHandle created, string path, FileStatus status, FolderHandle folder)
@@ -459,20 +462,28 @@ public sealed class FolderHandle : IDisposable
         }
     }
 
-    private SafeFileHandle Checked(int fd, int error, string name, string path, out FileStatus status)
+    private SafeFileHandle Checked(int fd, int error, string name, string path, out FileStatus status) =>
+        CheckedRegularFile(Descriptor, name, fd, error, path, out status);
+
+    /// <summary>
+    /// The result of opening <paramref name="name"/> relative to <paramref name="folder"/> (a folder descriptor, or the
+    /// current folder with a full path), as a regular file: a failed open is explained (a link, a FIFO without a reader,
+    /// a folder), and an open file that <c>fstat</c> says is not a regular file is closed and refused.
+    /// </summary>
+    internal static SafeFileHandle CheckedRegularFile(int folder, string name, int fd, int error, string path, out FileStatus status)
     {
         if (fd < 0)
         {
             if (error == Posix.ELOOP || error == Posix.ENXIO || error == Posix.EISDIR)
             {
                 // Say what is there: a link, a FIFO without a reader, a folder.
-                var kind = Posix.TryStatusAt(Descriptor, name, out var there, out _) ? there.Kind : EntryKind.Unknown;
+                var kind = Posix.TryStatusAt(folder, name, out var there, out _) ? there.Kind : EntryKind.Unknown;
                 throw kind == EntryKind.SymbolicLink
                     ? new UnsafePathException(path, "is a symbolic link; refusing to follow it")
                     : Failure.WrongKind(path, kind, "a regular file");
             }
 
-            throw Failure.For(error, path);
+            throw error == Posix.ENOTDIR ? new FileNotFoundException($"{path} does not exist", path) : Failure.For(error, path);
         }
 
         var handle = new SafeFileHandle(fd, ownsHandle: true);
@@ -607,7 +618,10 @@ public sealed class FolderHandle : IDisposable
 
             if (error == Posix.ELOOP || error == Posix.ENOTDIR)
             {
-                var kind = Posix.TryStatusAt(folder, name, out var there, out _) ? there.Kind : EntryKind.Unknown;
+                // Say what is there (a link, a file...); nothing that can be described means a folder above is not one.
+                var kind = Posix.TryStatusAt(folder, name, out var there, out var statError) ? there.Kind
+                    : statError == Posix.ENOTDIR || statError == Posix.ENOENT ? EntryKind.Missing
+                    : EntryKind.Unknown;
                 throw kind switch
                 {
                     EntryKind.SymbolicLink => new UnsafePathException(path, "is a symbolic link; refusing to follow it"),

@@ -59,12 +59,24 @@ public static class JsonFile
     public static EditOutcome Edit(string path, Func<JsonNode, FileEditKind> edit, TimeSpan lockTimeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(edit);
-        return AtomicFile.Edit(path, original => Decide(Parse(original, path), edit, original), lockTimeout, cancellationToken);
+        return AtomicFile.Edit(path, original => Decide(original, path, edit), lockTimeout, cancellationToken);
+    }
+
+    private static FileEdit Decide(byte[] original, string path, Func<JsonNode, FileEditKind> edit)
+    {
+        var document = Parse(original, path);
+        return edit(document) switch
+        {
+            FileEditKind.Replace => FileEdit.Replace(Serialize(document, original)),
+            FileEditKind.Delete => FileEdit.Delete,
+            _ => FileEdit.Unchanged,
+        };
     }
 
     /// <summary>
     /// <see cref="Edit(string, Func{JsonNode, FileEditKind}, TimeSpan, CancellationToken)"/> for a file inside
-    /// <paramref name="baseFolder"/>: every folder below it is walked without following links (<see cref="AtomicFile"/>).
+    /// <paramref name="baseFolder"/>: every folder below the base folder is walked without following links
+    /// (<see cref="AtomicFile.Edit(string, string, Func{byte[], FileEdit}, TimeSpan, CancellationToken)"/>).
     /// </summary>
     /// <param name="baseFolder">The folder the edit must stay in.</param>
     /// <param name="path">The file, inside <paramref name="baseFolder"/>.</param>
@@ -74,15 +86,8 @@ public static class JsonFile
     public static EditOutcome Edit(string baseFolder, string path, Func<JsonNode, FileEditKind> edit, TimeSpan lockTimeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(edit);
-        return AtomicFile.Edit(baseFolder, path, original => Decide(Parse(original, path), edit, original), lockTimeout, cancellationToken);
+        return AtomicFile.Edit(baseFolder, path, original => Decide(original, path, edit), lockTimeout, cancellationToken);
     }
-
-    private static FileEdit Decide(JsonNode document, Func<JsonNode, FileEditKind> edit, byte[] original) => edit(document) switch
-    {
-        FileEditKind.Replace => FileEdit.Replace(Serialize(document, original)),
-        FileEditKind.Delete => FileEdit.Delete,
-        _ => FileEdit.Unchanged,
-    };
 
     /// <summary>Serializes <paramref name="document"/> in the style of <paramref name="original"/> (BOM, indentation, final newline).</summary>
     /// <param name="document">The tree to write.</param>

@@ -130,34 +130,7 @@ public static class SafeFile
         var full = Path.GetFullPath(path);
         var flags = Posix.ReadOnly | Posix.NonBlocking | Posix.NoControllingTerminal | Posix.CloseOnExec | (followLinks ? 0 : Posix.NoFollow);
         var fd = Posix.OpenAt(Posix.CurrentFolder, full, flags, 0, out var error);
-        if (fd < 0)
-        {
-            if (error == Posix.ELOOP && !followLinks)
-            {
-                throw new UnsafePathException(path, "is a symbolic link; refusing to follow it");
-            }
-
-            if (error == Posix.ENOENT || error == Posix.ENOTDIR)
-            {
-                throw new FileNotFoundException($"{path} does not exist", path);
-            }
-
-            throw Failure.For(error, path);
-        }
-
-        var file = new SafeFileHandle(fd, ownsHandle: true);
-        if (!Posix.TryStatus(fd, out status, out error))
-        {
-            file.Dispose();
-            throw Failure.For(error, path);
-        }
-
-        if (status.Kind != EntryKind.File)
-        {
-            file.Dispose();
-            throw Failure.WrongKind(path, status.Kind, "a regular file");
-        }
-
+        var file = FolderHandle.CheckedRegularFile(Posix.CurrentFolder, full, fd, error, path, out status);
         if (status.Size > maxBytes)
         {
             file.Dispose();

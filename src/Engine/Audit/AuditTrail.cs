@@ -149,7 +149,7 @@ public sealed class AuditTrail : IEventSink
         {
             UnauthorizedAccessException => $"permission denied; check the folder with: ls -la {Path.GetDirectoryName(_shownPath)}, {Otherwise}",
             LockTimeoutException timeout => $"another atmos held its lock for {timeout.Timeout.TotalSeconds:0.#} s; retry or raise ATMOS_LOCK_TIMEOUT, {Otherwise}",
-            UnsafePathException unsafePath => $"it {unsafePath.Problem}; point auth.audit.path at a new file or at atmos's own audit trail, or turn the audit off with auth.audit.enabled: false",
+            UnsafePathException unsafePath => $"{(unsafePath.FilePath == _path ? "it" : Shown(unsafePath.FilePath))} {unsafePath.Problem}; point auth.audit.path at a new file or at atmos's own audit trail, or turn the audit off with auth.audit.enabled: false",
             FileSystemErrorException fileSystem => $"{fileSystem.Reason}; {fileSystem.Fix}, {Otherwise}",
             _ => $"{Shown(ex.Message)}; fix the path, {Otherwise}",
         };

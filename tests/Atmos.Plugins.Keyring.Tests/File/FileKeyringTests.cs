@@ -111,7 +111,8 @@ public sealed partial class FileKeyringTests : IDisposable
 
         const UnixFileMode owner = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         Assert.Equal(owner | UnixFileMode.UserExecute, new DirectoryInfo(Folder).UnixFileMode);
-        var files = Directory.GetFiles(Folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        // Lock files stay beside the files written (docs/reliability.md, the lock protocol), private like them.
+        var files = Directory.GetFiles(Folder).Select(Path.GetFileName).Where(file => !file!.EndsWith(".lock", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
         Assert.Equal([FileKeyring.EncodeFileName("dev-admin"), FileKeyring.MetadataFileName], files);
         Assert.All(Directory.GetFiles(Folder), file => Assert.Equal(owner, File.GetUnixFileMode(file)));
     }
@@ -190,7 +191,7 @@ public sealed partial class FileKeyringTests : IDisposable
         Assert.Equal(names.Order(StringComparer.Ordinal), await keyring.ListAsync(CancellationToken.None));
         var secrets = await keyring.GetManyAsync(names, CancellationToken.None);
         Assert.All(names, name => Assert.Equal("value of " + name, secrets[name]));
-        var entryFiles = Directory.GetFiles(Folder).Select(Path.GetFileName).Where(file => file != FileKeyring.MetadataFileName).ToList();
+        var entryFiles = Directory.GetFiles(Folder).Select(Path.GetFileName).Where(file => file != FileKeyring.MetadataFileName && !file!.EndsWith(".lock", StringComparison.Ordinal)).ToList();
         Assert.Equal(names.Length, entryFiles.Count);
         Assert.All(entryFiles, file => Assert.Matches(HexEntryName(), file));
         Assert.Empty(Directory.GetDirectories(Folder));

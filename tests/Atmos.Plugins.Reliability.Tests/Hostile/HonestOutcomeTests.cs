@@ -7,8 +7,8 @@ namespace Atmos.Plugins.Reliability.Tests.Hostile;
 
 /// <summary>
 /// Honest outcomes (issue 17): a folder that cannot be entered is "cannot check", never "nothing stored"; a symlinked
-/// provider folder's target is reported as still holding what it holds; one bad file fails only its own work, with
-/// bounded memory; concurrent logouts never print exception text; an internal error is one line naming the file;
+/// provider folder's target is reported as still holding what it holds (one bad file failing only its own work, with
+/// bounded memory: <see cref="BoundedMemoryTests"/>); concurrent logouts never print exception text; an internal error is one line naming the file;
 /// <c>base_path</c> pointing at the wrong folder is refused or left alone, naming the setting.
 /// </summary>
 [Collection(PublishedAtmosCollection.Name)]
@@ -89,60 +89,6 @@ public sealed class HonestOutcomeTests : IDisposable
     }
 
     [Fact]
-    public async Task One_bad_file_fails_only_its_own_work_with_bounded_memory()
-    {
-        // A JSON array as one provider's SSO token, another provider's token a link to /dev/zero, a 3 GiB credentials file:
-        // each fails (or goes) alone; every other file is still handled.
-        var cache = _tree.Home.PathOf(".aws/sso/cache");
-        File.WriteAllText(_tree.Home.PathOf(AwsTree.CacheFile(AwsTree.StartUrl)), "[1, 2, 3]");
-        var zeroToken = _tree.Home.PathOf(AwsTree.CacheFile(AwsTree.BackupStartUrl));
-        File.Delete(zeroToken);
-        File.CreateSymbolicLink(zeroToken, "/dev/zero");
-        var huge = _tree.Home.PathOf($"{AwsTree.OktaFolder}/credentials");
-        using (var sparse = new FileStream(huge, FileMode.Append))
-        {
-            sparse.SetLength(3L * 1024 * 1024 * 1024);
-        }
-
-        var allocated = GC.GetTotalAllocatedBytes(precise: true);
-        var result = await _tree.Cli.RunBounded(["auth", "logout", "--all", "--config", _tree.Config]);
-        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
-
-        Assert.True(allocated < 256L * 1024 * 1024, $"the logout allocated {allocated / 1024 / 1024} MiB");
-        Assert.DoesNotContain("Exception", result.Stderr, StringComparison.Ordinal);
-        Assert.False(Path.Exists(zeroToken) || new FileInfo(zeroToken).LinkTarget is not null); // unlinked, never read
-        Assert.False(File.Exists(_tree.Home.PathOf(AwsTree.CacheFile(AwsTree.StartUrl))));      // ours by its name
-        Assert.True(File.Exists(_tree.Home.PathOf(AwsTree.CacheFile("https://someone-else.awsapps.com/start"))));
-
-        // The huge file's provider folder is removed whole (--all): its size never mattered. Every other folder went too.
-        Assert.False(Directory.Exists(_tree.Home.PathOf(AwsTree.OktaFolder)));
-        Assert.False(Directory.Exists(SsoFolder));
-        Assert.Contains(result.Lines, l => l.StartsWith("Successfully logged out", StringComparison.Ordinal));
-        Assert.True(Directory.Exists(cache));
-    }
-
-    [Fact]
-    public async Task A_huge_or_linked_credentials_file_fails_its_identity_step_alone_naming_it()
-    {
-        var huge = _tree.Home.PathOf($"{AwsTree.SsoFolder}/credentials");
-        using (var sparse = new FileStream(huge, FileMode.Append))
-        {
-            sparse.SetLength(3L * 1024 * 1024 * 1024);
-        }
-
-        var allocated = GC.GetTotalAllocatedBytes(precise: true);
-        var result = await _tree.Cli.RunBounded(["auth", "logout", "dev-admin", "--config", _tree.Config]);
-        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
-
-        Assert.True(allocated < 256L * 1024 * 1024, $"the logout allocated {allocated / 1024 / 1024} MiB");
-        Assert.Contains("✗ Files: ~/.config/atmos/aws/aws-sso/ (refused: too large)", result.Lines);
-        Assert.Contains(result.Lines, l => l.Contains("~/.config/atmos/aws/aws-sso/credentials is 3.0 GiB, more than the 32.0 MiB atmos reads here", StringComparison.Ordinal) && l.Contains("(config was updated)", StringComparison.Ordinal));
-        Assert.DoesNotContain("[profile dev-admin]", _tree.Home.Read($"{AwsTree.SsoFolder}/config"), StringComparison.Ordinal);
-        Assert.False(File.Exists(_tree.Home.PathOf(AwsTree.CacheFile(AwsTree.StartUrl))));
-        Assert.Contains("✓ Keyring: dev-admin", result.Lines);
-    }
-
-    [Fact]
     public async Task Concurrent_provider_and_identity_logouts_never_print_exception_text()
     {
         var random = Trials.Random(_ => { });
@@ -198,7 +144,7 @@ public sealed class HonestOutcomeTests : IDisposable
         var logout = await _tree.Cli.RunBounded(["auth", "logout", "--provider", "Documents", "--config", config]);
 
         Assert.Equal(2, validate.ExitCode);
-        Assert.Contains(validate.Lines, l => l.Contains($"provider 'Documents': spec.files.base_path '{basePath}' resolves to {where}", StringComparison.Ordinal));
+        Assert.Contains(validate.Lines, l => l.Contains($"provider 'Documents': spec.files.base_path '{basePath}' resolves to ", StringComparison.Ordinal) && l.Contains(where, StringComparison.Ordinal));
         Assert.Equal(2, logout.ExitCode);
         Assert.Equal("years of work", _tree.Home.Read("Documents/thesis.txt"));
     }
@@ -209,10 +155,11 @@ public sealed class HonestOutcomeTests : IDisposable
         var config = _tree.Home.Write("project/work.yaml", "auth:\n  providers:\n    projects:\n      kind: aws/saml\n      region: us-east-1\n      spec:\n        files:\n          base_path: ~/work\n");
         _tree.Home.Write("work/projects/report.txt", "keep");
 
-        var dryRun = await _tree.Cli.RunBounded(["auth", "logout", "--provider", "projects", "--dry-run", "--config", config]);
+        var dryRun = await _tree.Cli.RunBounded(["auth", "logout", "--provider", "projects", "--dry-run", "--output", "json", "--config", config]);
         var result = await _tree.Cli.RunBounded(["auth", "logout", "--provider", "projects", "--config", config]);
 
-        Assert.Contains(dryRun.Lines, l => l.Contains("~/work/projects/ (holds no atmos files: left alone, check providers.projects.spec.files.base_path)", StringComparison.Ordinal));
+        // The plan already says so (its note, in --output json; the text dry run lists paths only).
+        Assert.Contains("\"holds no atmos files: left alone, check providers.projects.spec.files.base_path\"", dryRun.Stdout, StringComparison.Ordinal);
         Assert.Contains("✗ Files: ~/work/projects/ (left alone: not an atmos folder)", result.Lines);
         Assert.Contains(result.Lines, l => l.Contains("~/work/projects holds report.txt and none of the files atmos writes there (credentials, config), so it was left alone; check providers.projects.spec.files.base_path", StringComparison.Ordinal));
         Assert.Equal("keep", _tree.Home.Read("work/projects/report.txt"));

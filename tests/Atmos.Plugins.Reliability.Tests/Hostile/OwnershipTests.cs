@@ -111,6 +111,45 @@ public sealed class OwnershipTests : IDisposable
         Assert.Contains("[dev-admin]", _tree.Home.Read($"{AwsTree.SsoFolder}/credentials"), StringComparison.Ordinal);
     }
 
+    [RequiresRootFact(mounts: true)]
+    public async Task A_full_file_system_is_named_at_once_and_the_file_left_as_it_was()
+    {
+        // The base folder on a 1 MiB tmpfs filled up: the edit's temporary file cannot be written.
+        var baseFolder = _tree.Home.PathOf(".config/atmos/aws");
+        var folder = _tree.Home.PathOf(AwsTree.SsoFolder);
+        var saved = Path.Join(_tree.Home.Root, "saved");
+        Directory.Move(folder, saved);
+        using (AsUsers.MountTmpfs(baseFolder))
+        {
+            Directory.CreateDirectory(folder);
+            foreach (var file in new[] { "credentials", "config", "credentials.lock", "config.lock" })
+            {
+                var source = Path.Join(saved, file);
+                File.WriteAllBytes(Path.Join(folder, file), File.Exists(source) ? File.ReadAllBytes(source) : []);
+            }
+
+            var before = File.ReadAllBytes(Path.Join(folder, "credentials"));
+            try
+            {
+                using var filler = new FileStream(Path.Join(baseFolder, "filler"), FileMode.CreateNew);
+                filler.Write(new byte[2 * 1024 * 1024]);
+            }
+            catch (IOException)
+            {
+                // Full: what the test wants.
+            }
+
+            var clock = Stopwatch.StartNew();
+            var result = await _tree.Cli.RunBounded(["auth", "logout", "dev-admin", "--config", _tree.Config]);
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed.TotalMilliseconds:0} ms");
+            Assert.Contains(result.Lines, l => l.StartsWith("✗ Files: ~/.config/atmos/aws/aws-sso/ (no space left on device)", StringComparison.Ordinal));
+            Assert.Contains(result.Lines, l => l.Contains("~/.config/atmos/aws/aws-sso/credentials: no space left on device; the file system holding it is full", StringComparison.Ordinal));
+            Assert.Equal(before, File.ReadAllBytes(Path.Join(folder, "credentials")));
+            Assert.Empty(FileChecks.Temporaries(folder));
+        }
+    }
+
     private Dictionary<string, string> Environment()
     {
         var environment = AtmosProcess.Environment(_tree.Home);

@@ -118,7 +118,7 @@ public sealed class AuditTrailTests : IDisposable
         var link = await _tree.Cli.RunAsync("auth", "logout", "dev-admin", "--dry-run", "--config", ConfigWithAudit("  audit:\n    path: ~/link.jsonl\n"));
 
         Assert.Equal(0, folder.ExitCode);
-        Assert.Equal("⚠️ Audit trail not written to ~/logs: it is a folder, not a file; point auth.audit.path at a regular file, or turn the audit off with auth.audit.enabled: false", folder.Lines[^1]);
+        Assert.Equal("⚠️ Audit trail not written to ~/logs: it is a folder, not a regular file; point auth.audit.path at a new file or at atmos's own audit trail, or turn the audit off with auth.audit.enabled: false", folder.Lines[^1]);
         Assert.StartsWith("⚠️ Audit trail not written to ~/link.jsonl: it is a symbolic link; refusing to follow it; ", link.Lines[^1], StringComparison.Ordinal);
         Assert.Equal("keep\n", File.ReadAllText(target));
     }

@@ -219,11 +219,10 @@ internal static unsafe partial class Posix
             var nameOffset = IsMacOS ? 21 : 19;
             while (true)
             {
-                Marshal.SetLastSystemError(0);
                 var entry = IsMacOS && RuntimeInformation.ProcessArchitecture == Architecture.X64 ? readdir_inode64(stream) : readdir(stream);
                 if (entry == 0)
                 {
-                    error = Marshal.GetLastSystemError();
+                    error = LastError;
                     return error == 0;
                 }
 
