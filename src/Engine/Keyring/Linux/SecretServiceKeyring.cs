@@ -60,16 +60,16 @@ public sealed class SecretServiceKeyring : IKeyring, IDisposable
     /// One search for all atmos items, their attributes read in parallel (one round trip of pipelined calls), then one
     /// <c>GetSecrets</c> for the items wanted. Of duplicates, the most recently modified wins.
     /// </remarks>
-    public Task<IReadOnlyDictionary<string, string>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<string, string?>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(names);
         if (names.Count == 0)
         {
-            return Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>(StringComparer.Ordinal));
+            return Task.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>(StringComparer.Ordinal));
         }
 
         var wanted = names.ToHashSet(StringComparer.Ordinal);
-        return RunAsync<IReadOnlyDictionary<string, string>>(
+        return RunAsync<IReadOnlyDictionary<string, string?>>(
             async (bus, ct) =>
             {
                 var paths = await bus.Client.SearchItemsAsync(SecretServiceClient.DefaultCollectionPath, UserOnly).WaitAsync(ct).ConfigureAwait(false);
@@ -78,7 +78,7 @@ public sealed class SecretServiceKeyring : IKeyring, IDisposable
                     .Where(item => item.Attributes.TryGetValue(ServiceAttribute, out var service) && wanted.Contains(service))
                     .GroupBy(item => item.Attributes[ServiceAttribute], StringComparer.Ordinal)
                     .ToDictionary(group => group.MaxBy(item => item.Modified)!.Path, group => group.Key, StringComparer.Ordinal);
-                var found = new Dictionary<string, string>(StringComparer.Ordinal);
+                var found = new Dictionary<string, string?>(StringComparer.Ordinal);
                 if (chosen.Count == 0)
                 {
                     return found;

@@ -52,10 +52,10 @@ public sealed class WindowsCredentialManager : IKeyring
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyDictionary<string, string>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<string, string?>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(names);
-        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        var found = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var name in names.Distinct(StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -65,7 +65,7 @@ public sealed class WindowsCredentialManager : IKeyring
             }
         }
 
-        return Task.FromResult<IReadOnlyDictionary<string, string>>(found);
+        return Task.FromResult<IReadOnlyDictionary<string, string?>>(found);
     }
 
     /// <inheritdoc />
