@@ -13,6 +13,9 @@ public sealed class WindowsCredentialManagerTests
     [InlineData("dev-admin", "dev-admin:atmos-auth")]
     [InlineData("a:b", "a:b:atmos-auth")]
     [InlineData("ünï cödé", "ünï cödé:atmos-auth")]
+    [InlineData("atmos_dev-admin", "atmos_dev-admin:atmos-auth")] // go-keyring's credName(service, user): service + ":" + user
+    [InlineData("atmos_prod_dev-admin", "atmos_prod_dev-admin:atmos-auth")]
+    [InlineData("atmos_core-root/terraform", "atmos_core-root/terraform:atmos-auth")]
     public void Entry_names_map_to_target_names_and_back(string name, string target)
     {
         Assert.Equal(target, CredentialTargets.Target(name));
