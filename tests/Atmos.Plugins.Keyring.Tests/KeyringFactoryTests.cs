@@ -17,7 +17,8 @@ public sealed class KeyringFactoryTests : IDisposable
     {
         var environment = new Dictionary<string, string> { ["ATMOS_KEYRING_TYPE"] = " File ", ["ATMOS_KEYRING_PASSWORD"] = "pw" };
 
-        var keyring = KeyringFactory.Create(KeyringSettings.Default, environment, _home);
+        // A generous limit: creating a file keyring derives its key (PBKDF2), slow on a loaded machine, and the limit is not what this checks.
+        var keyring = KeyringFactory.Create(KeyringSettings.Default with { Timeout = TimeSpan.FromSeconds(30) }, environment, _home);
         await keyring.SetAsync("dev-admin", "{}", CancellationToken.None);
 
         Assert.IsType<BoundedKeyring>(keyring);
@@ -29,7 +30,7 @@ public sealed class KeyringFactoryTests : IDisposable
     public async Task The_file_keyring_uses_the_configured_folder_and_the_password_from_the_environment()
     {
         var folder = Path.Combine(_home, "elsewhere");
-        var settings = new KeyringSettings("file", TimeSpan.FromSeconds(3), folder);
+        var settings = new KeyringSettings("file", TimeSpan.FromSeconds(30), folder);
 
         var keyring = KeyringFactory.Create(settings, new Dictionary<string, string> { ["ATMOS_KEYRING_PASSWORD"] = "pw" }, _home);
         await keyring.SetAsync("dev-admin", "{}", CancellationToken.None);

@@ -105,6 +105,25 @@ public sealed class SecretServiceKeyringTests(ITestOutputHelper output)
     }
 
     [SecretServiceFact]
+    public async Task A_few_names_among_many_items_are_searched_by_name_and_the_newest_duplicate_wins()
+    {
+        await using var service = await PrivateSecretService.StartAsync();
+        using var keyring = new SecretServiceKeyring(service.Address);
+        for (var i = 0; i < 12; i++)
+        {
+            await keyring.SetAsync($"atmos_identity-{i:D2}", Envelope($"identity-{i:D2}"), CancellationToken.None);
+        }
+
+        // A second item of the same name (an extra attribute makes it distinct), written later: it wins.
+        await Task.Delay(1100); // Modified has a resolution of one second
+        Assert.Equal(0, (await service.SecretToolAsync(Envelope("newer"), "store", "--label=dup", "service", "atmos_identity-03", "username", User, "note", "newer")).ExitCode);
+
+        var read = await keyring.GetManyAsync(["atmos_identity-03", "atmos_identity-07", "identity-07", "atmos_prod_identity-07"], CancellationToken.None);
+
+        Assert.Equal(new Dictionary<string, string?> { ["atmos_identity-03"] = Envelope("newer"), ["atmos_identity-07"] = Envelope("identity-07") }, read);
+    }
+
+    [SecretServiceFact]
     public async Task The_shared_round_trip_holds()
     {
         await using var service = await PrivateSecretService.StartAsync();

@@ -59,9 +59,13 @@ public sealed class SecretServiceKeyring : IKeyring, IDisposable
 
     /// <inheritdoc />
     /// <remarks>
-    /// However many names: one search for all atmos items (<c>username=atmos-auth</c>, per collection, concurrently),
-    /// their attributes read in parallel (one round trip of pipelined calls), then one <c>GetSecrets</c> for the items
-    /// wanted. Of duplicates, the most recently modified wins.
+    /// <para>One search for all atmos items (<c>username=atmos-auth</c>, per collection, concurrently) tells how many
+    /// there are; then whichever is fewer: the names asked for, each searched by <c>service</c> and <c>username</c>,
+    /// or the items found, each one's attributes read. Either way the calls are pipelined (windows of 64), then one
+    /// <c>GetSecrets</c> reads the values wanted. gnome-keyring reads an item's properties slowly in a large collection
+    /// (1 000 items: 2.4 s for all, against 34 ms for 60 name searches), so a logout of one identity among many entries
+    /// searches by name, while <c>--all</c> over a small keyring reads the few items.</para>
+    /// <para>Of duplicates, the most recently modified wins.</para>
     /// </remarks>
     public Task<IReadOnlyDictionary<string, string?>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
     {
@@ -75,12 +79,10 @@ public sealed class SecretServiceKeyring : IKeyring, IDisposable
         return RunAsync<IReadOnlyDictionary<string, string?>>(
             async (bus, collections, ct) =>
             {
-                var paths = await SearchAsync(bus.Client, collections, UserOnly, ct).ConfigureAwait(false);
-                var items = await ReadItemsAsync(bus.Client, paths, ct).ConfigureAwait(false);
-                var chosen = items
-                    .Where(item => item.Attributes.TryGetValue(ServiceAttribute, out var service) && wanted.Contains(service))
-                    .GroupBy(item => item.Attributes[ServiceAttribute], StringComparer.Ordinal)
-                    .ToDictionary(group => group.MaxBy(item => item.Modified)!.Path, group => group.Key, StringComparer.Ordinal);
+                var all = await SearchAsync(bus.Client, collections, UserOnly, ct).ConfigureAwait(false);
+                var chosen = all.Length == 0 ? []
+                    : wanted.Count < all.Length ? await ChooseByNameAsync(bus.Client, collections, wanted, ct).ConfigureAwait(false)
+                    : Newest(await ReadItemsAsync(bus.Client, all, ct).ConfigureAwait(false), wanted);
                 var found = new Dictionary<string, string?>(StringComparer.Ordinal);
                 if (chosen.Count == 0)
                 {
@@ -175,6 +177,45 @@ public sealed class SecretServiceKeyring : IKeyring, IDisposable
     private static Dictionary<string, string> Attributes(string name) =>
         new(StringComparer.Ordinal) { [ServiceAttribute] = name, [UserAttribute] = IKeyring.User };
 
+    // Item path to entry name: for each wanted name found, its newest item.
+    private static Dictionary<string, string> Newest(IEnumerable<SecretServiceItem> items, IReadOnlySet<string> wanted) =>
+        items
+            .Where(item => item.Attributes.TryGetValue(ServiceAttribute, out var service) && wanted.Contains(service))
+            .GroupBy(item => item.Attributes[ServiceAttribute], StringComparer.Ordinal)
+            .ToDictionary(group => group.MaxBy(item => item.Modified)!.Path, group => group.Key, StringComparer.Ordinal);
+
+    // The same, by one search per name; only the items of a name found more than once are read, for their age.
+    private static async Task<Dictionary<string, string>> ChooseByNameAsync(
+        SecretServiceClient client, IReadOnlyList<string> collections, IReadOnlySet<string> wanted, CancellationToken ct)
+    {
+        var names = wanted.ToList();
+        // Each name costs one search per collection, all of them pending at once within a window.
+        var found = await PipelineAsync(names, name => SearchAsync(client, collections, Attributes(name), ct), ct, MaxPendingCalls / collections.Count).ConfigureAwait(false);
+        var chosen = new Dictionary<string, string>(StringComparer.Ordinal);
+        var duplicated = new List<string>();
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (found[i].Length == 1)
+            {
+                chosen[found[i][0]] = names[i];
+            }
+            else if (found[i].Length > 1)
+            {
+                duplicated.AddRange(found[i]);
+            }
+        }
+
+        if (duplicated.Count > 0)
+        {
+            foreach (var (path, name) in Newest(await ReadItemsAsync(client, duplicated.ToArray(), ct).ConfigureAwait(false), wanted))
+            {
+                chosen[path] = name;
+            }
+        }
+
+        return chosen;
+    }
+
     /// <summary>The label go-keyring gives an item, which keyring managers show.</summary>
     /// <param name="name">The entry name.</param>
     internal static string Label(string name) => $"Password for '{IKeyring.User}' on '{name}'";
@@ -243,12 +284,13 @@ public sealed class SecretServiceKeyring : IKeyring, IDisposable
         }
     }
 
-    private static async Task<TResult[]> PipelineAsync<TSource, TResult>(IReadOnlyList<TSource> sources, Func<TSource, Task<TResult>> call, CancellationToken ct)
+    private static async Task<TResult[]> PipelineAsync<TSource, TResult>(
+        IReadOnlyList<TSource> sources, Func<TSource, Task<TResult>> call, CancellationToken ct, int windowSize = MaxPendingCalls)
     {
         var results = new TResult[sources.Count];
-        for (var start = 0; start < sources.Count; start += MaxPendingCalls)
+        for (var start = 0; start < sources.Count; start += windowSize)
         {
-            var window = new Task<TResult>[Math.Min(MaxPendingCalls, sources.Count - start)];
+            var window = new Task<TResult>[Math.Min(windowSize, sources.Count - start)];
             for (var i = 0; i < window.Length; i++)
             {
                 window[i] = call(sources[start + i]);
