@@ -256,12 +256,15 @@ public static class AuthConfigLoader
                 }
             }
 
+            var realmNode = Child(authMap, "realm");
             return new AuthConfig
             {
                 Providers = ReadEntries(Child(authMap, "providers"), "auth.providers", ReadProvider),
                 Identities = ReadEntries(Child(authMap, "identities"), "auth.identities", ReadIdentity),
                 Keyring = ReadKeyring(Child(authMap, "keyring")),
                 Audit = ReadAudit(Child(authMap, "audit")),
+                Realm = OptionalScalar(authMap, "realm", "auth.realm"),
+                RealmLocation = realmNode is null ? null : At(realmNode),
                 Problems = _problems,
             };
         }
