@@ -112,6 +112,8 @@ public sealed class AcmePlugin : IProviderPlugin
             });
         }
 
+        // The log channel: shown with ATMOS_LOGS_LEVEL=Debug, never on standard output (which --output json owns).
+        request.Environment.Log.Debug($"planned {steps.Count} steps for {request.Providers.Count} providers and {request.Identities.Count} identities");
         return steps;
     }
 

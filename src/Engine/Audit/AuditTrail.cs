@@ -16,6 +16,8 @@ namespace Atmos.Plugins.Engine.Audit;
 /// leaves its request and plan on record) and when the run completes. A failed append keeps its lines for the next
 /// one; only when the final append fails is one warning line written, naming the file and the fix. The logout itself
 /// never fails because of the audit.
+/// <para>A run adds at most <see cref="MaxRunBytes"/> (the size at which the file rotates): a run whose events take more
+/// is not recorded past that point, with one warning, rather than rotating earlier runs away.</para>
 /// </remarks>
 public sealed class AuditTrail : IEventSink
 {
@@ -27,6 +29,11 @@ public sealed class AuditTrail : IEventSink
     private readonly CancellationToken _interrupted;
     private readonly ArrayBufferWriter<byte> _pending = new(16 * 1024);
     private bool _appendedBefore;
+    private long _appended;
+    private bool _overflowed;
+
+    /// <summary>The most one run adds to the audit file: the size at which the file rotates.</summary>
+    public const long MaxRunBytes = AuditFile.RotateAtBytes;
 
     /// <summary>Creates the audit trail of one run.</summary>
     /// <param name="path">The audit file (absolute).</param>
@@ -106,7 +113,27 @@ public sealed class AuditTrail : IEventSink
     public void Record(LogoutEvent logoutEvent, RunState state)
     {
         ArgumentNullException.ThrowIfNull(logoutEvent);
-        EventJson.WriteLine(_pending, logoutEvent);
+        if (!_overflowed)
+        {
+            EventJson.WriteLine(_pending, logoutEvent);
+            if (_appended + _pending.WrittenCount > MaxRunBytes)
+            {
+                _overflowed = true;
+                _pending.Clear();
+            }
+        }
+
+        if (_overflowed)
+        {
+            if (logoutEvent is LogoutCompleted)
+            {
+                _warnings.WriteLine($"⚠️ Audit trail not {(_appendedBefore ? "completed" : "written")} in {_shownPath}: this run's events take more than the {MaxRunBytes / (1024 * 1024)} MiB one run may add (more would rotate earlier runs away); keep the run's --output json if you need its record");
+                _warnings.Flush();
+            }
+
+            return;
+        }
+
         if (logoutEvent is RemovalStarted)
         {
             TryAppend(out _);
@@ -131,6 +158,7 @@ public sealed class AuditTrail : IEventSink
             var wait = _interrupted.IsCancellationRequested && _lockTimeout > InterruptedLockWait ? InterruptedLockWait : _lockTimeout;
             AuditFile.Append(_path, _pending.WrittenSpan, mayRotate: !_appendedBefore, wait);
             _appendedBefore = true;
+            _appended += _pending.WrittenCount;
             _pending.ResetWrittenCount();
             return true;
         }

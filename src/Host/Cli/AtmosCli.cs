@@ -98,7 +98,7 @@ public static class AtmosCli
             new StatusCommand(host, config).Command,
             new ReplayCommand(host).Command,
         };
-        var root = new RootCommand("atmos: remove locally cached cloud credentials safely, with a clear report.") { auth, new PluginsCommand(host).Command, config };
+        var root = new RootCommand("atmos: remove locally cached cloud credentials safely, with a clear report.") { auth, new PluginsCommand(host, config).Command, config };
         Help.Configure(root, new Dictionary<Command, IReadOnlyList<HelpExample>> { [logout.Command] = LogoutCommand.Examples });
         return (root, logout);
     }

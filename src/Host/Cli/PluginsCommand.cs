@@ -21,17 +21,43 @@ internal sealed class PluginsCommand
 
     private readonly Option<string> _output = OutputFormat.Option("Output format: text (on stderr) or json (one JSON document on stdout).");
 
+    private readonly Argument<string> _assembly = new("assembly")
+    {
+        Description = "The plugin's main assembly (the .dll its publish folder holds).",
+    };
+
+    private readonly Option<string?> _name = new("--name")
+    {
+        Description = "The plugin's name as its plugins.json entry gives it (default: the entry listing this assembly, else the prefix of its first kind).",
+        HelpName = "name",
+    };
+
+    private readonly Option<string?> _home = new("--home")
+    {
+        Description = "A folder holding the files the plugin should find (as under a HOME); it is copied into a sandbox home, never changed. Without it the sandbox home is empty and the steps cannot be executed.",
+        HelpName = "folder",
+    };
+
+    private readonly Option<string> _checkOutput = OutputFormat.Option("Output format: text (on stderr) or json (one JSON document on stdout).");
+
+    private readonly Option<string?> _config;
     private readonly HostEnvironment _host;
 
-    public PluginsCommand(HostEnvironment host)
+    public PluginsCommand(HostEnvironment host, Option<string?> config)
     {
         _host = host;
-        var list = new Command("list", "List the plugins of plugins.json (or $ATMOS_PLUGINS_MANIFEST) and the user manifest <config home>/atmos/plugins.json: path, version, contract version, kinds, and why any cannot be used.")
+        _config = config;
+        var list = new Command("list", "List the plugins of plugins.json (or $ATMOS_PLUGINS_MANIFEST) and the user manifest <config home>/atmos/plugins.json: path, version, contract version, where each runs, its grants, kinds, and why any cannot be used.")
         {
             _load, _output,
         };
         list.SetAction(Execute);
-        Command = new Command("plugins", "Inspect the provider plugins.") { list };
+        var check = new Command("check", "Run the conformance checks atmos's own plugins pass on a plugin: loaded in a process of its own against a sandbox home (with --config, the entries of its kinds in that atmos.yaml; else one of each kind), every call checked as a logout makes it. Exit 1 when any check fails.")
+        {
+            _assembly, _name, _home, _checkOutput,
+        };
+        check.SetAction(Check);
+        Command = new Command("plugins", "Inspect the provider plugins, and check one you are writing.") { list, check };
     }
 
     public Command Command { get; }
@@ -59,6 +85,79 @@ internal sealed class PluginsCommand
         return plugins.Any(p => p.Status == PluginStatus.Error) || problems.Any(p => p.Severity == ProblemSeverity.Error)
             ? ExitCodes.Failed
             : ExitCodes.Success;
+    }
+
+    private int Check(ParseResult parseResult)
+    {
+        var assembly = Path.GetFullPath(parseResult.GetValue(_assembly)!, _host.WorkingDirectory);
+        if (!File.Exists(assembly))
+        {
+            _host.Error.WriteLine($"Error: {HumanOutput.Display(assembly, _host.Home)} does not exist; give the plugin's .dll");
+            return ExitCodes.Usage;
+        }
+
+        // The entry that lists this assembly, if the manifests have one: its name and grants are the plugin's.
+        using var catalog = RunSetup.Catalog(_host, out _, readAllMetadata: false);
+        var listed = catalog.Plugins.FirstOrDefault(p => p.Entry.AssemblyPath == assembly)?.Entry;
+        var config = parseResult.GetValue(_config) is { } file ? Path.GetFullPath(file, _host.WorkingDirectory) : null;
+        var home = parseResult.GetValue(_home) is { } folder ? Path.GetFullPath(PathExpansion.ExpandTilde(folder, _host.Home) ?? folder, _host.WorkingDirectory) : null;
+        if (home is not null && !Directory.Exists(home))
+        {
+            _host.Error.WriteLine($"Error: --home {HumanOutput.Display(home, _host.Home)} is not a folder");
+            return ExitCodes.Usage;
+        }
+
+        var request = new PluginCheckRequest(assembly, parseResult.GetValue(_name) ?? listed?.Name, config, home, listed?.Grants);
+        var results = PluginCheck.Run(request, _host.InstallFolder, catalog.CallTimeout);
+        var failed = results.Count(r => r.Status == CheckStatus.Failed);
+        if (parseResult.GetValue(_checkOutput) == OutputFormat.Json)
+        {
+            _host.Out.WriteLine(CheckJson(assembly, results));
+        }
+        else
+        {
+            _host.Error.WriteLine($"Checking {Display(assembly)} in a sandbox home{(config is null ? string.Empty : $" with the entries of its kinds in {Display(config)}")}:");
+            foreach (var result in results)
+            {
+                var mark = result.Status switch { CheckStatus.Passed => "✓", CheckStatus.Failed => "✗", _ => "-" };
+                _host.Error.WriteLine(TerminalText.Line($"{mark} {result.Name}: {result.Detail}"));
+            }
+
+            var skipped = results.Count(r => r.Status == CheckStatus.Skipped);
+            var passed = results.Count - failed - skipped;
+            _host.Error.WriteLine(failed == 0
+                ? $"✓ {passed} checks passed{(skipped > 0 ? $", {skipped} skipped" : string.Empty)}"
+                : $"✗ {failed} of {results.Count} checks failed");
+        }
+
+        return failed == 0 ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    private static string CheckJson(string assembly, IReadOnlyList<CheckResult> results)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("schema_version", 1);
+            json.WriteString("command", "plugins check");
+            json.WriteString("assembly", assembly);
+            json.WriteBoolean("passed", results.All(r => r.Status != CheckStatus.Failed));
+            json.WriteStartArray("checks");
+            foreach (var result in results)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", result.Name);
+                json.WriteString("status", result.Status.ToString().ToLowerInvariant());
+                json.WriteString("detail", result.Detail);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     private static PluginRow Describe(PluginCatalog catalog, PluginDescriptor plugin, bool load)

@@ -91,6 +91,15 @@ public sealed class SamplePluginTests : PluginAuthoringTest
     }
 
     [Fact]
+    public void The_template_makes_a_test_project_that_builds_against_the_packed_contract_and_passes()
+    {
+        Assert.True(File.Exists(Plugins.ContosoTests), $"dotnet new atmos-plugin made no {Plugins.ContosoTests}");
+        Assert.Contains("namespace Contoso.AtmosPlugin.Tests;", File.ReadAllText(Path.Join(Path.GetDirectoryName(Plugins.ContosoTests)!, "ContosoPluginTests.cs")), StringComparison.Ordinal);
+
+        Plugins.Test(Plugins.ContosoTests); // throws with dotnet's output when a test fails
+    }
+
+    [Fact]
     public void A_plugin_made_with_the_dotnet_new_template_takes_its_name_and_loads()
     {
         Home.UseManifest(new PluginEntry("contoso", Plugins.Contoso));

@@ -25,6 +25,68 @@ public sealed class GuardedPluginTests
     }
 
     [Fact]
+    public void After_one_time_out_the_plugin_is_given_up_on_and_never_called_again_while_the_abandoned_call_runs()
+    {
+        using var release = new ManualResetEventSlim();
+        var plugin = GuardedPlugin.Create(Descriptor, new Loader(() => new WaitingPlugin(release)), ShortLimit);
+        var calls = 0;
+
+        var first = plugin.Call("Execute", (_, _) => { Interlocked.Increment(ref calls); release.Wait(); return StepResult.Removed(); }, CancellationToken.None);
+        var second = plugin.Call("Execute", (_, _) => { Interlocked.Increment(ref calls); return StepResult.Removed(); }, CancellationToken.None);
+        var plan = plugin.Call("Plan", p => { Interlocked.Increment(ref calls); return p.Plan(null!); });
+        release.Set();
+
+        Assert.Equal("plugin 'fake' did not finish Execute within 0.3 s", first.Failure);
+        Assert.Equal("plugin 'fake' was not asked: it did not finish Execute within 0.3 s earlier in this run", second.Failure);
+        Assert.Equal("plugin 'fake' was not asked: it did not finish Execute within 0.3 s earlier in this run", plan.Failure);
+        Assert.Equal(1, Volatile.Read(ref calls));
+        Assert.Equal("it did not finish Execute within 0.3 s earlier in this run", plugin.GivenUp);
+    }
+
+    [Fact]
+    public void An_answer_read_inside_the_call_turns_a_list_that_throws_or_a_null_into_a_failure_naming_the_plugin()
+    {
+        using var never = new ManualResetEventSlim();
+        var plugin = GuardedPlugin.Create(Descriptor, new Loader(() => new WaitingPlugin(never)), Limit);
+
+        var throwing = plugin.Call("Plan", _ => PluginAnswers.Steps(Throwing()));
+        var nothing = plugin.Call("Inspect", _ => PluginAnswers.Artifacts(null));
+        var tooMany = plugin.Call("Plan", _ => PluginAnswers.Steps(Enumerable.Repeat<FileStep?>(null, PluginAnswers.MaxSteps + 1)));
+
+        Assert.Equal("plugin 'fake' failed in Plan: InvalidOperationException: the list broke while it was read", throwing.Failure);
+        Assert.Equal("plugin 'fake' returned no list of files (null)", nothing.Failure);
+        Assert.Equal("plugin 'fake' returned more than 10,000 steps; atmos takes at most 10,000 from one plugin in one call", tooMany.Failure);
+        Assert.Null(plugin.GivenUp);
+
+        static IEnumerable<FileStep?> Throwing()
+        {
+            yield return null;
+            throw new InvalidOperationException("the list broke while it was read");
+        }
+    }
+
+    [Fact]
+    public void A_plugin_whose_process_ended_fails_the_call_and_every_later_one_without_asking()
+    {
+        using var never = new ManualResetEventSlim();
+        var plugin = GuardedPlugin.Create(Descriptor, new Loader(() => new WaitingPlugin(never)), Limit);
+        var asked = new List<string>();
+
+        var answers = plugin.CallEach<string, string>("Classify", ["a", "b", "c"], (_, name) =>
+        {
+            asked.Add(name);
+            return name == "b" ? throw new PluginProcessEndedException("its process exited (exit code 3)") : name;
+        });
+        var later = plugin.Call("Plan", p => p.Plan(null!));
+
+        Assert.Equal(["a", "b"], asked);
+        Assert.Equal(
+            [null, "plugin 'fake' crashed in Classify: its process exited (exit code 3)", "plugin 'fake' was not asked: it crashed in Classify for an earlier entry"],
+            answers.Select(a => a.Failure));
+        Assert.Equal("plugin 'fake' was not asked: it crashed in Classify earlier in this run", later.Failure);
+    }
+
+    [Fact]
     public void A_constructor_that_throws_is_reported_by_its_own_exception()
     {
         var plugin = GuardedPlugin.Create(Descriptor, new Loader(() => (IProviderPlugin)Activator.CreateInstance(typeof(ThrowingPlugin))!), Limit);

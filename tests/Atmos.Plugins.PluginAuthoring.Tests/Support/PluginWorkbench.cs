@@ -47,8 +47,10 @@ public sealed class PluginWorkbench : IDisposable
                   </packageSources>
                 </configuration>
                 """);
+            // The plugins, published; the samples' test projects are built and run by the test that checks them.
             var projects = Directory.EnumerateFiles(Path.Join(Root, "samples"), "*.csproj", SearchOption.AllDirectories)
                 .Concat(Directory.EnumerateFiles(Path.Join(Root, "test-plugins"), "*.csproj", SearchOption.AllDirectories))
+                .Where(p => !p.EndsWith(".Tests.csproj", StringComparison.Ordinal))
                 .Select(p => $"  <Project Path=\"{Path.GetRelativePath(Root, p)}\" />");
             File.WriteAllText(Path.Join(Root, "plugins.slnx"), $"<Solution>\n{string.Join('\n', projects)}\n</Solution>\n");
 
@@ -72,6 +74,13 @@ public sealed class PluginWorkbench : IDisposable
 
     /// <summary>The plugin made with <c>dotnet new atmos-plugin -n Contoso</c>.</summary>
     public string Contoso => Published(Path.Join("samples", "Contoso"), "Contoso.AtmosPlugin");
+
+    /// <summary>The test project the template made beside the Contoso plugin (<c>dotnet new atmos-plugin</c>).</summary>
+    public string ContosoTests => Path.Join(Root, "samples", "Contoso", "Tests", "ContosoPlugin.Tests.csproj");
+
+    /// <summary>Runs <c>dotnet test</c> on a project of the workbench, as its author would (the contract from the feed).</summary>
+    public void Test(string project) =>
+        Dotnet.Run(Root, "test", project, "-c", "Release", $"-p:AtmosContractsVersion={ContractPackageVersion}", "--nologo", "-v", "q", "-nodeReuse:false");
 
     /// <summary>A test plugin's published assembly, by its folder under <c>TestPlugins/</c>.</summary>
     public string TestPlugin(string name) => Published(Path.Join("test-plugins", name), $"TestPlugin.{name}");

@@ -198,4 +198,28 @@ public sealed class AuditTrailTests : IDisposable
     {
         Assert.Equal("/home/u/.local/state/atmos/audit.jsonl", AuditTrail.DefaultPath(new Dictionary<string, string>(), "/home/u"));
     }
+
+    [Fact]
+    public void A_run_whose_events_take_more_than_a_rotation_is_not_recorded_and_rotates_nothing_away()
+    {
+        var path = _tree.Home.Write("state/audit.jsonl", "{\"earlier\":\"run\"}\n");
+        File.WriteAllText(path + ".1", "older generation\n");
+        using var warnings = new StringWriter();
+        var trail = new AuditTrail(path, _tree.Home.Home, TimeSpan.FromSeconds(5), warnings);
+        var target = new string('x', 4096);
+
+        trail.Record(new LogoutRequested { Scope = ScopeKind.All }, RunState.Initial);
+        for (var i = 0; i < 3_000; i++)
+        {
+            trail.Record(new StepPlanned { Step = new StepData { Index = i, Type = StepType.Files, Target = target, Principals = ["p"], Class = StepClass.Session } }, RunState.Initial);
+        }
+
+        trail.Record(new RemovalStarted { Steps = 3_000 }, RunState.Initial);
+        trail.Record(new LogoutCompleted(), RunState.Initial);
+
+        Assert.Equal("{\"earlier\":\"run\"}\n", File.ReadAllText(path));
+        Assert.Equal("older generation\n", File.ReadAllText(path + ".1"));
+        Assert.False(File.Exists(path + ".2"));
+        Assert.Equal($"⚠️ Audit trail not written in ~/state/audit.jsonl: this run's events take more than the 10 MiB one run may add (more would rotate earlier runs away); keep the run's --output json if you need its record", warnings.ToString().TrimEnd());
+    }
 }

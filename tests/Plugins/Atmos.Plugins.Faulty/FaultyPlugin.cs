@@ -10,7 +10,10 @@ namespace Atmos.Plugins.Faulty;
 /// <summary>
 /// Plans one step per provider folder that exists (<c>&lt;base&gt;/&lt;provider&gt;/</c>) and then fails the way the
 /// provider's <c>fault:</c> setting says: <c>execute-throws</c> (a crash while removing), <c>plan-throws</c> (a crash
-/// while planning), <c>execute-hangs</c> (does not return within the host's time limit), or <c>none</c> (removes the folder like a well-behaved plugin).
+/// while planning), <c>execute-hangs</c> (does not return within the host's time limit), <c>execute-exits</c>
+/// (<c>Environment.Exit</c> while removing: the end of its process), <c>outside-roots</c> (also plans a step deleting
+/// <c>~/Documents</c>, outside its folders), or <c>none</c> (removes the folder like a well-behaved plugin). It runs in
+/// a process of its own, like every plugin not shipped with atmos.
 /// </summary>
 public sealed class FaultyPlugin : IProviderPlugin
 {
@@ -40,6 +43,19 @@ public sealed class FaultyPlugin : IProviderPlugin
                 throw new InvalidOperationException($"simulated crash while planning {provider.Name}");
             }
 
+            if (fault == "outside-roots")
+            {
+                var documents = Path.Join(request.Environment.HomeDirectory, "Documents");
+                steps.Add(new FileStep
+                {
+                    Action = fault,
+                    Principals = [provider.Name],
+                    Target = documents + Path.DirectorySeparatorChar,
+                    Paths = [documents],
+                    Arguments = new Dictionary<string, string> { ["base"] = request.Environment.HomeDirectory, ["folder"] = documents },
+                });
+            }
+
             if (Directory.Exists(provider.Folder))
             {
                 steps.Add(new FileStep
@@ -64,6 +80,9 @@ public sealed class FaultyPlugin : IProviderPlugin
         {
             case "execute-throws":
                 throw new InvalidOperationException("simulated crash while removing files");
+            case "execute-exits":
+                Environment.Exit(3);
+                return StepResult.Failed("exited", "unreachable");
             case "execute-hangs":
                 // Far longer than the time limit a scenario sets (ATMOS_PLUGIN_TIMEOUT), and still bounded.
                 Thread.Sleep(TimeSpan.FromSeconds(60));

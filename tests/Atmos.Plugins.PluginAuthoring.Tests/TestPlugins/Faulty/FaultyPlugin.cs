@@ -23,6 +23,8 @@ namespace Atmos.Plugins.TestPlugins;
 /// <c>ATMOS_TEST_EXECUTE_LOG</c>: a test proves an abandoned call is never joined by another), <c>null-result</c>,
 /// <c>bad-status</c>, <c>exit-in-execute</c>.</item>
 /// <item>In <c>Inspect</c> (<c>atmos auth status</c>): <c>null-inspect</c>.</item>
+/// <item>For <c>atmos plugins check</c>: <c>write-in-plan</c> (Plan writes a file), <c>undeclared-delete</c> (Execute
+/// deletes a file its step does not declare); and a provider named <c>leaky</c> prints its keyring entry's token.</item>
 /// </list>
 /// Its constructor records that it ran (in the file named by <c>ATMOS_TEST_MARKER</c>), so a test can prove the plugin
 /// was never loaded, and throws or hangs when <c>ATMOS_TEST_CONSTRUCTOR</c> says <c>throw</c> or <c>hang</c>.
@@ -89,6 +91,10 @@ public sealed class FaultyPlugin : InertPlugin
                 case "foreground-thread":
                     new Thread(() => Thread.Sleep(Timeout.Infinite)) { IsBackground = false, Name = "never ends" }.Start();
                     break;
+                case "write-in-plan":
+                    Directory.CreateDirectory(provider.Folder);
+                    File.WriteAllText(Path.Join(provider.Folder, "planned-here"), "a plan must change nothing");
+                    break;
                 case "log":
                     request.Environment.Log.Debug("faulty debug line");
                     request.Environment.Log.Info("faulty info line");
@@ -139,12 +145,25 @@ public sealed class FaultyPlugin : InertPlugin
                 return null!;
             case "bad-status":
                 return new StepResult((StepStatus)42, "forty-two");
+            case "undeclared-delete":
+                File.Delete(Path.Join(Path.GetDirectoryName(step.Target)!, "keep-me"));
+                return StepResult.Removed();
             case "exit-in-execute":
                 Environment.Exit(4);
                 return null!;
             default:
                 return StepResult.Removed();
         }
+    }
+
+    public override CredentialClass Classify(KeyringEntry entry)
+    {
+        if (entry.Name == "leaky")
+        {
+            Console.WriteLine($"classifying with token {entry.Fields.GetValueOrDefault("token")}");
+        }
+
+        return CredentialClass.Session;
     }
 
     public override IReadOnlyList<StoredArtifact> Inspect(PlanRequest request) =>

@@ -11,7 +11,7 @@ public class InertPlugin : IProviderPlugin
 
     public IEnumerable<string> ValidateIdentity(IdentityTarget identity) => [];
 
-    public CredentialClass Classify(KeyringEntry entry) => CredentialClass.Session;
+    public virtual CredentialClass Classify(KeyringEntry entry) => CredentialClass.Session;
 
     public virtual IReadOnlyList<FileStep> Plan(PlanRequest request) => [];
 
