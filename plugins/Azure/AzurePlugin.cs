@@ -169,9 +169,10 @@ public sealed class AzurePlugin : IProviderPlugin
         var involved = Involved(request).ToList();
 
         // 1. ~/.azure/azureProfile.json and msal_token_cache.json: the identities' subscriptions, and a whole provider's own
-        //    subscription (spec.subscription_id, which a device-code login records too).
-        var refs = request.Identities.Select(i => (i.Name, Subscription: SubscriptionOf(i)))
-            .Concat(request.Providers.Select(p => (p.Name, Subscription: ProviderSubscriptionOf(p))))
+        //    subscription (spec.subscription_id, which a device-code login records too). Not through an azure/cli provider:
+        //    its credentials come from the user's own `az login`, which atmos never writes back (UpdateAzureCLIFiles).
+        var refs = request.Identities.Where(i => i.Provider?.Kind != AzureKinds.Cli).Select(i => (i.Name, Subscription: SubscriptionOf(i)))
+            .Concat(request.Providers.Where(p => p.Kind != AzureKinds.Cli).Select(p => (p.Name, Subscription: ProviderSubscriptionOf(p))))
             .Where(r => r.Subscription is not null)
             .Select(r => (r.Name, r.Subscription!))
             .ToList();

@@ -143,6 +143,20 @@ public sealed class AtmosLayoutTests : IDisposable
     }
 
     [Fact]
+    public void An_azure_cli_providers_identity_leaves_the_users_own_az_login_alone()
+    {
+        var credentials = Credentials("az", Dev);
+        var provider = Provider("az", AzureKinds.Cli);
+
+        var outcome = LogOut(LogoutScope.Provider, [provider], [Subscription("dev", Dev, provider)], Environment());
+
+        Assert.Equal(["remove-atmos-credentials"], outcome.Select(o => o.Step.Action));
+        Assert.False(File.Exists(credentials));
+        Assert.Equal(_profileFixture, File.ReadAllBytes(AzurePath("azureProfile.json")));
+        Assert.Equal(_cacheFixture, File.ReadAllBytes(AzurePath("msal_token_cache.json")));
+    }
+
+    [Fact]
     public void Status_lists_every_file_and_planning_writes_nothing()
     {
         Credentials("acme/azure-dev", Dev);
