@@ -103,23 +103,8 @@ internal static class AtmosSsoCache
         }
     }
 
-    /// <summary>When the cached access token expires (<c>expiresAt</c>), if the file says.</summary>
-    public static DateTimeOffset? ExpiresAt(string path)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(SafeFile.ReadAllBytes(path, MaxBytes));
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("expiresAt", out var value) && value.ValueKind == JsonValueKind.String
-                && DateTimeOffset.TryParse(value.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
-                ? at
-                : null;
-        }
-        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    /// <summary>When the cached access token expires (<c>expiresAt</c>, as in the AWS CLI's cache), if the file says.</summary>
+    public static DateTimeOffset? ExpiresAt(string path) => SsoTokenCache.ExpiresAt(path);
 
     /// <summary>A provider's name as atmos writes it (lower case) and, when different, as written (older versions).</summary>
     public static IEnumerable<string> Names(string name)

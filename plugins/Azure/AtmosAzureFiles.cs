@@ -52,22 +52,7 @@ internal static class AtmosAzureFiles
         environment.Realm is { } realm ? Path.Join(AtmosFolder(environment), realm, MsalTokenCache.FileName) : null;
 
     /// <summary>When the credentials' access token expires (<c>expiration</c>, RFC 3339), if the file says.</summary>
-    public static DateTimeOffset? ExpirationOf(string credentialsPath)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(SafeFile.ReadAllBytes(credentialsPath, 1024 * 1024));
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("expiration", out var value) && value.ValueKind == JsonValueKind.String
-                && DateTimeOffset.TryParse(value.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
-                ? at
-                : null;
-        }
-        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    public static DateTimeOffset? ExpirationOf(string credentialsPath) => DeviceCodeTokenCache.TimeIn(credentialsPath, "expiration");
 
     /// <summary>
     /// Removes from atmos's realm MSAL cache the provider's sign-ins: the <c>Account</c>, <c>AccessToken</c> and

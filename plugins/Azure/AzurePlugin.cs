@@ -210,16 +210,11 @@ public sealed class AzurePlugin : IProviderPlugin
         var tenants = involved.Where(p => p.Kind is AzureKinds.DeviceCode or AzureKinds.Interactive).Select(p => (p.Name, Tenant: Setting(p.Settings, "tenant_id"))).Where(t => !string.IsNullOrWhiteSpace(t.Tenant)).ToList();
         if (AtmosAzureFiles.RealmMsalCache(environment) is { } realmCache && tenants.Count > 0 && SafeFile.Probe(realmCache).Kind != EntryKind.Missing)
         {
-            var owners = tenants;
-            try
+            var owners = OwnersIn(realmCache, tenants, content =>
             {
-                var cache = JsonFile.Parse(SafeFile.ReadAllBytes(realmCache), realmCache);
-                owners = tenants.Where(t => AtmosAzureFiles.SignInsOf(cache, t.Tenant!, realmCache).Count > 0).ToList();
-            }
-            catch (Exception ex) when (ex is MalformedFileException or IOException or UnauthorizedAccessException)
-            {
-                // Planned for every tenant: executing reports the problem and leaves the file untouched.
-            }
+                var cache = JsonFile.Parse(content, realmCache);
+                return t => AtmosAzureFiles.SignInsOf(cache, t.Tenant!, realmCache).Count > 0;
+            });
 
             if (owners.Count > 0)
             {
@@ -246,16 +241,11 @@ public sealed class AzurePlugin : IProviderPlugin
         var entries = Path.Join(AtmosAzureFiles.AzureCliFolder(environment), AtmosAzureFiles.ServicePrincipalEntriesFileName);
         if (federated.Count > 0 && SafeFile.Probe(entries).Kind != EntryKind.Missing)
         {
-            var owners = federated;
-            try
+            var owners = OwnersIn(entries, federated, content =>
             {
-                var document = JsonText.Parse(SafeFile.ReadAllBytes(entries), entries);
-                owners = federated.Where(f => { var n = 0; document.RemoveWhere(item => AtmosAzureFiles.IsFederatedEntry(item, [(f.ClientId, f.Tenant)]) && ++n > 0, out _); return n > 0; }).ToList();
-            }
-            catch (Exception ex) when (ex is MalformedFileException or IOException or UnauthorizedAccessException)
-            {
-                // Planned for every provider: executing reports the problem and leaves the file untouched.
-            }
+                var document = JsonText.Parse(content, entries);
+                return f => document.RemoveWhere(item => AtmosAzureFiles.IsFederatedEntry(item, [(f.ClientId, f.Tenant)]), out var found).Kind != FileEditKind.Unchanged && found > 0;
+            });
 
             if (owners.Count > 0)
             {
@@ -269,6 +259,20 @@ public sealed class AzurePlugin : IProviderPlugin
                     Arguments = new Dictionary<string, string> { ["principals"] = string.Join('\n', owners.Select(o => $"{o.ClientId} {o.Tenant}".TrimEnd())) },
                 };
             }
+        }
+    }
+
+    // Which candidates have something in the file, read once; a file that cannot be read (malformed, not a regular file,
+    // permission denied) counts for all of them: the step is planned anyway, and executing it reports the problem.
+    private static List<T> OwnersIn<T>(string path, List<T> candidates, Func<byte[], Func<T, bool>> holds)
+    {
+        try
+        {
+            return candidates.Where(holds(SafeFile.ReadAllBytes(path))).ToList();
+        }
+        catch (Exception ex) when (ex is MalformedFileException or IOException or UnauthorizedAccessException)
+        {
+            return candidates;
         }
     }
 

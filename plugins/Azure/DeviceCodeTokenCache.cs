@@ -22,13 +22,16 @@ internal static class DeviceCodeTokenCache
     public static string Folder(PluginEnvironment environment, string provider) => Path.Join(BaseFolder(environment), provider);
 
     /// <summary>When the cached token expires (<c>expiresAt</c>, RFC 3339), if the file says.</summary>
-    public static DateTimeOffset? ExpiresAt(string path)
+    public static DateTimeOffset? ExpiresAt(string path) => TimeIn(path, "expiresAt");
+
+    /// <summary>The RFC 3339 time in a JSON file's top-level <paramref name="property"/>, if the file says (atmos's token files).</summary>
+    public static DateTimeOffset? TimeIn(string path, string property)
     {
         try
         {
             using var document = JsonDocument.Parse(SafeFile.ReadAllBytes(path, MaxBytes));
             return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("expiresAt", out var value) && value.ValueKind == JsonValueKind.String
+                && document.RootElement.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
                 && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
                 ? at
                 : null;

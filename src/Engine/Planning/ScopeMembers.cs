@@ -91,9 +91,9 @@ internal sealed class ScopeMembers
     {
         var graph = _context.Graph;
         var shares = new List<PluginShare>();
-        PluginShare For(string kind)
+        // One share per plugin (or per problem, for kinds no usable plugin handles), in the order first needed.
+        PluginShare ShareOf(KindOwner owner, string kind)
         {
-            var owner = _context.Catalog.Resolve(kind);
             var key = owner.Plugin?.Name ?? owner.Problem ?? kind;
             var share = shares.FirstOrDefault(w => w.Key == key);
             if (share is null)
@@ -105,24 +105,12 @@ internal sealed class ScopeMembers
             return share;
         }
 
-        PluginShare ForIntegration(string kind)
-        {
-            var owner = _context.Catalog.ResolveIntegration(kind);
-            var key = owner.Plugin?.Name ?? owner.Problem ?? kind;
-            var share = shares.FirstOrDefault(w => w.Key == key);
-            if (share is null)
-            {
-                share = new PluginShare(key, owner.Plugin, owner.Problem, kind);
-                shares.Add(share);
-            }
-
-            return share;
-        }
+        PluginShare For(string kind) => ShareOf(_context.Catalog.Resolve(kind), kind);
 
         AddShares(target, graph, For);
         foreach (var (integration, owners) in IntegrationsOf(target))
         {
-            ForIntegration(integration.Kind).Integrations.Add((integration, owners));
+            ShareOf(_context.Catalog.ResolveIntegration(integration.Kind), integration.Kind).Integrations.Add((integration, owners));
         }
 
         return shares;
