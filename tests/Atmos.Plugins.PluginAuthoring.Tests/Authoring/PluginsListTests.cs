@@ -97,7 +97,7 @@ public sealed class PluginsListTests(PluginWorkbench plugins, PublishedAtmos atm
         Assert.Empty(document.GetProperty("problems").EnumerateArray());
         var plugin = Assert.Single(document.GetProperty("plugins").EnumerateArray());
         Assert.Equal(
-            ["name", "path", "manifest", "enabled", "version", "contract", "provider_kinds", "identity_kinds", "isolation", "grants", "status", "cloud", "errors"],
+            ["name", "path", "manifest", "enabled", "version", "contract", "provider_kinds", "identity_kinds", "integration_kinds", "isolation", "grants", "status", "cloud", "errors"],
             plugin.EnumerateObject().Select(p => p.Name));
         Assert.Equal(Plugins.Acme, plugin.GetProperty("path").GetString());
         Assert.Equal("1.2", plugin.GetProperty("contract").GetString());

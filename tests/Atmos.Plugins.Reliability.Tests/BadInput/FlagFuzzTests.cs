@@ -73,7 +73,7 @@ public sealed class FlagFuzzTests : IDisposable
 
         CliChecks.AssertCleanOutcome(result, $"{first} twice");
         Assert.Equal(2, result.ExitCode);
-        Assert.Matches(@"^Error: Option '-[-a-z]+' expects a single argument but [23] were provided\.; run 'atmos auth logout --help' for usage$", result.Lines[0]);
+        Assert.Matches(@"^Error: Option '-[-a-z]+' expects a single argument but [23] were provided; run 'atmos auth logout --help' for usage$", result.Lines[0]);
     }
 
     [Fact]

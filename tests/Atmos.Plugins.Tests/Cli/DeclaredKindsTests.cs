@@ -18,13 +18,14 @@ public sealed class DeclaredKindsTests : IDisposable
     {
         var entries = PluginManifest.Read(RepoPaths.BuiltManifest, new List<string>());
 
-        Assert.Equal(["aws", "azure", "gcp"], entries.Select(e => e.Name));
+        Assert.Equal(["aws", "azure", "gcp", "integrations"], entries.Select(e => e.Name));
         foreach (var entry in entries)
         {
             var metadata = PluginMetadata.Read(entry.AssemblyPath);
             Assert.True(entry.DeclaresKinds, $"{entry.Name} declares no kinds in plugins.json");
             Assert.Equal(metadata.ProviderKinds.Order(StringComparer.Ordinal), entry.DeclaredProviderKinds!.Order(StringComparer.Ordinal));
             Assert.Equal(metadata.IdentityKinds.Order(StringComparer.Ordinal), entry.DeclaredIdentityKinds!.Order(StringComparer.Ordinal));
+            Assert.Equal(metadata.IntegrationKinds.Order(StringComparer.Ordinal), (entry.DeclaredIntegrationKinds ?? []).Order(StringComparer.Ordinal));
         }
     }
 
@@ -42,7 +43,7 @@ public sealed class DeclaredKindsTests : IDisposable
         var result = await cli.RunAsync("auth", "logout", "ci", "--config", config);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains(result.Lines, l => l.Contains("declares provider kinds [aws/saml] and identity kinds [aws/user] for plugin 'aws', but Atmos.Plugins.Aws.dll declares [aws/iam-identity-center, aws/saml] and [aws/assume-role, aws/permission-set, aws/user]; fix the manifest", StringComparison.Ordinal));
+        Assert.Contains(result.Lines, l => l.Contains("declares provider kinds [aws/saml], identity kinds [aws/user] and integration kinds [] for plugin 'aws', but Atmos.Plugins.Aws.dll declares [aws/iam-identity-center, aws/saml], [aws/assume-role, aws/permission-set, aws/user] and []; fix the manifest", StringComparison.Ordinal));
         Assert.Equal("[ci]\nk = v\n", _home.Read(".config/atmos/aws/aws-user/credentials"));
     }
 
