@@ -55,13 +55,18 @@ public static class FolderRemovalStep
         };
     }
 
-    /// <summary>The provider logout: one step per provider of <paramref name="request"/> whose folder exists, deleting that folder.</summary>
+    /// <summary>
+    /// The provider logout: one step per folder of each provider of <paramref name="request"/> that exists (every layout
+    /// in <see cref="ProviderTarget.Folders"/>), deleting that folder.
+    /// </summary>
     /// <param name="action">The plugin's action name for these steps.</param>
     /// <param name="request">The plan request.</param>
     public static IEnumerable<FileStep> ForProviders(string action, PlanRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.Providers.Select(p => Plan(action, [p.Name], p.BaseFolder, p.Folder, NoteFor(p))).OfType<FileStep>();
+        return request.Providers
+            .SelectMany(p => p.Folders.Select(f => Plan(action, [p.Name], f.BaseFolder, f.Folder, NoteFor(p, f))))
+            .OfType<FileStep>();
     }
 
     /// <summary>
@@ -77,25 +82,27 @@ public static class FolderRemovalStep
     {
         ArgumentNullException.ThrowIfNull(request);
         return request.Providers
-            .Select(p => Plan(action, [p.Name], p.BaseFolder, p.Folder, NoteFor(p)) is { } step ? RequireAtmosContent(step, p, atmosNames) : null)
+            .SelectMany(p => p.Folders.Select(f => Plan(action, [p.Name], f.BaseFolder, f.Folder, NoteFor(p, f)) is { } step ? RequireAtmosContent(step, p, f, atmosNames) : null))
             .OfType<FileStep>();
     }
 
     /// <summary>
-    /// The same step, checked at removal to be a folder atmos wrote when <paramref name="provider"/> has a configured
-    /// <c>spec.files.base_path</c> (see <see cref="ForProviders(string, PlanRequest, IReadOnlyCollection{string})"/>);
-    /// a provider in the default base folder is atmos's own and is not checked. When planning already sees foreign
-    /// content, the step's note says it will be left alone.
+    /// The same step, checked at removal to be a folder atmos wrote when <paramref name="folder"/> lies under the
+    /// provider's configured <c>spec.files.base_path</c> (see <see cref="ForProviders(string, PlanRequest, IReadOnlyCollection{string})"/>);
+    /// a folder in atmos's default location (a provider without a base_path, the identities' default folder) is atmos's
+    /// own and is not checked. When planning already sees foreign content, the step's note says it will be left alone.
     /// </summary>
-    /// <param name="step">A step made by <see cref="Plan"/> for the provider's folder.</param>
+    /// <param name="step">A step made by <see cref="Plan"/> for the folder.</param>
     /// <param name="provider">The provider.</param>
+    /// <param name="folder">The folder of <paramref name="provider"/> the step removes (one of <see cref="ProviderTarget.Folders"/>).</param>
     /// <param name="atmosNames">The names atmos (or the tool it configures) writes in a provider folder.</param>
-    public static FileStep RequireAtmosContent(FileStep step, ProviderTarget provider, IReadOnlyCollection<string> atmosNames)
+    public static FileStep RequireAtmosContent(FileStep step, ProviderTarget provider, ProviderFolder folder, IReadOnlyCollection<string> atmosNames)
     {
         ArgumentNullException.ThrowIfNull(step);
         ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(atmosNames);
-        if (provider.UsesDefaultBase)
+        if (provider.UsesDefaultBase || folder.Layout == FolderLayout.IdentityDefault)
         {
             return step;
         }
@@ -155,6 +162,25 @@ public static class FolderRemovalStep
     {
         ArgumentNullException.ThrowIfNull(provider);
         return provider.UsesDefaultBase ? DefaultBaseNote : null;
+    }
+
+    /// <summary>
+    /// The note for one of a provider's folders: <see cref="DefaultBaseNote"/> for a folder in atmos's default (XDG)
+    /// location — the current or no-realm layout of a provider without a base_path, or the identities' default folder
+    /// of one with a base_path — else null.
+    /// </summary>
+    /// <param name="provider">The provider.</param>
+    /// <param name="folder">One of its <see cref="ProviderTarget.Folders"/>.</param>
+    public static string? NoteFor(ProviderTarget provider, ProviderFolder folder)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(folder);
+        return folder.Layout switch
+        {
+            FolderLayout.IdentityDefault => DefaultBaseNote,
+            FolderLayout.BasePathV1199 => null,
+            _ => NoteFor(provider),
+        };
     }
 
     /// <summary>The argument listing (one per line) the names that make a provider folder one atmos wrote.</summary>

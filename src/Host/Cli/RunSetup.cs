@@ -21,12 +21,12 @@ internal static class RunSetup
             : AuthConfigLoader.LoadFile(configPath, HumanOutput.Display(configPath, host.Home));
         var paths = new PathContext(host.Home, host.WorkingDirectory, configPath is null ? null : Path.GetDirectoryName(configPath), host.Variables);
         var catalog = Catalog(host, out var manifestProblems);
-        var problems = ConfigValidation.Validate(config, catalog, host.Home).Concat(manifestProblems).ToList();
+        var problems = ConfigValidation.Validate(config, catalog, host.Home, host.Variables).Concat(manifestProblems).ToList();
 
         IKeyring keyring;
         try
         {
-            keyring = host.Keyring ?? KeyringFactory.Create(config.Keyring, host.Variables, PathExpansion.DataHome(host.Variables, host.Home));
+            keyring = host.Keyring ?? KeyringFactory.Create(config.Keyring, host.Variables, host.Home);
         }
         catch (ArgumentException ex)
         {
