@@ -142,7 +142,7 @@ public sealed class AwsPlugin : IProviderPlugin
                 var principals = under.Where(i => Profiles(i).Any(found.Contains)).Select(i => i.Name);
                 if (FolderRemovalStep.Plan(RemoveProviderFolder, [provider.Name, .. principals], folder.BaseFolder, folder.Folder, FolderRemovalStep.NoteFor(provider, folder)) is { } step)
                 {
-                    steps.Add(FolderRemovalStep.RequireAtmosContent(step, provider, ProviderFolderNames));
+                    steps.Add(FolderRemovalStep.RequireAtmosContent(step, provider, folder, ProviderFolderNames));
                 }
             }
         }
@@ -477,6 +477,7 @@ public sealed class AwsPlugin : IProviderPlugin
 
                         if (entry.Kind == EntryKind.Inaccessible)
                         {
+                            // Cannot check (the folder cannot be searched): never "nothing stored".
                             artifacts.Add(new StoredArtifact(identity.Name, path, CredentialClass.Session, "cannot check: permission denied"));
                             continue;
                         }
@@ -492,7 +493,7 @@ public sealed class AwsPlugin : IProviderPlugin
                     }
                     catch (Exception ex) when (ex is MalformedFileException or IOException or UnauthorizedAccessException)
                     {
-                        artifacts.Add(new StoredArtifact(identity.Name, path, CredentialClass.Session, $"unreadable: {ex.Message}"));
+                        artifacts.Add(new StoredArtifact(identity.Name, path, CredentialClass.Session, $"unreadable: {SafeFile.Explain(ex)}"));
                     }
                 }
             }

@@ -218,8 +218,10 @@ public sealed class AzurePluginTests : IDisposable
         var (step, result) = Assert.Single(_home.LogOut(_plugin, _home.Request(LogoutScope.Provider, [_provider], [])));
 
         Assert.Equal("remove-provider-folder", step.Action);
-        Assert.Equal(StepStatus.Removed, result.Status);
-        Assert.False(Path.Exists(_provider.Folder));
+        // The link goes, the folder it points at is never entered: the step says its target still holds the credentials.
+        Assert.Equal(("link removed, target kept", StepStatus.Failed), (result.Reason, result.Status));
+        Assert.Contains($"still holds {"azureProfile.json, msal_token_cache.json"}", result.Detail, StringComparison.Ordinal);
+        Assert.False(Path.Exists(_provider.Folder) || new FileInfo(_provider.Folder).LinkTarget is not null);
         Assert.Equal(_profileFixture, File.ReadAllBytes(Path.Join(target, "azureProfile.json")));
         Assert.Equal(_cacheFixture, File.ReadAllBytes(Path.Join(target, "msal_token_cache.json")));
     }

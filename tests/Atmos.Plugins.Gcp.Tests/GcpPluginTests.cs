@@ -243,8 +243,10 @@ public sealed class GcpPluginTests : IDisposable
 
         var (_, result) = Assert.Single(_home.LogOut(_plugin, _home.Request(LogoutScope.Provider, [_provider], [])));
 
-        Assert.Equal(StepStatus.Removed, result.Status);
-        Assert.False(Path.Exists(_provider.Folder));
+        // The link goes, the folder it points at is never entered: the step says its target still holds the credentials.
+        Assert.Equal(("link removed, target kept", StepStatus.Failed), (result.Reason, result.Status));
+        Assert.Contains($"still holds {"adc, gcloud"}", result.Detail, StringComparison.Ordinal);
+        Assert.False(Path.Exists(_provider.Folder) || new FileInfo(_provider.Folder).LinkTarget is not null);
         Assert.Equal(Accounts.Order(StringComparer.Ordinal), AccountIds(Path.Join(target, "gcloud", "credentials.db"), "credentials"));
         Assert.True(File.Exists(Path.Join(target, "adc", "dev-sa", "application_default_credentials.json")));
     }

@@ -154,33 +154,40 @@ public sealed class FileLock : IDisposable
         return Acquire(folder, lockFileName, timeout, cancellationToken);
     }
 
-    // The existing lock file (read-write as gofrs/flock opens it; read-only when that is all we may), or a new one.
+    // The existing lock file (read-write as gofrs/flock opens it; read-only when that is all we may), or a new one; never
+    // through a link, never blocking, only a regular file.
     private static SafeFileHandle Open(FolderHandle folder, string name, string lockPath)
     {
+        var common = Posix.NoFollow | Posix.NonBlocking | Posix.NoControllingTerminal | Posix.CloseOnExec;
         while (true)
         {
-            try
+            var fd = Posix.OpenAt(folder.Descriptor, name, Posix.ReadWrite | common, 0, out var error);
+            if (fd < 0 && error == Posix.EACCES)
             {
-                return folder.OpenRegularFile(name, Posix.ReadWrite, lockPath, out _);
-            }
-            catch (UnauthorizedAccessException)
-            {
-                return folder.OpenRegularFile(name, Posix.ReadOnly, lockPath, out _);
-            }
-            catch (FileNotFoundException)
-            {
-                // Not there yet: create it (below), unless another process creates it first.
+                fd = Posix.OpenAt(folder.Descriptor, name, Posix.ReadOnly | common, 0, out error);
             }
 
+            if (fd >= 0 || error != Posix.ENOENT)
+            {
+                return FolderHandle.CheckedRegularFile(folder.Descriptor, name, fd, error, lockPath, out _);
+            }
+
+            fd = Posix.OpenAt(folder.Descriptor, name, Posix.WriteOnly | Posix.Create | Posix.Exclusive | common, 0x180, out error);
+            if (fd < 0 && error == Posix.EEXIST)
+            {
+                continue; // created by someone else meanwhile: open theirs
+            }
+
+            var created = FolderHandle.CheckedRegularFile(folder.Descriptor, name, fd, error, lockPath, out var status);
             try
             {
-                var created = folder.CreateFile(name, out var status);
                 folder.InitializeCreated(created, lockPath, status);
                 return created;
             }
-            catch (IOException ex) when (ex is not FileSystemErrorException && folder.GetEntry(name).Exists)
+            catch
             {
-                // Created by someone else meanwhile: open theirs.
+                created.Dispose();
+                throw;
             }
         }
     }

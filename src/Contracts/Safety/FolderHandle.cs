@@ -478,9 +478,12 @@ public sealed class FolderHandle : IDisposable
             {
                 // Say what is there: a link, a FIFO without a reader, a folder.
                 var kind = Posix.TryStatusAt(folder, name, out var there, out _) ? there.Kind : EntryKind.Unknown;
-                throw kind == EntryKind.SymbolicLink
-                    ? new UnsafePathException(path, "is a symbolic link; refusing to follow it")
-                    : Failure.WrongKind(path, kind, "a regular file");
+                throw kind switch
+                {
+                    EntryKind.SymbolicLink => new UnsafePathException(path, "is a symbolic link; refusing to follow it"),
+                    EntryKind.File when error == Posix.ELOOP => Failure.Swapped(path),
+                    _ => Failure.WrongKind(path, kind, "a regular file"),
+                };
             }
 
             throw error == Posix.ENOTDIR ? new FileNotFoundException($"{path} does not exist", path) : Failure.For(error, path);
@@ -626,6 +629,7 @@ public sealed class FolderHandle : IDisposable
                 {
                     EntryKind.SymbolicLink => new UnsafePathException(path, "is a symbolic link; refusing to follow it"),
                     EntryKind.Missing => new UnsafePathException(path, "lies under something that is not a folder"),
+                    EntryKind.Folder => Failure.Swapped(path),
                     _ => Failure.WrongKind(path, kind, "a folder"),
                 };
             }

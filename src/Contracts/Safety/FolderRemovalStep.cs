@@ -82,25 +82,27 @@ public static class FolderRemovalStep
     {
         ArgumentNullException.ThrowIfNull(request);
         return request.Providers
-            .SelectMany(p => p.Folders.Select(f => Plan(action, [p.Name], f.BaseFolder, f.Folder, NoteFor(p, f)) is { } step ? RequireAtmosContent(step, p, atmosNames) : null))
+            .SelectMany(p => p.Folders.Select(f => Plan(action, [p.Name], f.BaseFolder, f.Folder, NoteFor(p, f)) is { } step ? RequireAtmosContent(step, p, f, atmosNames) : null))
             .OfType<FileStep>();
     }
 
     /// <summary>
-    /// The same step, checked at removal to be a folder atmos wrote when <paramref name="provider"/> has a configured
-    /// <c>spec.files.base_path</c> (see <see cref="ForProviders(string, PlanRequest, IReadOnlyCollection{string})"/>);
-    /// a provider in the default base folder is atmos's own and is not checked. When planning already sees foreign
-    /// content, the step's note says it will be left alone.
+    /// The same step, checked at removal to be a folder atmos wrote when <paramref name="folder"/> lies under the
+    /// provider's configured <c>spec.files.base_path</c> (see <see cref="ForProviders(string, PlanRequest, IReadOnlyCollection{string})"/>);
+    /// a folder in atmos's default location (a provider without a base_path, the identities' default folder) is atmos's
+    /// own and is not checked. When planning already sees foreign content, the step's note says it will be left alone.
     /// </summary>
-    /// <param name="step">A step made by <see cref="Plan"/> for the provider's folder.</param>
+    /// <param name="step">A step made by <see cref="Plan"/> for the folder.</param>
     /// <param name="provider">The provider.</param>
+    /// <param name="folder">The folder of <paramref name="provider"/> the step removes (one of <see cref="ProviderTarget.Folders"/>).</param>
     /// <param name="atmosNames">The names atmos (or the tool it configures) writes in a provider folder.</param>
-    public static FileStep RequireAtmosContent(FileStep step, ProviderTarget provider, IReadOnlyCollection<string> atmosNames)
+    public static FileStep RequireAtmosContent(FileStep step, ProviderTarget provider, ProviderFolder folder, IReadOnlyCollection<string> atmosNames)
     {
         ArgumentNullException.ThrowIfNull(step);
         ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(atmosNames);
-        if (provider.UsesDefaultBase)
+        if (provider.UsesDefaultBase || folder.Layout == FolderLayout.IdentityDefault)
         {
             return step;
         }

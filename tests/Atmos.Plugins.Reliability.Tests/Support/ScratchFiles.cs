@@ -19,9 +19,12 @@ public sealed class ScratchFiles : IDisposable
         return path;
     }
 
-    /// <summary>Asserts the folder of <paramref name="path"/> holds exactly the given names (no lock, no temporary).</summary>
+    /// <summary>
+    /// Asserts the folder of <paramref name="path"/> holds exactly the given names and the file's lock file, which stays
+    /// at its stable path once an edit took it (docs/reliability.md) — no temporary, nothing else.
+    /// </summary>
     public static void AssertFolderHolds(string path, params string[] names) =>
-        Assert.Equal(names, FileChecks.Names(Path.GetDirectoryName(path)!));
+        Assert.Equal(names.Append(Path.GetFileName(path) + ".lock").Order(StringComparer.Ordinal), FileChecks.Names(Path.GetDirectoryName(path)!));
 
     public void Dispose() => _home.Dispose();
 }

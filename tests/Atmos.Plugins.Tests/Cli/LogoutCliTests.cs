@@ -268,15 +268,15 @@ public sealed class LogoutCliTests : IDisposable
         Assert.Contains("✗ Files: ~/.config/atmos/aws/aws-sso/ (malformed file, left untouched)", result.Lines);
         Assert.Contains("Logged out with warnings (4/5 successful)", result.Lines);
         Assert.Contains(
-            "• dev-admin: ~/.config/atmos/aws/aws-sso/credentials:3: is neither a [section], a key = value setting nor a comment; the file was left untouched, fix or remove it by hand",
+            "• dev-admin: ~/.config/atmos/aws/aws-sso/credentials:3: is neither a [section], a key = value setting nor a comment; the file was left untouched, fix or remove it by hand (config was updated)",
             result.Lines);
 
-        // The step edits credentials first; once that fails it stops, so config is untouched too.
-        Assert.Equal(configBefore, _home.Read($"{AwsTree.SsoFolder}/config"));
+        // One bad file fails only itself (issue 17): config, a file of its own, is still edited.
+        Assert.Equal(AwsTree.Without(configBefore, "profile dev-admin"), _home.Read($"{AwsTree.SsoFolder}/config"));
     }
 
     [Fact]
-    public async Task A_symlinked_provider_folder_is_unlinked_and_its_target_left_intact()
+    public async Task A_symlinked_provider_folder_is_unlinked_its_target_left_intact_and_reported()
     {
         var elsewhere = Path.Join(_home.Root, "elsewhere");
         Directory.CreateDirectory(elsewhere);
@@ -288,10 +288,12 @@ public sealed class LogoutCliTests : IDisposable
         Assert.Contains("✗ Files: ~/.config/atmos/aws/aws-sso/ (refused: unsafe path)", identity.Lines);
         Assert.Equal("[dev-admin]\nk = v\n", File.ReadAllText(Path.Join(elsewhere, "credentials")));
 
+        // The link goes; the folder it pointed at is never entered, and the step says that it still holds credentials.
         var provider = await _cli.RunAsync("auth", "logout", "--provider", "aws-sso", "--config", _config);
         Assert.Equal(0, provider.ExitCode);
-        Assert.Contains("✓ Files: ~/.config/atmos/aws/aws-sso/ (XDG-compliant)", provider.Lines);
-        Assert.False(_home.Exists(AwsTree.SsoFolder));
+        Assert.Contains("✗ Files: ~/.config/atmos/aws/aws-sso/ (link removed, target kept)", provider.Lines);
+        Assert.Contains(provider.Lines, l => l.Contains($"so {elsewhere} still holds credentials", StringComparison.Ordinal));
+        Assert.False(_home.Exists(AwsTree.SsoFolder) || new FileInfo(_home.PathOf(AwsTree.SsoFolder)).LinkTarget is not null);
         Assert.Equal("[dev-admin]\nk = v\n", File.ReadAllText(Path.Join(elsewhere, "credentials")));
     }
 

@@ -70,6 +70,10 @@ internal static class Failure
     public static UnsafePathException WrongKind(string path, EntryKind kind, string expected) =>
         new(path, $"is {EntryInfo.Describe(kind)}, not {expected}; atmos left it alone", $"not {expected}");
 
+    /// <summary>The error for an entry that was a link when opened and is something else now: it is being swapped.</summary>
+    public static UnsafePathException Swapped(string path) =>
+        new(path, "was swapped for a symbolic link and back while atmos opened it; atmos left it alone", "unsafe path");
+
     /// <summary>The error for a mount point met on the way or inside a folder being removed.</summary>
     public static UnsafePathException MountPoint(string path) =>
         new(path, "is a mount point (another file system); atmos never works across mount points, so it left it alone", "mount point");
