@@ -117,7 +117,7 @@ public sealed class ManifestTests(PluginWorkbench plugins, PublishedAtmos atmos)
 
         Assert.Equal([Path.Join(Published.Folder, "plugins.json"), user], document.GetProperty("manifests").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal(["aws", "azure", "gcp", "integrations", "acme"], plugins.Select(p => p.GetProperty("name").GetString()));
-        Assert.Equal(user, plugins[3].GetProperty("manifest").GetString());
+        Assert.Equal(user, plugins[4].GetProperty("manifest").GetString());
         Assert.Equal(0, logout.ExitCode);
         Assert.Contains($"✓ Files: {(configHome == "xdg" ? roles : "~/.config/atmos/acme/acme-sso/roles.json")} (role sessions)", logout.Lines);
         Assert.False(File.Exists(roles));
