@@ -104,10 +104,10 @@ internal sealed class PluginServer
                 json.WriteString("value", plugin.Cloud);
                 break;
             case PluginProtocol.ValidateProvider:
-                Messages(json, plugin.ValidateProvider(ContractJson.ReadProvider(call.GetProperty("provider"))), max);
+                List(json, plugin.ValidateProvider(ContractJson.ReadProvider(call.GetProperty("provider"))), max, static (w, m) => w.WriteStringValue(m));
                 break;
             case PluginProtocol.ValidateIdentity:
-                Messages(json, plugin.ValidateIdentity(ContractJson.ReadIdentity(call.GetProperty("identity"))), max);
+                List(json, plugin.ValidateIdentity(ContractJson.ReadIdentity(call.GetProperty("identity"))), max, static (w, m) => w.WriteStringValue(m));
                 break;
             case PluginProtocol.Classify:
                 json.WriteNumber("value", (int)plugin.Classify(ContractJson.ReadKeyringEntry(call.GetProperty("entry"))));
@@ -127,24 +127,6 @@ internal sealed class PluginServer
             default:
                 throw new InvalidOperationException($"atmos-plugin-host does not know the call '{name}'");
         }
-    }
-
-    private static void Messages(Utf8JsonWriter json, IEnumerable<string>? messages, int max)
-    {
-        if (messages is null)
-        {
-            json.WriteNull("value");
-            return;
-        }
-
-        var read = messages.Take(max + 1).ToList();
-        if (read.Count > max)
-        {
-            json.WriteNumber("over", max);
-            return;
-        }
-
-        ContractJson.Strings(json, "value", read);
     }
 
     private static void List<T>(Utf8JsonWriter json, IEnumerable<T>? items, int max, Action<Utf8JsonWriter, T> write)

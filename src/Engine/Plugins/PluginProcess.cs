@@ -161,12 +161,9 @@ internal sealed class PluginProcess : IProviderPlugin, IIsolatedPlugin, IDisposa
         }
     }
 
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        Terminate();
-        _process.Dispose();
-    }
+    /// <summary>Stops the process. The <see cref="Process"/> object itself is left to its finalizer: the reader threads
+    /// may still be asking it how the process ended.</summary>
+    public void Dispose() => Terminate();
 
     // One call: send it, wait for its answer or for the process to end. A cancelled token sends a cancellation, which
     // the plugin sees on the token Execute was given; the guard stops the process itself when the limit passes.
@@ -203,7 +200,7 @@ internal sealed class PluginProcess : IProviderPlugin, IIsolatedPlugin, IDisposa
             {
                 Send(line);
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
             {
                 // The process is gone or going: its end completes the answer with how it ended.
             }
@@ -305,23 +302,34 @@ internal sealed class PluginProcess : IProviderPlugin, IIsolatedPlugin, IDisposa
                 }
             }
         }
-        catch (Exception ex) when (ex is ProtocolException or JsonException or IOException or InvalidOperationException or KeyNotFoundException)
+        catch (Exception ex)
         {
+            // Whatever went wrong reading (a malformed line, a line too long, a log sink that failed), it ends the
+            // conversation, never atmos: this is a thread of atmos's own.
             _protocolProblem = $"it broke the protocol ({ex.Message})";
         }
 
         Ended();
     }
 
-    // How the process ended, once: the waiting call and every later one fail with it.
+    // How the process ended, once: the waiting call and every later one fail with it. Never throws (it runs at the end
+    // of a reader thread, where an exception would end atmos).
     private void Ended()
     {
-        if (_protocolProblem is not null || !_process.WaitForExit(2000))
+        try
         {
-            Terminate();
+            if (_protocolProblem is not null || !_process.WaitForExit(2000))
+            {
+                Terminate();
+            }
+
+            _process.WaitForExit(2000);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone: the exit code is all that can be missing.
         }
 
-        _process.WaitForExit(2000);
         _errorDone.Task.Wait(500); // the last words on standard error (a stack overflow's, a fail-fast message)
         string reason;
         lock (_state)
@@ -337,7 +345,16 @@ internal sealed class PluginProcess : IProviderPlugin, IIsolatedPlugin, IDisposa
     // error, or only its exit code.
     private string Reason()
     {
-        var code = _process.HasExited ? _process.ExitCode : -1;
+        int code;
+        try
+        {
+            code = _process.HasExited ? _process.ExitCode : -1;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            code = -1;
+        }
+
         lock (_lastWordsGate)
         {
             return (_crash, _lastWords) switch
@@ -408,9 +425,9 @@ internal sealed class PluginProcess : IProviderPlugin, IIsolatedPlugin, IDisposa
                 _logs.Console(_name, line);
             }
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        catch (Exception)
         {
-            // The process is gone.
+            // The process is gone (or the log sink failed): this thread of atmos's own must not end atmos.
         }
         finally
         {

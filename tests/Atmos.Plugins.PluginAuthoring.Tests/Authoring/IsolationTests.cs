@@ -21,14 +21,7 @@ public sealed class IsolationTests : PluginAuthoringTest
         Home.Files.Write(".config/atmos/aws/aws-sso/credentials", "[dev-admin]\naws_access_key_id = A\n");
     }
 
-    private string Config(string providers) => Home.Config($$"""
-        auth:
-          providers:
-            aws-sso: { kind: aws/iam-identity-center, region: us-east-1, start_url: "https://x.awsapps.com/start" }
-        {{providers}}
-          identities:
-            dev-admin: { kind: aws/permission-set, via: { provider: aws-sso }, principal: { name: Admin, account: { name: dev } } }
-        """);
+    private string Config(string providers) => ConfigBesideAws(providers);
 
     [Fact]
     public void Plugins_carrying_their_own_YamlDotNet_and_Newtonsoft_Json_load_and_work_beside_the_hosts_and_each_other()

@@ -24,14 +24,7 @@ public sealed class ProcessIsolationTests : PluginAuthoringTest
         Home.Environment["ATMOS_PLUGIN_TIMEOUT"] = "2s";
     }
 
-    private string Config(string providers) => Home.Config($$"""
-        auth:
-          providers:
-            aws-sso: { kind: aws/iam-identity-center, region: us-east-1, start_url: "https://x.awsapps.com/start" }
-        {{providers}}
-          identities:
-            dev-admin: { kind: aws/permission-set, via: { provider: aws-sso }, principal: { name: Admin, account: { name: dev } } }
-        """);
+    private string Config(string providers) => ConfigBesideAws(providers);
 
     private string Faulty(string behaviour) => Config($"    f: {{ kind: faulty/provider, behaviour: {behaviour} }}");
 

@@ -24,6 +24,19 @@ public abstract class PluginAuthoringTest : IDisposable
     /// <summary>This test's home, manifest and environment.</summary>
     protected PluginHome Home { get; }
 
+    /// <summary>
+    /// Writes <c>~/atmos.yaml</c>: an AWS SSO provider with one identity (whose files the AWS plugin removes), beside the
+    /// providers given (YAML lines under <c>auth.providers</c>).
+    /// </summary>
+    protected string ConfigBesideAws(string providers) => Home.Config($$"""
+        auth:
+          providers:
+            aws-sso: { kind: aws/iam-identity-center, region: us-east-1, start_url: "https://x.awsapps.com/start" }
+        {{providers}}
+          identities:
+            dev-admin: { kind: aws/permission-set, via: { provider: aws-sso }, principal: { name: Admin, account: { name: dev } } }
+        """);
+
     public void Dispose()
     {
         Home.Dispose();

@@ -48,20 +48,4 @@ public sealed class LockedKeyringLogoutTests : IDisposable
         Assert.Empty(document.GetProperty("preserved").EnumerateArray());
         Assert.Contains("✗ Keyring: ci-user (keyring is locked)", result.Lines);
     }
-
-    /// <summary>A keyring that is locked and will not be unlocked without a prompt.</summary>
-    private sealed class LockedKeyring : IKeyring
-    {
-        public string Backend => "secret-service";
-
-        public Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken) => throw Locked();
-
-        public Task<IReadOnlyDictionary<string, string?>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken) => throw Locked();
-
-        public Task<bool> RemoveAsync(string name, CancellationToken cancellationToken) => throw Locked();
-
-        public Task SetAsync(string name, string secret, CancellationToken cancellationToken) => throw Locked();
-
-        private static KeyringUnavailableException Locked() => new("keyring is locked", "unlock it (gnome-keyring-daemon --unlock) or set auth.keyring.type: file");
-    }
 }

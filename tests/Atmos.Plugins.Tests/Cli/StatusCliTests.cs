@@ -217,22 +217,6 @@ public sealed class StatusCliTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("Error: --provider cannot be combined with an identity; use either --provider NAME or an identity", result.Lines[0]);
     }
-
-    /// <summary>A keyring that is locked and will not be unlocked without a prompt.</summary>
-    private sealed class LockedKeyring : IKeyring
-    {
-        public string Backend => "secret-service";
-
-        public Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken) => throw Locked();
-
-        public Task<IReadOnlyDictionary<string, string?>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken) => throw Locked();
-
-        public Task<bool> RemoveAsync(string name, CancellationToken cancellationToken) => throw Locked();
-
-        public Task SetAsync(string name, string secret, CancellationToken cancellationToken) => throw Locked();
-
-        private static KeyringUnavailableException Locked() => new("keyring is locked", "unlock it (gnome-keyring-daemon --unlock) or set auth.keyring.type: file");
-    }
 }
 
 /// <summary>Fails the test if anything tries to prompt.</summary>
