@@ -29,10 +29,14 @@ public interface IPluginLoader
 
 /// <summary>Who handles a kind.</summary>
 /// <param name="Plugin">The plugin that declares it, when exactly one available plugin does.</param>
-/// <param name="IsProviderKind">Whether it was declared as a provider kind.</param>
+/// <param name="IsProviderKind">Whether it was declared as a provider kind (a kind may be both: atmos has provider and identity kinds named <c>atmos/pro</c>, <c>mock</c>).</param>
 /// <param name="Problem">Why no plugin can handle it, or null.</param>
 /// <param name="IsUnknown">True when no plugin, available or not, can be blamed: the kind is simply not known (a config error).</param>
-public sealed record KindOwner(PluginDescriptor? Plugin, bool IsProviderKind, string? Problem, bool IsUnknown);
+public sealed record KindOwner(PluginDescriptor? Plugin, bool IsProviderKind, string? Problem, bool IsUnknown)
+{
+    /// <summary>Whether it was declared as an identity kind (a kind may be both).</summary>
+    public bool IsIdentityKind { get; init; } = !IsProviderKind;
+}
 
 /// <summary>
 /// The plugins listed in the manifests, described from their metadata without loading them; loads a plugin the first
@@ -98,9 +102,9 @@ public sealed class PluginCatalog
         // the runtime compiles at every start; docs/performance.md.)
         foreach (var (kind, claims) in _claims)
         {
-            if (claims.Count > 1)
+            if (!claims.TrueForAll(c => ReferenceEquals(c.Plugin, claims[0].Plugin)))
             {
-                _warnings.Add($"kind '{kind}' is claimed by more than one plugin: {string.Join(" and ", claims.Select(c => $"'{c.Plugin.Name}' ({c.Plugin.Entry.AssemblyPath})"))}; disable one of them in plugins.json");
+                _warnings.Add($"kind '{kind}' is claimed by more than one plugin: {string.Join(" and ", claims.Select(c => $"'{c.Plugin.Name}' ({c.Plugin.Entry.AssemblyPath})").Distinct())}; disable one of them in plugins.json");
             }
         }
 
@@ -128,15 +132,18 @@ public sealed class PluginCatalog
     {
         if (_claims.TryGetValue(kind, out var claims))
         {
-            if (claims.Count == 1)
+            // One plugin may declare a kind in both roles (one claim each); two plugins claiming it is a conflict.
+            var isProvider = claims.Exists(c => c.IsProvider);
+            var isIdentity = claims.Exists(c => !c.IsProvider);
+            if (claims.TrueForAll(c => ReferenceEquals(c.Plugin, claims[0].Plugin)))
             {
-                var (plugin, isProvider) = claims[0];
-                return plugin.IsAvailable
+                var plugin = claims[0].Plugin;
+                return (plugin.IsAvailable
                     ? new KindOwner(plugin, isProvider, null, false)
-                    : new KindOwner(plugin, isProvider, $"plugin '{plugin.Name}' is unavailable: {plugin.Problem}", false);
+                    : new KindOwner(plugin, isProvider, $"plugin '{plugin.Name}' is unavailable: {plugin.Problem}", false)) with { IsIdentityKind = isIdentity };
             }
 
-            return new KindOwner(null, claims[0].IsProvider, $"kind '{kind}' is claimed by {string.Join(" and ", claims.Select(c => $"'{c.Plugin.Name}'"))}; disable one of them in plugins.json", false);
+            return new KindOwner(null, isProvider, $"kind '{kind}' is claimed by {string.Join(" and ", claims.Select(c => $"'{c.Plugin.Name}'").Distinct())}; disable one of them in plugins.json", false) { IsIdentityKind = isIdentity };
         }
 
         // Not declared by any readable plugin. Blame an unavailable plugin named like the kind's prefix, else any unavailable one.
@@ -162,7 +169,7 @@ public sealed class PluginCatalog
         var kinds = new List<string>();
         foreach (var (kind, claims) in _claims)
         {
-            if (claims.Count == 1 && claims[0].IsProvider == providers && claims[0].Plugin.IsAvailable)
+            if (claims.TrueForAll(c => ReferenceEquals(c.Plugin, claims[0].Plugin)) && claims.Exists(c => c.IsProvider == providers) && claims[0].Plugin.IsAvailable)
             {
                 kinds.Add(kind);
             }
@@ -196,7 +203,7 @@ public sealed class PluginCatalog
             _claims[kind] = claims = [];
         }
 
-        if (!claims.Any(c => ReferenceEquals(c.Plugin, plugin)))
+        if (!claims.Any(c => ReferenceEquals(c.Plugin, plugin) && c.IsProvider == isProvider))
         {
             claims.Add((plugin, isProvider));
         }

@@ -58,7 +58,7 @@ internal static class RunSetup
             }
             else
             {
-                problems.Add(ConfigProblem.Error(null, $"ATMOS_PLUGINS_MANIFEST points at {full}, which does not exist; fix or unset it"));
+                problems.Add(ConfigProblem.Error(null, $"ATMOS_PLUGINS_MANIFEST points at {full}, which does not exist; fix or unset it") with { IsLocal = true });
             }
         }
         else
@@ -82,7 +82,8 @@ internal static class RunSetup
 
         var timeout = Durations.TryParse(host.Variable("ATMOS_PLUGIN_TIMEOUT"), out var t) && t > TimeSpan.Zero ? t : DefaultPluginTimeout;
         var catalog = new PluginCatalog(manifests, new McMasterPluginLoader(), timeout, trustDeclaredKinds: !readAllMetadata);
-        problems.AddRange(catalog.Problems.Select(p => ConfigProblem.Error(null, p)));
+        // A broken manifest blocks only the entries whose kinds no plugin then provides (their steps fail naming it).
+        problems.AddRange(catalog.Problems.Select(p => ConfigProblem.Error(null, p) with { IsLocal = true }));
         problems.AddRange(catalog.Warnings.Select(p => ConfigProblem.Warning(null, p)));
         return catalog;
     }

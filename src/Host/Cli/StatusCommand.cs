@@ -48,7 +48,7 @@ internal sealed class StatusCommand
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var context = RunSetup.Build(_host, parseResult.GetValue(_config));
-        foreach (var warning in context.Problems.Where(p => p.Severity == Engine.Config.ProblemSeverity.Warning))
+        foreach (var warning in context.Problems.Where(p => p.Severity == Engine.Config.ProblemSeverity.Warning || (p.IsLocal && p.Principals.Count == 0)))
         {
             await _host.Error.WriteLineAsync(warning.ToString()).ConfigureAwait(false);
         }
