@@ -18,7 +18,7 @@ public sealed class DeclaredKindsTests : IDisposable
     {
         var entries = PluginManifest.Read(RepoPaths.BuiltManifest, new List<string>());
 
-        Assert.Equal(["aws", "azure", "gcp"], entries.Select(e => e.Name));
+        Assert.Equal(["aws", "azure", "gcp", "atmos"], entries.Select(e => e.Name));
         foreach (var entry in entries)
         {
             var metadata = PluginMetadata.Read(entry.AssemblyPath);
@@ -42,7 +42,7 @@ public sealed class DeclaredKindsTests : IDisposable
         var result = await cli.RunAsync("auth", "logout", "ci", "--config", config);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains(result.Lines, l => l.Contains("declares provider kinds [aws/saml] and identity kinds [aws/user] for plugin 'aws', but Atmos.Plugins.Aws.dll declares [aws/iam-identity-center, aws/saml] and [aws/assume-role, aws/permission-set, aws/user]; fix the manifest", StringComparison.Ordinal));
+        Assert.Contains(result.Lines, l => l.Contains("declares provider kinds [aws/saml] and identity kinds [aws/user] for plugin 'aws', but Atmos.Plugins.Aws.dll declares [aws/iam-identity-center, aws/saml] and [aws/ambient, aws/assume-role, aws/assume-root, aws/emulator, aws/permission-set, aws/user]; fix the manifest", StringComparison.Ordinal));
         Assert.Equal("[ci]\nk = v\n", _home.Read(".config/atmos/aws/aws-user/credentials"));
     }
 
