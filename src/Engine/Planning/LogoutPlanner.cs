@@ -48,10 +48,11 @@ public sealed class LogoutPlanner
         //    provider and an identity of one name share their entries).
         var (found, keyringProblem) = await members.ReadKeyringAsync(principals, cancellationToken).ConfigureAwait(false);
         var claimed = new HashSet<string>(StringComparer.Ordinal);
-        var presentKeys = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var presentKeys = new List<string>[principals.Count]; // by position: a provider and an identity may share a name
         var parsed = new List<(string Key, KeyringEntry Entry)>();
-        foreach (var principal in principals)
+        for (var i = 0; i < principals.Count; i++)
         {
+            var principal = principals[i];
             var keys = new List<string>();
             foreach (var key in principal.Keys)
             {
@@ -62,7 +63,7 @@ public sealed class LogoutPlanner
                 }
             }
 
-            presentKeys[principal.Name] = keys;
+            presentKeys[i] = keys;
         }
 
         var classOf = members.ClassifyAll(parsed, cancellationToken);
@@ -70,13 +71,14 @@ public sealed class LogoutPlanner
         // Chain links with no entry under any key form are reported missing only when their kind leaves one (REAL-ATMOS
         // §2: assumed-role sessions live in files, ambient kinds hold nothing).
         var absentKinds = keyringProblem is null
-            ? principals.Where(p => p.AlwaysPlanned && presentKeys[p.Name].Count == 0).Select(p => p.Kind).ToList()
+            ? principals.Where((p, i) => p.AlwaysPlanned && presentKeys[i].Count == 0).Select(p => p.Kind).ToList()
             : [];
         var leaving = absentKinds.Count == 0 ? new HashSet<string>() : members.KindsLeavingKeyringEntries(absentKinds, cancellationToken);
 
-        foreach (var principal in principals)
+        for (var i = 0; i < principals.Count; i++)
         {
-            var keys = presentKeys[principal.Name];
+            var principal = principals[i];
+            var keys = presentKeys[i];
             var step = new StepData
             {
                 Index = 0,

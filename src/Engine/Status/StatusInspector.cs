@@ -59,7 +59,12 @@ public static class StatusInspector
         var keysOf = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var principal in principals)
         {
-            var keys = keysOf[principal.Name] = [];
+            // A provider and an identity of one name share their entries: shown with the first.
+            if (!keysOf.TryGetValue(principal.Name, out var keys))
+            {
+                keysOf[principal.Name] = keys = [];
+            }
+
             foreach (var key in principal.Keys)
             {
                 if (entries.TryGetValue(key, out var secret) && claimed.Add(key))

@@ -78,6 +78,18 @@ public sealed record Scenario
     /// <summary>Files (under HOME) whose <c>.lock</c> another process holds during the run.</summary>
     public IReadOnlyList<string> HoldLock { get; init; } = [];
 
+    /// <summary>HOME-relative paths that must still be there after the run (a seeded file unchanged).</summary>
+    public IReadOnlyList<string> ExpectLeft { get; init; } = [];
+
+    /// <summary>HOME-relative paths that must be gone after the run.</summary>
+    public IReadOnlyList<string> ExpectGone { get; init; } = [];
+
+    /// <summary>HOME-relative files and their exact content after the run (an edited file).</summary>
+    public IReadOnlyDictionary<string, string> ExpectContent { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Every keyring entry left after the run, exactly (null: not checked).</summary>
+    public IReadOnlyList<string>? ExpectKeyring { get; init; }
+
     /// <summary>
     /// Every secret value of the starting state: by convention (tests/Scenarios/README.md) each contains "SECRET", and
     /// none may appear in any output, audit trail or snapshot.
@@ -112,7 +124,7 @@ public sealed record Scenario
         }
 
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
-        var known = new HashSet<string>(StringComparer.Ordinal) { "description", "command", "files", "symlinks", "keyring", "environment", "plugins", "terminal", "inject" };
+        var known = new HashSet<string>(StringComparer.Ordinal) { "description", "command", "files", "symlinks", "keyring", "environment", "plugins", "terminal", "inject", "expect" };
         var unknown = root.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).Where(k => !known.Contains(k)).ToList();
         if (unknown.Count > 0)
         {
@@ -122,6 +134,7 @@ public sealed record Scenario
         var keyring = Map(root, "keyring");
         var terminal = Map(root, "terminal");
         var inject = Map(root, "inject");
+        var expect = Map(root, "expect");
         return new Scenario
         {
             Name = name,
@@ -147,6 +160,10 @@ public sealed record Scenario
             Terminal = terminal is null ? null : new TerminalScript(Scalar(terminal, "pick"), Scalar(terminal, "confirm")),
             DenyWrite = List(inject, "deny_write"),
             HoldLock = List(inject, "hold_lock"),
+            ExpectLeft = List(expect, "left"),
+            ExpectGone = List(expect, "gone"),
+            ExpectContent = Strings(Map(expect, "content")),
+            ExpectKeyring = expect is not null && expect.Children.ContainsKey(new YamlScalarNode("keyring")) ? List(expect, "keyring") : null,
         };
     }
 
