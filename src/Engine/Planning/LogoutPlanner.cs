@@ -44,28 +44,9 @@ public sealed class LogoutPlanner
         var failures = new List<PluginFailure>();
 
         // 1. Keyring: one batched read of every key form of every principal the scope could remove, then each key found
-        //    classified through the plugin owning its principal's kind. A key belongs to the first principal naming it (a
-        //    provider and an identity of one name share their entries).
+        //    classified through the plugin owning its principal's kind.
         var (found, keyringProblem) = await members.ReadKeyringAsync(principals, cancellationToken).ConfigureAwait(false);
-        var claimed = new HashSet<string>(StringComparer.Ordinal);
-        var presentKeys = new List<string>[principals.Count]; // by position: a provider and an identity may share a name
-        var parsed = new List<(string Key, KeyringEntry Entry)>();
-        for (var i = 0; i < principals.Count; i++)
-        {
-            var principal = principals[i];
-            var keys = new List<string>();
-            foreach (var key in principal.Keys)
-            {
-                if (found.TryGetValue(key, out var secret) && claimed.Add(key))
-                {
-                    keys.Add(key);
-                    parsed.Add((key, KeyringEnvelope.Parse(principal.Name, principal.Kind, secret)));
-                }
-            }
-
-            presentKeys[i] = keys;
-        }
-
+        var (presentKeys, parsed) = ScopeMembers.FoundKeys(principals, found);
         var classOf = members.ClassifyAll(parsed, cancellationToken);
 
         // Chain links with no entry under any key form are reported missing only when their kind leaves one (REAL-ATMOS

@@ -229,6 +229,33 @@ internal sealed class ScopeMembers
     }
 
     /// <summary>
+    /// The keys of each principal (by position) found in <paramref name="found"/>, current form first, and every found
+    /// entry parsed for classification. A key belongs to the first principal naming it: a provider and an identity of
+    /// one name share their entries, which are removed (and shown) once.
+    /// </summary>
+    public static (List<string>[] KeysOf, List<(string Key, KeyringEntry Entry)> Entries) FoundKeys(IReadOnlyList<ScopePrincipal> principals, IReadOnlyDictionary<string, string> found)
+    {
+        var claimed = new HashSet<string>(StringComparer.Ordinal);
+        var keysOf = new List<string>[principals.Count];
+        var entries = new List<(string Key, KeyringEntry Entry)>();
+        for (var i = 0; i < principals.Count; i++)
+        {
+            var principal = principals[i];
+            keysOf[i] = [];
+            foreach (var key in principal.Keys)
+            {
+                if (found.TryGetValue(key, out var secret) && claimed.Add(key))
+                {
+                    keysOf[i].Add(key);
+                    entries.Add((key, KeyringEnvelope.Parse(principal.Name, principal.Kind, secret)));
+                }
+            }
+        }
+
+        return (keysOf, entries);
+    }
+
+    /// <summary>
     /// Asks the plugin that owns each entry's kind whether it is session data or a long-lived credential, each plugin
     /// once for all of its entries; an entry fails (with the reason) when no usable plugin owns its kind. Returns, by
     /// keyring key, the answer and the owning plugin's name when there is one.

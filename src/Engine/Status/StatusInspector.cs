@@ -54,32 +54,13 @@ public static class StatusInspector
         problems.AddRange(members.Blocked(target).Select(b => $"{b.Name} not inspected: {b.Problem}"));
 
         // Every key form of each principal (REAL-ATMOS §2); a key shared by a provider and an identity of one name is shown once, for the first.
-        var claimed = new HashSet<string>(StringComparer.Ordinal);
-        var parsed = new List<(string Key, KeyringEntry Entry)>();
-        var keysOf = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var principal in principals)
-        {
-            // A provider and an identity of one name share their entries: shown with the first.
-            if (!keysOf.TryGetValue(principal.Name, out var keys))
-            {
-                keysOf[principal.Name] = keys = [];
-            }
-
-            foreach (var key in principal.Keys)
-            {
-                if (entries.TryGetValue(key, out var secret) && claimed.Add(key))
-                {
-                    keys.Add(key);
-                    parsed.Add((key, KeyringEnvelope.Parse(principal.Name, principal.Kind, secret)));
-                }
-            }
-        }
-
+        var (keysOf, parsed) = ScopeMembers.FoundKeys(principals, entries);
         var classOf = members.ClassifyAll(parsed, cancellationToken);
         var stored = new Dictionary<string, StoredEntry>(StringComparer.Ordinal);
-        foreach (var (name, keys) in keysOf)
+        for (var i = 0; i < principals.Count; i++)
         {
-            if (keys.Count == 0)
+            var keys = keysOf[i];
+            if (keys.Count == 0 || stored.ContainsKey(principals[i].Name))
             {
                 continue;
             }
@@ -87,7 +68,7 @@ public static class StatusInspector
             var classes = keys.Select(k => classOf[k].Class).Select(c => c.Succeeded ? StepData.From(c.Value) : StepClass.Unknown).ToList();
             var overall = classes.Contains(StepClass.LongLived) ? StepClass.LongLived : classes.Contains(StepClass.Unknown) ? StepClass.Unknown : StepClass.Session;
             var expires = parsed.Where(p => keys.Contains(p.Key)).Select(p => Expiry(p.Entry)).FirstOrDefault(e => e is not null);
-            stored[name] = new StoredEntry(overall, expires) { Keys = keys };
+            stored[principals[i].Name] = new StoredEntry(overall, expires) { Keys = keys };
         }
 
         var statuses = principals.Select(p => new PrincipalStatus(p.Name, p.Role, p.Kind, p.Via, stored.GetValueOrDefault(p.Name), files.GetValueOrDefault(p.Name) ?? [])).ToList();

@@ -71,7 +71,7 @@ public sealed class ManifestTests(PluginWorkbench plugins, PublishedAtmos atmos)
         var plugins = ListedPlugins(out var document);
 
         Assert.Equal([Path.Join(Published.Folder, "plugins.json")], document.GetProperty("manifests").EnumerateArray().Select(m => m.GetString()));
-        Assert.Equal(["aws", "azure", "gcp"], plugins.Select(p => p.GetProperty("name").GetString()));
+        Assert.Equal(["aws", "azure", "gcp", "atmos"], plugins.Select(p => p.GetProperty("name").GetString()));
         Assert.Equal(Home.AwsPlugin, plugins[0].GetProperty("path").GetString());
         Assert.All(plugins, p => Assert.Equal("ok", p.GetProperty("status").GetString()));
     }
@@ -116,7 +116,7 @@ public sealed class ManifestTests(PluginWorkbench plugins, PublishedAtmos atmos)
         var logout = Home.Atmos("auth", "logout", "acme-dev", "--config", AcmeConfig());
 
         Assert.Equal([Path.Join(Published.Folder, "plugins.json"), user], document.GetProperty("manifests").EnumerateArray().Select(m => m.GetString()));
-        Assert.Equal(["aws", "azure", "gcp", "acme"], plugins.Select(p => p.GetProperty("name").GetString()));
+        Assert.Equal(["aws", "azure", "gcp", "atmos", "acme"], plugins.Select(p => p.GetProperty("name").GetString()));
         Assert.Equal(user, plugins[3].GetProperty("manifest").GetString());
         Assert.Equal(0, logout.ExitCode);
         Assert.Contains($"✓ Files: {(configHome == "xdg" ? roles : "~/.config/atmos/acme/acme-sso/roles.json")} (role sessions)", logout.Lines);
