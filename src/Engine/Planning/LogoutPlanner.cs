@@ -173,11 +173,11 @@ public sealed class LogoutPlanner
     private async Task PlanForeignKeysAsync(IReadOnlySet<string> claimed, bool keychain, List<StepData> steps, List<StepData> preserved, CancellationToken cancellationToken)
     {
         IReadOnlyList<string> foreign;
-        IReadOnlyDictionary<string, string> values;
+        IReadOnlyDictionary<string, string?> values;
         try
         {
             foreign = RealmSweep.ForeignKeys(await _context.Keyring.ListAsync(cancellationToken).ConfigureAwait(false), claimed);
-            values = foreign.Count == 0 ? new Dictionary<string, string>() : await _context.Keyring.GetManyAsync(foreign, cancellationToken).ConfigureAwait(false);
+            values = foreign.Count == 0 ? new Dictionary<string, string?>() : await _context.Keyring.GetManyAsync(foreign, cancellationToken).ConfigureAwait(false);
         }
         catch (KeyringUnavailableException ex)
         {

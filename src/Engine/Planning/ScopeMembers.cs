@@ -205,7 +205,7 @@ internal sealed class ScopeMembers
     /// Reads the keyring entries of <paramref name="principals"/> in one call. A keyring that cannot be read (locked,
     /// no service, access denied, timed out) is not an error here: the reason comes back and nothing is known.
     /// </summary>
-    public async Task<(IReadOnlyDictionary<string, string> Entries, string? Problem)> ReadKeyringAsync(IReadOnlyList<ScopePrincipal> principals, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyDictionary<string, string?> Entries, string? Problem)> ReadKeyringAsync(IReadOnlyList<ScopePrincipal> principals, CancellationToken cancellationToken)
     {
         try
         {
@@ -220,11 +220,11 @@ internal sealed class ScopeMembers
         }
         catch (KeyringUnavailableException ex)
         {
-            return (new Dictionary<string, string>(), ex.Reason);
+            return (new Dictionary<string, string?>(), ex.Reason);
         }
         catch (KeyringOperationException ex)
         {
-            return (new Dictionary<string, string>(), ex.Reason);
+            return (new Dictionary<string, string?>(), ex.Reason);
         }
     }
 
@@ -233,7 +233,7 @@ internal sealed class ScopeMembers
     /// entry parsed for classification. A key belongs to the first principal naming it: a provider and an identity of
     /// one name share their entries, which are removed (and shown) once.
     /// </summary>
-    public static (List<string>[] KeysOf, List<(string Key, KeyringEntry Entry)> Entries) FoundKeys(IReadOnlyList<ScopePrincipal> principals, IReadOnlyDictionary<string, string> found)
+    public static (List<string>[] KeysOf, List<(string Key, KeyringEntry Entry)> Entries) FoundKeys(IReadOnlyList<ScopePrincipal> principals, IReadOnlyDictionary<string, string?> found)
     {
         var claimed = new HashSet<string>(StringComparer.Ordinal);
         var keysOf = new List<string>[principals.Count];

@@ -26,7 +26,7 @@ internal static class RunSetup
         IKeyring keyring;
         try
         {
-            keyring = host.Keyring ?? KeyringFactory.Create(config.Keyring, host.Variables, PathExpansion.DataHome(host.Variables, host.Home));
+            keyring = host.Keyring ?? KeyringFactory.Create(config.Keyring, host.Variables, host.Home);
         }
         catch (ArgumentException ex)
         {
