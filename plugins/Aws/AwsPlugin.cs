@@ -105,6 +105,14 @@ public sealed class AwsPlugin : IProviderPlugin
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// atmos keeps the Identity Center provider's token and an IAM user's keys in the keyring; every credential with a
+    /// session token (permission sets, assumed roles and root, SAML logins) lives in the profile files only, and ambient
+    /// and emulator identities keep nothing (REAL-ATMOS §2).
+    /// </remarks>
+    public bool LeavesKeyringEntry(string kind) => kind is AwsKinds.IdentityCenter or AwsKinds.User;
+
+    /// <inheritdoc />
     public IReadOnlyList<FileStep> Plan(PlanRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

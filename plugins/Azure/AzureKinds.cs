@@ -7,6 +7,7 @@ using Atmos.Plugins.Contracts;
 [assembly: ProviderKind(AzureKinds.Cli)]
 [assembly: ProviderKind(AzureKinds.Oidc)]
 [assembly: IdentityKind(AzureKinds.Subscription)]
+[assembly: IdentityKind(AzureKinds.Emulator)]
 
 namespace Atmos.Plugins.Azure;
 
@@ -27,4 +28,7 @@ public static class AzureKinds
 
     /// <summary>A subscription reached through one of the providers.</summary>
     public const string Subscription = "azure/subscription";
+
+    /// <summary>An Azure emulator (Azurite...): standalone; its connection is environment variables, nothing is kept.</summary>
+    public const string Emulator = "azure/emulator";
 }

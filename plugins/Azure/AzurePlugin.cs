@@ -100,6 +100,10 @@ public sealed class AzurePlugin : IProviderPlugin
     }
 
     /// <inheritdoc />
+    /// <remarks>atmos cannot store Azure credentials in its keyring (its envelope has no Azure type): no Azure kind leaves an entry.</remarks>
+    public bool LeavesKeyringEntry(string kind) => false;
+
+    /// <inheritdoc />
     public IReadOnlyList<FileStep> Plan(PlanRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -6,6 +6,7 @@ using Atmos.Plugins.Gcp;
 [assembly: ProviderKind(GcpKinds.WorkloadIdentityFederation)]
 [assembly: IdentityKind(GcpKinds.ServiceAccount)]
 [assembly: IdentityKind(GcpKinds.Project)]
+[assembly: IdentityKind(GcpKinds.Emulator)]
 
 namespace Atmos.Plugins.Gcp;
 
@@ -23,4 +24,7 @@ public static class GcpKinds
 
     /// <summary>A project worked on with the provider's account (<c>principal.project_id</c>, optional <c>principal.account</c>).</summary>
     public const string Project = "gcp/project";
+
+    /// <summary>A GCP emulator (Pub/Sub, Firestore...): standalone; its connection is environment variables, nothing is kept.</summary>
+    public const string Emulator = "gcp/emulator";
 }

@@ -60,6 +60,11 @@ public sealed class GcpPlugin : IProviderPlugin
             yield return $"identity '{identity.Name}' ({identity.Kind}) needs via.provider naming a GCP provider";
         }
 
+        if (!ContainedPath.IsSafeName(identity.Name, out var nameProblem))
+        {
+            yield return $"identity '{identity.Name}' ({identity.Kind}): its name {nameProblem}, but it names the folder of its application default credentials (atmos refuses it too); rename it";
+        }
+
         if (identity.Kind == GcpKinds.ServiceAccount)
         {
             if (AccountProblem(identity.Settings.GetString("principal.service_account_email")) is { } problem)
@@ -94,6 +99,13 @@ public sealed class GcpPlugin : IProviderPlugin
 
         return GoogleCredential.Classify(data);
     }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The GCP providers are ambient (the token comes from gcloud or the federation on every call; atmos purges any entry
+    /// of theirs); service-account and project identities keep their access token (envelope type <c>gcp</c>).
+    /// </remarks>
+    public bool LeavesKeyringEntry(string kind) => kind is GcpKinds.ServiceAccount or GcpKinds.Project;
 
     /// <inheritdoc />
     public IReadOnlyList<FileStep> Plan(PlanRequest request)

@@ -146,6 +146,31 @@ public sealed class ScenarioTests
             }
         }
 
+        // What the scope covers is gone, what lies outside it is untouched (expect: in scenario.yaml).
+        foreach (var path in scenario.ExpectGone)
+        {
+            Assert.False(Path.Exists(Path.Join(run.Home, path)) || new FileInfo(Path.Join(run.Home, path)).LinkTarget is not null, $"{name}: {path} should be gone");
+        }
+
+        foreach (var path in scenario.ExpectLeft)
+        {
+            Assert.True(Path.Exists(Path.Join(run.Home, path)), $"{name}: {path} should be left");
+            if (scenario.Files.TryGetValue(path, out var seeded))
+            {
+                Assert.Equal(seeded, await File.ReadAllTextAsync(Path.Join(run.Home, path)));
+            }
+        }
+
+        foreach (var (path, content) in scenario.ExpectContent)
+        {
+            Assert.Equal(content, await File.ReadAllTextAsync(Path.Join(run.Home, path)));
+        }
+
+        if (scenario.ExpectKeyring is { } keyringLeft)
+        {
+            Assert.Equal(keyringLeft.Order(StringComparer.Ordinal), await run.KeyringLeftAsync());
+        }
+
         Assert.True(mismatches.Count == 0, $"snapshots differ (the new ones are in __mismatch__; accept them with scripts/accept-snapshots):\n{string.Join("\n\n", mismatches.Distinct())}");
     }
 }

@@ -31,6 +31,9 @@ public static class RunList
             case ScopeKind.All:
                 command.Append(" --all");
                 break;
+            case ScopeKind.AllRealms:
+                command.Append(" --all-realms");
+                break;
         }
 
         command.Append(request?.DryRun == true ? " --dry-run" : string.Empty)

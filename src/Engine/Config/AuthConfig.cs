@@ -100,6 +100,21 @@ public enum ProblemSeverity
 /// <param name="Message">What is wrong and how to fix it.</param>
 public sealed record ConfigProblem(ProblemSeverity Severity, SourceLocation? Location, string Message)
 {
+    /// <summary>
+    /// The identities and providers an error is about. An error that names some blocks only them (and whatever chains
+    /// through them): a logout fails their steps and logs out the rest. An error that names none rejects the run.
+    /// </summary>
+    public IReadOnlyList<string> Principals { get; init; } = [];
+
+    /// <summary>
+    /// For an error that names no identity or provider: true when it still blocks only what it touches (a broken plugin
+    /// manifest: the kinds it would have provided are unknown, so those entries' steps fail), not the whole run.
+    /// </summary>
+    public bool IsLocal { get; init; }
+
+    /// <summary>Whether the error makes the whole configuration unusable: it names no identity or provider and is not local.</summary>
+    public bool IsGlobalError => Severity == ProblemSeverity.Error && Principals.Count == 0 && !IsLocal;
+
     /// <summary>An error.</summary>
     /// <param name="location">Where.</param>
     /// <param name="message">What and how to fix.</param>

@@ -297,13 +297,23 @@ public static class AuthConfigLoader
 
                 if (value is not YamlMappingNode settings)
                 {
-                    _problems.Add(ConfigProblem.Error(At(value), $"{path}.{name} must be a mapping with at least kind:"));
+                    _problems.Add(ConfigProblem.Error(At(value), $"{path}.{name} must be a mapping with at least kind:") with { Principals = [name] });
                     continue;
                 }
 
+                // An entry's own errors (no kind, a bad via) block only that entry: a logout reports it and does the rest.
+                var before = _problems.Count;
                 if (read(name, settings, At(key)) is { } entry)
                 {
                     entries.Add(entry);
+                }
+
+                for (var i = before; i < _problems.Count; i++)
+                {
+                    if (_problems[i].Severity == ProblemSeverity.Error)
+                    {
+                        _problems[i] = _problems[i] with { Principals = [name] };
+                    }
                 }
             }
 

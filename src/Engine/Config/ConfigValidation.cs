@@ -46,8 +46,12 @@ public static class ConfigValidation
     private const string HomeKey = "home";
     private const string ConfigFolderKey = "config-folder";
 
-    private static ConfigProblem ToProblem(ValidationFailure failure) =>
-        new(failure.Severity == Severity.Error ? ProblemSeverity.Error : ProblemSeverity.Warning, failure.CustomState as SourceLocation, failure.ErrorMessage);
+    private static ConfigProblem ToProblem(ValidationFailure failure) => failure.CustomState is About about
+        ? new(failure.Severity == Severity.Error ? ProblemSeverity.Error : ProblemSeverity.Warning, about.Location, failure.ErrorMessage) { Principals = about.Principals }
+        : new(failure.Severity == Severity.Error ? ProblemSeverity.Error : ProblemSeverity.Warning, null, failure.ErrorMessage);
+
+    // What a failure is about: where, and which identities or providers it blocks (an error blocks only those).
+    private sealed record About(SourceLocation? Location, IReadOnlyList<string> Principals);
 
     private sealed class AuthConfigValidator : AbstractValidator<AuthConfig>
     {
@@ -57,39 +61,43 @@ public static class ConfigValidation
             {
                 provider.RuleFor(p => p.Name)
                     .Must(name => ContainedPath.IsSafeName(name, out _))
-                    .WithMessage(p => $"provider '{Escape(p.Name)}': name {NameProblem(p.Name)}; names become folder names and keyring keys, use letters, digits, '-' and '_'")
-                    .WithState(p => p.Location);
+                    .WithMessage(p => $"provider '{Escape(p.Name)}': name {NameProblem(p.Name)}; provider names become folder names, use letters, digits, '-', '_' and '.'")
+                    .WithState(p => new About(p.Location, [p.Name]));
                 provider.RuleFor(p => p.Kind)
                     .Must((_, kind, context) => IsKnown(context, kind, providers: true))
-                    .WithMessage(p => $"provider '{p.Name}': unknown kind '{p.Kind}'; use one of {{{KindsArgument}}}")
-                    .WithState(p => p.Location)
+                    .WithMessage(p => $"provider '{p.Name}': no plugin owns kind '{p.Kind}' (a newer atmos's kind, or a plugin that is not installed); its files are not looked for and its keyring entries are kept unless --keychain; known provider kinds: {{{KindsArgument}}}")
+                    .WithSeverity(Severity.Warning)
+                    .WithState(p => new About(p.Location, []))
                     .Must((_, kind, context) => !IsKindOfOtherRole(context, kind, expectProvider: true))
-                    .WithMessage(p => $"provider '{p.Name}': '{p.Kind}' is an identity kind; providers use one of {{{KindsArgument}}}")
-                    .WithState(p => p.Location);
+                    .WithMessage(p => $"provider '{p.Name}': '{p.Kind}' is an identity kind; move it under auth.identities or use a provider kind: {{{KindsArgument}}}")
+                    .WithSeverity(Severity.Error)
+                    .WithState(p => new About(p.Location, [p.Name]));
                 provider.RuleFor(p => p.BasePath)
                     .Must((_, path, context) => IsUsableBasePath(context, path!))
                     .When(p => p.BasePath is not null)
                     .WithMessage(p => $"provider '{p.Name}': {{{BasePathArgument}}}")
-                    .WithState(p => p.Location);
+                    .WithState(p => new About(p.Location, [p.Name]));
             });
 
             RuleForEach(c => c.Identities).ChildRules(identity =>
             {
                 identity.RuleFor(i => i.Name)
-                    .Must(name => ContainedPath.IsSafeName(name, out _))
-                    .WithMessage(i => $"identity '{Escape(i.Name)}': name {NameProblem(i.Name)}; names become profile names and keyring keys, use letters, digits, '-' and '_'")
-                    .WithState(i => i.Location);
+                    .Must(IsIdentityName)
+                    .WithMessage(i => $"identity '{Escape(i.Name)}': name {IdentityNameProblem(i.Name)}; identity names become profile names and keyring keys (they may hold '/' and '.')")
+                    .WithState(i => new About(i.Location, [i.Name]));
                 identity.RuleFor(i => i.Kind)
                     .Must((_, kind, context) => IsKnown(context, kind, providers: false))
-                    .WithMessage(i => $"identity '{i.Name}': unknown kind '{i.Kind}'; use one of {{{KindsArgument}}}")
-                    .WithState(i => i.Location)
+                    .WithMessage(i => $"identity '{i.Name}': no plugin owns kind '{i.Kind}' (a newer atmos's kind, or a plugin that is not installed); its files are not looked for and its keyring entries are kept unless --keychain; known identity kinds: {{{KindsArgument}}}")
+                    .WithSeverity(Severity.Warning)
+                    .WithState(i => new About(i.Location, []))
                     .Must((_, kind, context) => !IsKindOfOtherRole(context, kind, expectProvider: false))
-                    .WithMessage(i => $"identity '{i.Name}': '{i.Kind}' is a provider kind; identities use one of {{{KindsArgument}}}")
-                    .WithState(i => i.Location);
+                    .WithMessage(i => $"identity '{i.Name}': '{i.Kind}' is a provider kind; move it under auth.providers or use an identity kind: {{{KindsArgument}}}")
+                    .WithSeverity(Severity.Error)
+                    .WithState(i => new About(i.Location, [i.Name]));
                 identity.RuleFor(i => i.ViaIdentity)
                     .Must((i, viaIdentity) => i.ViaProvider is null || viaIdentity is null)
                     .WithMessage(i => $"identity '{i.Name}': via has both provider and identity; keep one (provider ends the chain, identity continues it)")
-                    .WithState(i => i.Location);
+                    .WithState(i => new About(i.Location, [i.Name]));
             });
 
             RuleFor(c => c).Custom(CheckLinks);
@@ -123,33 +131,37 @@ public static class ConfigValidation
             }
         }
 
-        private static void Warn(ValidationContext<AuthConfig> context, SourceLocation location, string message) =>
-            context.AddFailure(new ValidationFailure(string.Empty, message) { CustomState = location, Severity = Severity.Warning });
-
         // Message placeholders filled by the checks that fail (FluentValidation's message formatter).
         private const string KindsArgument = "KnownKinds";
         private const string BasePathArgument = "BasePathProblem";
 
-        // Links between entries: dangling via, name clashes between providers and identities, cycles.
+        // Links between entries: dangling via, names shared between providers and identities, cycles.
         private static void CheckLinks(AuthConfig config, ValidationContext<AuthConfig> context)
         {
             var providers = config.Providers.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-            var identities = config.Identities.ToDictionary(i => i.Name, StringComparer.Ordinal);
+            var identities = new Dictionary<string, IdentityConfig>(StringComparer.Ordinal);
+            foreach (var identity in config.Identities)
+            {
+                identities.TryAdd(identity.Name, identity);
+            }
+
+            WarnAboutCaseTwins(config.Providers.Select(p => (p.Name, p.Location)), "provider", context);
+            WarnAboutCaseTwins(config.Identities.Select(i => (i.Name, i.Location)), "identity", context);
             foreach (var identity in config.Identities)
             {
                 if (providers.Contains(identity.Name))
                 {
-                    Fail(context, identity.Location, $"identity '{identity.Name}' has the same name as a provider; keyring entries are keyed by name, so rename one of them");
+                    Warn(context, identity.Location, $"identity '{identity.Name}' has the same name as a provider; atmos keys keyring entries by name, so they share their entries: logging out either one removes the shared entries (rename one to keep them apart)");
                 }
 
                 if (identity.ViaProvider is { } provider && !providers.Contains(provider))
                 {
-                    Fail(context, identity.Location, $"identity '{identity.Name}': via.provider '{provider}' is not defined under auth.providers{Suggest(provider, providers)}");
+                    Fail(context, identity.Location, [identity.Name], $"identity '{identity.Name}': via.provider '{provider}' is not defined under auth.providers{Suggest(provider, providers)}");
                 }
 
                 if (identity.ViaIdentity is { } parent && !identities.ContainsKey(parent))
                 {
-                    Fail(context, identity.Location, $"identity '{identity.Name}': via.identity '{parent}' is not defined under auth.identities{Suggest(parent, identities.Keys)}");
+                    Fail(context, identity.Location, [identity.Name], $"identity '{identity.Name}': via.identity '{parent}' is not defined under auth.identities{Suggest(parent, identities.Keys)}");
                 }
             }
 
@@ -167,7 +179,7 @@ public static class ConfigValidation
                         var loop = path.Skip(Math.Max(loopAt, 0)).Append(next).ToList();
                         if (reported.Add(string.Join(",", loop.Skip(1).Order(StringComparer.Ordinal))))
                         {
-                            Fail(context, start.Location, $"identities form a loop through via.identity: {string.Join(" → ", loop)}; one of them must end at a provider (via.provider)");
+                            Fail(context, start.Location, loop.Distinct(StringComparer.Ordinal).ToList(), $"identities form a loop through via.identity: {string.Join(" → ", loop)}; one of them must end at a provider (via.provider)");
                         }
 
                         break;
@@ -178,8 +190,21 @@ public static class ConfigValidation
             }
         }
 
-        private static void Fail(ValidationContext<AuthConfig> context, SourceLocation location, string message) =>
-            context.AddFailure(new ValidationFailure(string.Empty, message) { CustomState = location });
+        // atmos lower-cases names when it loads its config: two names that differ only in case are one entry to it.
+        private static void WarnAboutCaseTwins(IEnumerable<(string Name, SourceLocation Location)> entries, string what, ValidationContext<AuthConfig> context)
+        {
+            foreach (var twins in entries.GroupBy(e => e.Name.ToLowerInvariant(), StringComparer.Ordinal).Where(g => g.Count() > 1))
+            {
+                var names = twins.Select(t => $"'{t.Name}'").ToList();
+                Warn(context, twins.Last().Location, $"{what} names {string.Join(" and ", names)} differ only in case; atmos lower-cases names, so it keeps them as one ({twins.Key}) and their keyring entries and files are the same; rename one");
+            }
+        }
+
+        private static void Fail(ValidationContext<AuthConfig> context, SourceLocation location, IReadOnlyList<string> principals, string message) =>
+            context.AddFailure(new ValidationFailure(string.Empty, message) { CustomState = new About(location, principals) });
+
+        private static void Warn(ValidationContext<AuthConfig> context, SourceLocation location, string message) =>
+            context.AddFailure(new ValidationFailure(string.Empty, message) { CustomState = new About(location, []), Severity = Severity.Warning });
 
         private static string Suggest(string name, IEnumerable<string> candidates)
         {
@@ -206,7 +231,7 @@ public static class ConfigValidation
         {
             var catalog = CatalogOf(context);
             var owner = catalog.Resolve(kind);
-            if (owner.Plugin is not null && owner.Problem is null && owner.IsProviderKind != expectProvider)
+            if (owner.Plugin is not null && owner.Problem is null && !(expectProvider ? owner.IsProviderKind : owner.IsIdentityKind))
             {
                 context.MessageFormatter.AppendArgument(KindsArgument, KindList(catalog, providers: expectProvider));
                 return true;
@@ -246,6 +271,19 @@ public static class ConfigValidation
             var kinds = catalog.KnownKinds(providers);
             return kinds.Count == 0 ? "(no plugin is installed; check plugins.json)" : string.Join(", ", kinds);
         }
+
+        // Identity names are keyring keys and INI section names, never path segments on their own: atmos's SSO
+        // provisioning makes '<account>/<role>' names. Only what no key or section can hold is refused.
+        private static bool IsIdentityName(string name) => IdentityNameProblem(name) is null;
+
+        private static string? IdentityNameProblem(string name) => name switch
+        {
+            "" => "is empty",
+            _ when name.Any(char.IsControl) => "contains a control character",
+            _ when name.Trim().Length != name.Length => "has leading or trailing white space",
+            _ when name.Contains('[', StringComparison.Ordinal) || name.Contains(']', StringComparison.Ordinal) => "contains '[' or ']', which an INI section name cannot hold",
+            _ => null,
+        };
 
         private static string NameProblem(string name)
         {

@@ -26,6 +26,7 @@ internal static class EventWriter
                 json.WriteBoolean("keychain", e.Keychain);
                 json.WriteBoolean("force", e.Force);
                 Optional(json, "home", e.Home);
+                Optional(json, "realm", e.Realm);
                 break;
             case LogoutRejected e:
                 json.WriteString("error", e.Error);
@@ -58,6 +59,7 @@ internal static class EventWriter
                 break;
             case CredentialRemoved e:
                 json.WriteNumber("step", e.Step);
+                OptionalStrings(json, "keys", e.Keys);
                 break;
             case CredentialNotFound e:
                 json.WriteNumber("step", e.Step);
@@ -82,8 +84,9 @@ internal static class EventWriter
     {
         json.WriteStartObject("step");
         json.WriteNumber("index", step.Index);
-        json.WriteString("type", step.Type switch { StepType.Keyring => "keyring", StepType.Files => "files", _ => "plugin" });
+        json.WriteString("type", TypeName(step.Type));
         json.WriteString("target", step.Target);
+        OptionalStrings(json, "keys", step.Keys);
         Strings(json, "principals", step.Principals);
         json.WriteString("class", step.Class switch { StepClass.Session => "session", StepClass.LongLived => "long-lived", _ => "unknown" });
         json.WriteString("role", step.Role == PrincipalRole.Identity ? "identity" : "provider");
@@ -111,8 +114,28 @@ internal static class EventWriter
         ScopeKind.Identity => "identity",
         ScopeKind.Provider => "provider",
         ScopeKind.All => "all",
+        ScopeKind.AllRealms => "all-realms",
         _ => "none",
     };
+
+    /// <summary>A step type as the events name it.</summary>
+    /// <param name="type">The type.</param>
+    public static string TypeName(StepType type) => type switch
+    {
+        StepType.Keyring => "keyring",
+        StepType.Files => "files",
+        StepType.Config => "config",
+        StepType.Folder => "folder",
+        _ => "plugin",
+    };
+
+    private static void OptionalStrings(Utf8JsonWriter json, string name, IEnumerable<string>? values)
+    {
+        if (values is not null)
+        {
+            Strings(json, name, values);
+        }
+    }
 
     private static void Optional(Utf8JsonWriter json, string name, string? value)
     {

@@ -58,6 +58,10 @@ public enum ScopeKind
     /// <summary>Everything.</summary>
     [JsonStringEnumMemberName("all")]
     All,
+
+    /// <summary>Everything, plus what atmos left in every other realm of this machine (<c>--all-realms</c>).</summary>
+    [JsonStringEnumMemberName("all-realms")]
+    AllRealms,
 }
 
 /// <summary>A logout was asked for.</summary>
@@ -80,6 +84,9 @@ public sealed record LogoutRequested : LogoutEvent
 
     /// <summary>The home folder, so replays show paths with <c>~</c> exactly as the run did.</summary>
     public string? Home { get; init; }
+
+    /// <summary>The realm the run's keys and paths are scoped to (<c>ATMOS_AUTH_REALM</c>, else <c>auth.realm</c>), or null for none.</summary>
+    public string? Realm { get; init; }
 }
 
 /// <summary>The command could not run: a usage or configuration error (exit 2). Nothing was changed.</summary>
@@ -170,6 +177,9 @@ public sealed record CredentialRemoved : LogoutEvent
 {
     /// <summary>The step's index in the plan.</summary>
     public required int Step { get; init; }
+
+    /// <summary>For a keyring step: the keys it removed (null for other steps).</summary>
+    public IReadOnlyList<string>? Keys { get; init; }
 }
 
 /// <summary>A step found nothing to remove: already logged out. Not an error.</summary>

@@ -17,6 +17,14 @@ public enum StepType
     /// <summary>A plugin's share of the work that cannot run because the plugin is unavailable; it always fails.</summary>
     [JsonStringEnumMemberName("plugin")]
     Plugin,
+
+    /// <summary>An identity or provider whose configuration is broken (a loop, a dangling via, a bad kind): it always fails, naming the problem.</summary>
+    [JsonStringEnumMemberName("config")]
+    Config,
+
+    /// <summary>A folder atmos left in a realm that no configured provider names (<c>--all-realms</c>), removed by the host.</summary>
+    [JsonStringEnumMemberName("folder")]
+    Folder,
 }
 
 /// <summary>Whether a keyring entry belongs to an identity or a provider.</summary>
@@ -75,8 +83,16 @@ public sealed record StepData
     /// <summary>Keyring or files.</summary>
     public required StepType Type { get; init; }
 
-    /// <summary>The keyring entry name, or the absolute path shown on the step's line.</summary>
+    /// <summary>The keyring entry's identity or provider name, or the absolute path shown on the step's line.</summary>
     public required string Target { get; init; }
+
+    /// <summary>
+    /// For keyring steps: the keyring keys the step removes, the forms atmos versions stored the name under
+    /// (<c>atmos_&lt;realm&gt;_&lt;name&gt;</c>, <c>atmos_&lt;name&gt;</c>, <c>&lt;name&gt;</c>; lower case and as written): those
+    /// found when planned, or every form when none was. Null for other steps (and in runs recorded before keys had forms:
+    /// the key was <see cref="Target"/>).
+    /// </summary>
+    public IReadOnlyList<string>? Keys { get; init; }
 
     /// <summary>The identities or providers this step logs out.</summary>
     public required IReadOnlyList<string> Principals { get; init; }

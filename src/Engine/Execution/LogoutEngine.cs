@@ -38,6 +38,7 @@ public static class LogoutEngine
         services.AddSingleton(log);
         services.AddSingleton<IValidator<RemoveKeyringEntry>, RemoveKeyringEntryValidator>();
         services.AddSingleton<IValidator<RunPluginStep>, RunPluginStepValidator>();
+        services.AddSingleton<IValidator<RemoveRealmEntry>, RemoveRealmEntryValidator>();
         services.AddMediator(options =>
         {
             options.Namespace = "Atmos.Plugins.Engine.Mediator";

@@ -17,6 +17,9 @@ public sealed record LogoutOptions
     /// <summary><c>--all</c>.</summary>
     public bool All { get; init; }
 
+    /// <summary><c>--all-realms</c>: everything, plus what atmos left in every realm of this machine.</summary>
+    public bool AllRealms { get; init; }
+
     /// <summary><c>--dry-run</c>.</summary>
     public bool DryRun { get; init; }
 
@@ -51,6 +54,12 @@ public sealed class LogoutOptionsValidator : AbstractValidator<LogoutOptions>
         RuleFor(o => o)
             .Must(o => !(o.Provider is not null && (o.Identity is not null || o.PickIdentity)))
             .WithMessage("--provider cannot be combined with an identity; use either --provider NAME or an identity");
+        RuleFor(o => o)
+            .Must(o => !(o.AllRealms && (o.Identity is not null || o.PickIdentity || o.Provider is not null)))
+            .WithMessage("--all-realms cannot be combined with an identity or --provider; it logs out everything in every realm");
+        RuleFor(o => o)
+            .Must(o => !(o.AllRealms && o.All))
+            .WithMessage("--all-realms cannot be combined with --all; --all-realms already includes everything --all removes");
         RuleFor(o => o.Provider)
             .Must(p => p is null || p.Trim().Length > 0)
             .WithMessage("--provider needs a provider name, e.g. --provider aws-sso");

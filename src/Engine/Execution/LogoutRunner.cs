@@ -42,7 +42,7 @@ public sealed class LogoutRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         var optionErrors = LogoutOptionsValidator.Shared.Validate(options).Errors.Where(e => e.Severity == FluentValidation.Severity.Error).ToList();
-        var scope = options.All ? ScopeKind.All : options.Provider is not null ? ScopeKind.Provider : options.Identity is not null && !options.PickIdentity ? ScopeKind.Identity : ScopeKind.None;
+        var scope = options.AllRealms ? ScopeKind.AllRealms : options.All ? ScopeKind.All : options.Provider is not null ? ScopeKind.Provider : options.Identity is not null && !options.PickIdentity ? ScopeKind.Identity : ScopeKind.None;
         var target = scope switch
         {
             ScopeKind.Identity => options.Identity,
@@ -56,7 +56,9 @@ public sealed class LogoutRunner
             return Reject(optionErrors[0].ErrorMessage, hint: "Run 'atmos auth logout --help' for usage.");
         }
 
-        var configErrors = _context.Problems.Where(p => p.Severity == ProblemSeverity.Error).ToList();
+        // Only errors about the configuration as a whole stop the run; an error about some identities or providers fails
+        // their steps (the planner's config steps) and the rest is logged out.
+        var configErrors = _context.Problems.Where(p => p.IsGlobalError).ToList();
         if (configErrors.Count > 0)
         {
             Requested(scope, target, options);
@@ -95,7 +97,8 @@ public sealed class LogoutRunner
             _lifecycle.Fire(Trigger.Plan);
         }
 
-        if (resolved.Identity is not null)
+        // A chain through a broken link is not known: nothing is claimed about it (the planner fails that identity's step).
+        if (resolved.Identity is not null && !_context.BlockedPrincipals.ContainsKey(resolved.Identity.Name))
         {
             _log.Record(new ChainResolved { Identity = resolved.Identity.Name, Chain = _context.Graph.Chain(resolved.Identity) });
         }
@@ -142,7 +145,7 @@ public sealed class LogoutRunner
             else
             {
                 _lifecycle.Fire(Trigger.AskConfirmation);
-                var subject = resolved.Scope == ScopeKind.All ? "all identities" : resolved.Name!;
+                var subject = resolved.Scope switch { ScopeKind.All => "all identities", ScopeKind.AllRealms => "all identities in every realm", _ => resolved.Name! };
                 var entries = plan.KeychainSteps.Select(s => s.Type == StepType.Keyring ? $"Keyring: {s.Target}" : $"Files: {HumanOutput.Display(s.Target, _context.Paths.Home)}").ToList();
                 var answer = await _interaction.ConfirmKeychainDeletionAsync(subject, entries, cancellationToken).ConfigureAwait(false);
                 if (answer is not true)
@@ -241,6 +244,7 @@ public sealed class LogoutRunner
         if (choices.Count > 0)
         {
             choices.Add(new PickChoice("All identities (complete logout)", ScopeKind.All, null));
+            choices.Add(new PickChoice("All realms (everything atmos left on this machine)", ScopeKind.AllRealms, null));
         }
 
         return choices;
@@ -266,6 +270,7 @@ public sealed class LogoutRunner
             Keychain = options.Keychain,
             Force = options.Force,
             Home = _context.Paths.Home,
+            Realm = _context.Realm.Value,
         });
 
     private RunState Reject(string error, string? choicesTitle = null, IReadOnlyList<string>? choices = null, string? hint = null)

@@ -42,7 +42,7 @@ public sealed class StepRecordingBehaviour<TMessage, TResponse> : IPipelineBehav
         var index = message.Step.Index;
         _ = outcome.Status switch
         {
-            StepStatus.Removed => (LogoutEvent)_log.Record(new CredentialRemoved { Step = index }),
+            StepStatus.Removed => (LogoutEvent)_log.Record(new CredentialRemoved { Step = index, Keys = outcome.Keys }),
             StepStatus.NotFound => _log.Record(new CredentialNotFound { Step = index, Detail = outcome.Detail }),
             _ => _log.Record(new StepFailed { Step = index, Reason = outcome.Reason ?? "failed", Detail = outcome.Detail, Fix = outcome.Fix }),
         };
@@ -78,15 +78,35 @@ public sealed class StepValidationBehaviour<TMessage, TResponse> : IPipelineBeha
     }
 }
 
-/// <summary>A keyring step must name an entry that is a plain identity or provider name.</summary>
+/// <summary>
+/// A keyring step must name keys that are plain names: not empty, no control character (identity names may hold
+/// <c>/</c> and <c>.</c>: atmos provisions <c>&lt;account&gt;/&lt;role&gt;</c> identities).
+/// </summary>
 public sealed class RemoveKeyringEntryValidator : AbstractValidator<RemoveKeyringEntry>
 {
     /// <summary>Defines the rules.</summary>
     public RemoveKeyringEntryValidator()
     {
         RuleFor(c => c.Step)
-            .Must(s => s.Type == StepType.Keyring && Contracts.Safety.ContainedPath.IsSafeName(s.Target, out _))
-            .WithMessage(c => $"keyring step {c.Step.Index} names '{c.Step.Target}', which is not a valid identity or provider name");
+            .Must(s => s.Type == StepType.Keyring && (s.Keys ?? [s.Target]).Count > 0 && (s.Keys ?? [s.Target]).All(IsKey))
+            .WithMessage(c => $"keyring step {c.Step.Index} names '{c.Step.Target}', which is not a valid keyring key");
+    }
+
+    private static bool IsKey(string key) => !string.IsNullOrWhiteSpace(key) && !key.Any(char.IsControl);
+}
+
+/// <summary>A realm folder step must name an absolute path inside its absolute base folder.</summary>
+public sealed class RemoveRealmEntryValidator : AbstractValidator<RemoveRealmEntry>
+{
+    /// <summary>Defines the rules.</summary>
+    public RemoveRealmEntryValidator()
+    {
+        RuleFor(c => c.Step)
+            .Must(s => s.Type == StepType.Folder
+                && s.Arguments.TryGetValue("base", out var baseFolder) && Path.IsPathFullyQualified(baseFolder)
+                && s.Arguments.TryGetValue("path", out var path) && Path.IsPathFullyQualified(path)
+                && path.StartsWith(Path.TrimEndingDirectorySeparator(baseFolder) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            .WithMessage(c => $"folder step {c.Step.Index} does not name a path inside its base folder");
     }
 }
 

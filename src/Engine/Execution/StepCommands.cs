@@ -19,6 +19,10 @@ public sealed record RemoveKeyringEntry(StepData Step) : IStepCommand;
 /// <param name="Step">A files step.</param>
 public sealed record RunPluginStep(StepData Step) : IStepCommand;
 
+/// <summary>Delete a folder or file atmos left in another realm (<c>--all-realms</c>), host-executed.</summary>
+/// <param name="Step">A folder step.</param>
+public sealed record RemoveRealmEntry(StepData Step) : IStepCommand;
+
 /// <summary>Report a step that cannot run (its plugin is unavailable, or its entry cannot be classified).</summary>
 /// <param name="Step">A blocked step.</param>
 public sealed record ReportBlockedStep(StepData Step) : IStepCommand;
@@ -36,6 +40,11 @@ public static class StepCommand
             return new ReportBlockedStep(step);
         }
 
-        return step.Type == StepType.Keyring ? new RemoveKeyringEntry(step) : new RunPluginStep(step);
+        return step.Type switch
+        {
+            StepType.Keyring => new RemoveKeyringEntry(step),
+            StepType.Folder => new RemoveRealmEntry(step),
+            _ => new RunPluginStep(step),
+        };
     }
 }

@@ -1,4 +1,5 @@
 using Atmos.Plugins.Contracts;
+using Atmos.Plugins.Contracts.Safety;
 using Atmos.Plugins.Engine.Keyring;
 using Atmos.Plugins.Engine.Planning;
 using Atmos.Plugins.Engine.Plugins;
@@ -17,28 +18,44 @@ public sealed class RemoveKeyringEntryHandler : ICommandHandler<RemoveKeyringEnt
     public RemoveKeyringEntryHandler(RunContext context) => _keyring = context.Keyring;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Every key of the step goes (one call each: keyrings delete by key); the step is removed when any was, failed when
+    /// any key could not be removed (the detail names the keys that did go), not found when none was there.
+    /// </remarks>
     public async ValueTask<StepOutcome> Handle(RemoveKeyringEntry command, CancellationToken cancellationToken)
     {
+        var removed = new List<string>();
         try
         {
-            return await _keyring.RemoveAsync(command.Step.Target, cancellationToken).ConfigureAwait(false)
-                ? new StepOutcome(StepStatus.Removed, null, null)
+            foreach (var key in command.Step.Keys ?? [command.Step.Target])
+            {
+                if (await _keyring.RemoveAsync(key, cancellationToken).ConfigureAwait(false))
+                {
+                    removed.Add(key);
+                }
+            }
+
+            return removed.Count > 0
+                ? new StepOutcome(StepStatus.Removed, null, null) { Keys = removed }
                 : new StepOutcome(StepStatus.NotFound, "not found - already logged out", "credential not found in keyring");
         }
         catch (KeyringUnavailableException ex)
         {
-            return new StepOutcome(StepStatus.Failed, ex.Reason, $"failed to delete credentials from keyring: {ex.Reason}; {ex.Fix}");
+            return new StepOutcome(StepStatus.Failed, ex.Reason, $"failed to delete credentials from keyring: {ex.Reason}; {ex.Fix}{RemovedBefore(removed)}");
         }
         catch (KeyringOperationException ex) when (ex.Reason.StartsWith(AccessDenied, StringComparison.Ordinal))
         {
             // Every backend words it "access denied by <facility>"; the output uses the reference doc's words and solution.
-            return new StepOutcome(StepStatus.Failed, AccessDenied, $"failed to delete credentials from keyring: {AccessDenied}") { Fix = AccessDeniedSolution(_keyring.Backend, ex.Fix) };
+            return new StepOutcome(StepStatus.Failed, AccessDenied, $"failed to delete credentials from keyring: {AccessDenied}{RemovedBefore(removed)}") { Fix = AccessDeniedSolution(_keyring.Backend, ex.Fix) };
         }
         catch (KeyringOperationException ex)
         {
-            return new StepOutcome(StepStatus.Failed, ex.Reason, $"failed to delete credentials from keyring: {ex.Reason}; {ex.Fix}");
+            return new StepOutcome(StepStatus.Failed, ex.Reason, $"failed to delete credentials from keyring: {ex.Reason}; {ex.Fix}{RemovedBefore(removed)}");
         }
     }
+
+    private static string RemovedBefore(List<string> removed) =>
+        removed.Count == 0 ? string.Empty : $" ({string.Join(", ", removed)} removed before the failure)";
 
     private const string AccessDenied = "access denied";
 
@@ -91,6 +108,48 @@ public sealed class RunPluginStepHandler : ICommandHandler<RunPluginStep, StepOu
             { Status: StepStatus.Removed } => new StepOutcome(StepStatus.Removed, null, null),
             { Status: StepStatus.NotFound } r => new StepOutcome(StepStatus.NotFound, "not found - already logged out", r.Detail),
             var r => new StepOutcome(StepStatus.Failed, r.Reason ?? "failed", r.Detail ?? r.Reason),
+        });
+    }
+}
+
+/// <summary>
+/// Deletes a folder or file atmos left in a realm (<c>--all-realms</c>): contained in its base folder, links unlinked,
+/// never followed; then the realm's cloud folder and the realm folder when that left them empty.
+/// </summary>
+public sealed class RemoveRealmEntryHandler : ICommandHandler<RemoveRealmEntry, StepOutcome>
+{
+    private readonly RunContext _context;
+
+    /// <summary>Creates the handler.</summary>
+    /// <param name="context">The run's context (for its home folder).</param>
+    public RemoveRealmEntryHandler(RunContext context) => _context = context;
+
+    /// <inheritdoc />
+    public ValueTask<StepOutcome> Handle(RemoveRealmEntry command, CancellationToken cancellationToken)
+    {
+        var arguments = command.Step.Arguments;
+        var environment = _context.EnvironmentFor("aws");
+        var result = StepResults.Delete(arguments["base"], arguments["path"], environment);
+        if (result.Status == StepStatus.Removed && arguments.TryGetValue(RealmSweep.TidyArgument, out var tidy) && tidy.Length > 0)
+        {
+            foreach (var folder in tidy.Split('\n'))
+            {
+                try
+                {
+                    ContainedPath.RemoveIfEmpty(arguments[RealmSweep.TidyBaseArgument], folder);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or UnsafePathException)
+                {
+                    break; // only tidying: what was asked for is gone
+                }
+            }
+        }
+
+        return ValueTask.FromResult(result.Status switch
+        {
+            StepStatus.Removed => new StepOutcome(StepStatus.Removed, null, null),
+            StepStatus.NotFound => new StepOutcome(StepStatus.NotFound, "not found - already logged out", result.Detail),
+            _ => new StepOutcome(StepStatus.Failed, result.Reason ?? "failed", result.Detail ?? result.Reason),
         });
     }
 }

@@ -43,25 +43,30 @@ public sealed class LogoutPlanner
         var preserved = new List<StepData>();
         var failures = new List<PluginFailure>();
 
-        // 1. Keyring: one batched read of every entry the scope could remove, then classify each through its plugin.
+        // 1. Keyring: one batched read of every key form of every principal the scope could remove, then each key found
+        //    classified through the plugin owning its principal's kind.
         var (found, keyringProblem) = await members.ReadKeyringAsync(principals, cancellationToken).ConfigureAwait(false);
+        var (presentKeys, parsed) = ScopeMembers.FoundKeys(principals, found);
         // An unreadable keyring (locked, no service) hides what it holds, and whatever it holds would go: each principal
-        // is then classified by its kind alone (an entry without an envelope), so that a keychain credential's kind
-        // (aws/user) is kept without --keychain rather than planned as a session removal.
+        // is then classified by its kind alone (an entry without an envelope, under a key of its own), so that a keychain
+        // credential's kind (aws/user) is kept without --keychain rather than planned as a session removal.
         var classOf = members.ClassifyAll(
             keyringProblem is null
-                ? principals.Where(p => found.ContainsKey(p.Name)).Select(p => KeyringEnvelope.Parse(p.Name, p.Kind, found[p.Name])).ToList()
-                : principals.Select(p => new KeyringEntry(p.Name, p.Kind, null, new Dictionary<string, string?>())).ToList(),
+                ? parsed
+                : principals.Select((p, i) => (KindOnlyKey(i), new KeyringEntry(p.Name, p.Kind, null, new Dictionary<string, string?>()))).ToList(),
             cancellationToken);
 
-        foreach (var principal in principals)
-        {
-            var presence = keyringProblem is not null ? Presence.Unknown : found.ContainsKey(principal.Name) ? Presence.Present : Presence.Absent;
-            if (presence == Presence.Absent && !principal.AlwaysPlanned)
-            {
-                continue;
-            }
+        // Chain links with no entry under any key form are reported missing only when their kind leaves one (REAL-ATMOS
+        // §2: assumed-role sessions live in files, ambient kinds hold nothing).
+        var absentKinds = keyringProblem is null
+            ? principals.Where((p, i) => p.AlwaysPlanned && presentKeys[i].Count == 0).Select(p => p.Kind).ToList()
+            : [];
+        var leaving = absentKinds.Count == 0 ? new HashSet<string>() : members.KindsLeavingKeyringEntries(absentKinds, cancellationToken);
 
+        for (var i = 0; i < principals.Count; i++)
+        {
+            var principal = principals[i];
+            var keys = presentKeys[i];
             var step = new StepData
             {
                 Index = 0,
@@ -71,36 +76,93 @@ public sealed class LogoutPlanner
                 Role = principal.Role,
                 Kind = principal.Kind,
                 Via = principal.Via,
-                Presence = presence,
                 Class = StepClass.Session,
-                Note = keyringProblem is null ? null : $"cannot check: {keyringProblem}",
             };
-            if (presence == Presence.Unknown && classOf[principal.Name].Class is { Succeeded: true, Value: CredentialClass.LongLived })
+            if (keyringProblem is not null)
             {
-                step = step with { Class = StepClass.LongLived };
-            }
-            else if (presence == Presence.Present)
-            {
-                var (classified, owner) = classOf[principal.Name];
-                step = classified.Succeeded
-                    ? step with { Class = StepData.From(classified.Value), Plugin = owner }
-                    : step with
-                    {
-                        Class = StepClass.Unknown,
-                        Plugin = owner,
-                        Blocked = keychain ? null : "cannot tell session from keychain credential",
-                        BlockedDetail = keychain ? null : $"{classified.Failure}; the entry was kept (use --keychain to delete it regardless)",
-                    };
+                var uncheckable = step with { Presence = Presence.Unknown, Keys = principal.Keys, Note = $"cannot check: {keyringProblem}" };
+                if (classOf[KindOnlyKey(i)].Class is { Succeeded: true, Value: CredentialClass.LongLived })
+                {
+                    (keychain ? steps : preserved).Add(uncheckable with { Class = StepClass.LongLived });
+                }
+                else
+                {
+                    steps.Add(uncheckable);
+                }
+
+                continue;
             }
 
-            if (step.Class == StepClass.LongLived && !keychain)
+            if (keys.Count == 0)
             {
-                preserved.Add(step);
+                if (principal.AlwaysPlanned && leaving.Contains(principal.Kind))
+                {
+                    steps.Add(step with { Presence = Presence.Absent, Keys = principal.Keys });
+                }
+
+                continue;
             }
-            else
+
+            // Keys of one class make one step (one line per principal); a principal whose keys differ in class (an old
+            // session key beside a keychain credential) gets one per class.
+            step = step with { Presence = Presence.Present };
+            var session = new List<string>();
+            var longLived = new List<string>();
+            var unknown = new List<string>();
+            string? owner = null;
+            string? failure = null;
+            foreach (var key in keys)
             {
-                steps.Add(step);
+                var (classified, plugin) = classOf[key];
+                owner ??= plugin;
+                if (!classified.Succeeded)
+                {
+                    failure ??= classified.Failure;
+                    unknown.Add(key);
+                }
+                else
+                {
+                    (classified.Value == CredentialClass.LongLived ? longLived : session).Add(key);
+                }
             }
+
+            if (session.Count > 0)
+            {
+                steps.Add(step with { Keys = session, Plugin = owner });
+            }
+
+            if (longLived.Count > 0)
+            {
+                (keychain ? steps : preserved).Add(step with { Keys = longLived, Class = StepClass.LongLived, Plugin = owner });
+            }
+
+            if (unknown.Count > 0)
+            {
+                steps.Add(step with
+                {
+                    Keys = unknown,
+                    Class = StepClass.Unknown,
+                    Plugin = owner,
+                    Blocked = keychain ? null : "cannot tell session from keychain credential",
+                    BlockedDetail = keychain ? null : $"{failure}; the entry was kept (use --keychain to delete it regardless)",
+                });
+            }
+        }
+
+        // Identities and providers whose configuration is broken: one failed step each, naming the problem.
+        foreach (var broken in members.Blocked(target))
+        {
+            steps.Add(new StepData
+            {
+                Index = 0,
+                Type = StepType.Config,
+                Target = broken.Name,
+                Principals = [broken.Name],
+                Role = broken.Role,
+                Class = StepClass.Unknown,
+                Blocked = "invalid configuration",
+                BlockedDetail = $"not logged out: {broken.Problem}",
+            });
         }
 
         // 2. Files: each plugin plans its own share, batched per plugin so a file is rewritten at most once.
@@ -110,9 +172,92 @@ public sealed class LogoutPlanner
             PlanFiles(members, share, target.Scope, keychain, steps, preserved, failures, cancellationToken);
         }
 
+        // 3. --all-realms: what atmos left in every other realm, and every atmos_ keyring entry nobody here claims.
+        if (target.Scope == ScopeKind.AllRealms)
+        {
+            var allForms = principals.SelectMany(p => p.Keys).ToHashSet(StringComparer.Ordinal);
+            await PlanForeignKeysAsync(allForms, keychain, steps, preserved, cancellationToken).ConfigureAwait(false);
+            steps.AddRange(new RealmSweep(_context).FileSteps(steps.Where(s => s.Type == StepType.Files).SelectMany(s => s.Paths).ToList()));
+        }
+
         var numbered = steps.Select((s, i) => s with { Index = i }).ToList();
         return new LogoutPlan(target.Identity is null ? null : _context.Graph.Chain(target.Identity), numbered, preserved, failures);
     }
+
+    // The key under which a principal's kind-only classification is kept when the keyring cannot be read (no real key is
+    // known then, and a provider and an identity may share a name).
+    private static string KindOnlyKey(int principal) => $"#{principal}";
+
+    // Every atmos_ entry the keyring lists that no principal of this config claims (another realm's, another config's),
+    // read in one batch and classified from its envelope alone.
+    private async Task PlanForeignKeysAsync(IReadOnlySet<string> claimed, bool keychain, List<StepData> steps, List<StepData> preserved, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> foreign;
+        IReadOnlyDictionary<string, string?> values;
+        try
+        {
+            foreign = RealmSweep.ForeignKeys(await _context.Keyring.ListAsync(cancellationToken).ConfigureAwait(false), claimed);
+            values = foreign.Count == 0 ? new Dictionary<string, string?>() : await _context.Keyring.GetManyAsync(foreign, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KeyringUnavailableException ex)
+        {
+            steps.Add(CannotList(ex.Reason, ex.Fix));
+            return;
+        }
+        catch (KeyringOperationException ex)
+        {
+            steps.Add(CannotList(ex.Reason, ex.Fix));
+            return;
+        }
+
+        foreach (var key in foreign)
+        {
+            if (!values.TryGetValue(key, out var secret))
+            {
+                continue; // gone since it was listed
+            }
+
+            var @class = RealmSweep.ClassOf(KeyringEnvelope.Parse(key, string.Empty, secret));
+            var step = new StepData
+            {
+                Index = 0,
+                Type = StepType.Keyring,
+                Target = key,
+                Keys = [key],
+                Principals = [key],
+                Presence = Presence.Present,
+                Class = @class,
+                Note = "not in this config",
+            };
+            if (@class == StepClass.LongLived && !keychain)
+            {
+                preserved.Add(step);
+            }
+            else if (@class == StepClass.Unknown && !keychain)
+            {
+                steps.Add(step with
+                {
+                    Blocked = "cannot tell session from keychain credential",
+                    BlockedDetail = "its value is not an atmos credential envelope, so its kind is unknown; the entry was kept (use --keychain to delete it regardless)",
+                });
+            }
+            else
+            {
+                steps.Add(step);
+            }
+        }
+    }
+
+    private static StepData CannotList(string reason, string fix) => new()
+    {
+        Index = 0,
+        Type = StepType.Keyring,
+        Target = KeyringKeys.Prefix + "*",
+        Principals = [KeyringKeys.Prefix + "*"],
+        Class = StepClass.Unknown,
+        Blocked = $"cannot list the keyring: {reason}",
+        BlockedDetail = $"the atmos_ entries of other realms could not be listed: {reason}; {fix}",
+    };
 
     // The plugins the file steps need start loading now, on another core, while this thread reads and classifies the
     // keyring: a load is milliseconds of opening assemblies that the plan would otherwise wait for in turn. Only those
@@ -136,6 +281,14 @@ public sealed class LogoutPlanner
     private void PlanFiles(ScopeMembers members, PluginShare work, ScopeKind scope, bool keychain, List<StepData> steps, List<StepData> preserved, List<PluginFailure> failures, CancellationToken cancellationToken)
     {
         var names = work.Names;
+        if (work.Plugin is null && work.IsUnknownKind)
+        {
+            // A kind no plugin declares (a newer atmos's, a removed plugin's): its files cannot be looked for.
+            var broken = _context.Catalog.Problems.Count == 0 ? string.Empty : $" (a plugin manifest is broken: {string.Join("; ", _context.Catalog.Problems)})";
+            steps.Add(Blocked(work.Kinds, names, $"no plugin owns kind '{work.Kinds}'{broken}; the files of {string.Join(", ", names)} were not looked for: install the plugin that provides it (atmos plugins list shows what is installed)") with { Blocked = "no plugin owns this kind" });
+            return;
+        }
+
         if (work.Plugin is not { IsAvailable: true })
         {
             var reason = work.Problem ?? "no plugin";

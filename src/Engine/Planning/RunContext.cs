@@ -22,6 +22,7 @@ public sealed record RunContext(
 {
     private ConfigGraph? _graph;
     private AuthRealm? _realm;
+    private IReadOnlyDictionary<string, string>? _blocked;
 
     /// <summary>Problems found loading and validating the config (and setting up the keyring); any error rejects the run.</summary>
     public IReadOnlyList<ConfigProblem> Problems { get; init; } = [];
@@ -31,6 +32,35 @@ public sealed record RunContext(
 
     /// <summary>The chain graph of <see cref="Config"/>.</summary>
     public ConfigGraph Graph => _graph ??= new ConfigGraph(Config);
+
+    /// <summary>
+    /// Identities and providers that a configuration error is about, and every identity whose chain passes through one
+    /// (its files and chain cannot be known), with the problem to report: a logout fails their steps, not the run.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> BlockedPrincipals => _blocked ??= FindBlocked();
+
+    private IReadOnlyDictionary<string, string> FindBlocked()
+    {
+        var blocked = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var problem in Problems)
+        {
+            if (problem.Severity != ProblemSeverity.Error)
+            {
+                continue;
+            }
+
+            foreach (var name in problem.Principals)
+            {
+                blocked.TryAdd(name, problem.ToString());
+                foreach (var descendant in Graph.Descendants(name))
+                {
+                    blocked.TryAdd(descendant.Name, $"its chain passes through '{name}': {problem}");
+                }
+            }
+        }
+
+        return blocked;
+    }
 
     /// <summary>The realm of this run (<c>ATMOS_AUTH_REALM</c>, else <c>auth.realm</c>); its problem, when invalid, is a config error.</summary>
     public AuthRealm Realm => _realm ??= AuthRealm.Resolve(Paths.Environment, Config);

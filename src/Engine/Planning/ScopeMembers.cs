@@ -7,19 +7,27 @@ using Atmos.Plugins.Engine.Plugins;
 namespace Atmos.Plugins.Engine.Planning;
 
 /// <summary>An identity or provider a scope covers, in output order.</summary>
-/// <param name="Name">Its name, also its keyring entry's name.</param>
+/// <param name="Name">Its name as written in atmos.yaml.</param>
 /// <param name="Kind">Its kind.</param>
 /// <param name="Role">Identity or provider.</param>
 /// <param name="Via">The root provider of an identity, when known.</param>
-/// <param name="AlwaysPlanned">Whether a logout plans its keyring step even when the entry is absent (identity chains).</param>
-internal sealed record ScopePrincipal(string Name, string Kind, PrincipalRole Role, string? Via, bool AlwaysPlanned);
+/// <param name="AlwaysPlanned">Whether a logout plans its keyring step even when the entry is absent (identity chains), if its kind leaves one.</param>
+/// <param name="Keys">Every keyring key atmos may have stored it under (<see cref="KeyringKeys.For"/>), current form first.</param>
+internal sealed record ScopePrincipal(string Name, string Kind, PrincipalRole Role, string? Via, bool AlwaysPlanned, IReadOnlyList<string> Keys);
+
+/// <summary>An identity or provider of the scope whose configuration is broken: it is not logged out, its step fails naming the problem.</summary>
+/// <param name="Name">Its name.</param>
+/// <param name="Role">Identity or provider.</param>
+/// <param name="Problem">The configuration problem and its fix.</param>
+internal sealed record BlockedPrincipal(string Name, PrincipalRole Role, string Problem);
 
 /// <summary>The providers and identities of a scope that one plugin owns.</summary>
 /// <param name="Key">The plugin's name, or the problem shared by kinds no plugin can handle.</param>
 /// <param name="Plugin">The plugin, when one declares the kinds.</param>
 /// <param name="Problem">Why no usable plugin handles them, or null.</param>
 /// <param name="Kinds">The first kind seen, named when no plugin can be blamed.</param>
-internal sealed record PluginShare(string Key, PluginDescriptor? Plugin, string? Problem, string Kinds)
+/// <param name="IsUnknownKind">True when no plugin, available or not, declares the kind.</param>
+internal sealed record PluginShare(string Key, PluginDescriptor? Plugin, string? Problem, string Kinds, bool IsUnknownKind = false)
 {
     /// <summary>Providers logged out whole.</summary>
     public List<ProviderConfig> Providers { get; } = [];
@@ -47,7 +55,10 @@ internal sealed class ScopeMembers
 
     public ScopeMembers(RunContext context) => _context = context;
 
-    /// <summary>The keyring principals of the scope, in output order.</summary>
+    /// <summary>
+    /// The keyring principals of the scope, in output order, without those whose configuration is broken
+    /// (<see cref="Blocked"/>).
+    /// </summary>
     public IReadOnlyList<ScopePrincipal> Principals(ResolvedTarget target)
     {
         var graph = _context.Graph;
@@ -59,9 +70,15 @@ internal sealed class ScopeMembers
                 var root = graph.RootProvider(identity);
                 foreach (var name in graph.Chain(identity))
                 {
-                    result.Add(_context.Config.FindProvider(name) is { } provider
-                        ? new ScopePrincipal(name, provider.Kind, PrincipalRole.Provider, null, true)
-                        : new ScopePrincipal(name, _context.Config.FindIdentity(name)!.Kind, PrincipalRole.Identity, root?.Name, true));
+                    // A dangling via names nothing: that link is reported by Blocked, not planned.
+                    if (_context.Config.FindProvider(name) is { } provider)
+                    {
+                        result.Add(Principal(name, provider.Kind, PrincipalRole.Provider, null, true));
+                    }
+                    else if (_context.Config.FindIdentity(name) is { } link)
+                    {
+                        result.Add(Principal(name, link.Kind, PrincipalRole.Identity, root?.Name, true));
+                    }
                 }
 
                 break;
@@ -76,15 +93,47 @@ internal sealed class ScopeMembers
 
                 foreach (var standalone in graph.StandaloneIdentities())
                 {
-                    result.Add(new ScopePrincipal(standalone.Name, standalone.Kind, PrincipalRole.Identity, null, false));
-                    result.AddRange(graph.Descendants(standalone.Name).Select(i => new ScopePrincipal(i.Name, i.Kind, PrincipalRole.Identity, null, false)));
+                    result.Add(Principal(standalone.Name, standalone.Kind, PrincipalRole.Identity, null, false));
+                    result.AddRange(graph.Descendants(standalone.Name).Select(i => Principal(i.Name, i.Kind, PrincipalRole.Identity, null, false)));
                 }
 
                 break;
         }
 
-        return result;
+        var blocked = _context.BlockedPrincipals;
+        return blocked.Count == 0 ? result : result.Where(p => !blocked.ContainsKey(p.Name)).ToList();
     }
+
+    /// <summary>
+    /// The identities and providers of the scope whose configuration is broken (a loop, a dangling via, a bad kind, a bad
+    /// base_path; and everything whose chain passes through one): each becomes a failed step; the rest of the scope is
+    /// logged out. In the all scopes this includes entries the loader could not read at all.
+    /// </summary>
+    public IReadOnlyList<BlockedPrincipal> Blocked(ResolvedTarget target)
+    {
+        var blocked = _context.BlockedPrincipals;
+        if (blocked.Count == 0)
+        {
+            return [];
+        }
+
+        IEnumerable<(string Name, PrincipalRole Role)> members = target.Scope switch
+        {
+            ScopeKind.Identity => _context.Graph.Chain(target.Identity!).Select(n => (n, _context.Config.FindProvider(n) is null ? PrincipalRole.Identity : PrincipalRole.Provider)),
+            ScopeKind.Provider => _context.Graph.Descendants(target.Provider!.Name).Select(i => (i.Name, PrincipalRole.Identity)).Prepend((target.Provider.Name, PrincipalRole.Provider)),
+            _ => _context.Config.Providers.Select(p => (p.Name, PrincipalRole.Provider))
+                .Concat(_context.Config.Identities.Select(i => (i.Name, PrincipalRole.Identity)))
+                .Concat(blocked.Keys.Where(n => _context.Config.FindProvider(n) is null && _context.Config.FindIdentity(n) is null).Order(StringComparer.Ordinal).Select(n => (n, PrincipalRole.Identity))),
+        };
+        return members
+            .Where(m => blocked.ContainsKey(m.Name))
+            .DistinctBy(m => m.Name)
+            .Select(m => new BlockedPrincipal(m.Name, m.Role, blocked[m.Name]))
+            .ToList();
+    }
+
+    private ScopePrincipal Principal(string name, string kind, PrincipalRole role, string? via, bool alwaysPlanned) =>
+        new(name, kind, role, via, alwaysPlanned, KeyringKeys.For(name, _context.Realm.Value));
 
     /// <summary>Which plugin is asked about which providers and identities, in the order they first appear.</summary>
     public IReadOnlyList<PluginShare> PluginShares(ResolvedTarget target)
@@ -98,7 +147,7 @@ internal sealed class ScopeMembers
             var share = shares.FirstOrDefault(w => w.Key == key);
             if (share is null)
             {
-                share = new PluginShare(key, owner.Plugin, owner.Problem, kind);
+                share = new PluginShare(key, owner.Plugin, owner.Problem, kind, owner.IsUnknown);
                 shares.Add(share);
             }
 
@@ -108,9 +157,26 @@ internal sealed class ScopeMembers
         PluginShare For(string kind) => ShareOf(_context.Catalog.Resolve(kind), kind);
 
         AddShares(target, graph, For);
+        var blocked = _context.BlockedPrincipals;
+        if (blocked.Count > 0)
+        {
+            // Broken entries become failed steps of their own (Blocked); no plugin is asked about them.
+            foreach (var share in shares)
+            {
+                share.Providers.RemoveAll(p => blocked.ContainsKey(p.Name));
+                share.Identities.RemoveAll(i => blocked.ContainsKey(i.Name));
+            }
+
+            shares.RemoveAll(s => s.Providers.Count == 0 && s.Identities.Count == 0);
+        }
+
         foreach (var (integration, owners) in IntegrationsOf(target))
         {
-            ShareOf(_context.Catalog.ResolveIntegration(integration.Kind), integration.Kind).Integrations.Add((integration, owners));
+            var unblocked = owners.Where(o => !blocked.ContainsKey(o)).ToList();
+            if (unblocked.Count > 0)
+            {
+                ShareOf(_context.Catalog.ResolveIntegration(integration.Kind), integration.Kind).Integrations.Add((integration, unblocked));
+            }
         }
 
         return shares;
@@ -216,7 +282,14 @@ internal sealed class ScopeMembers
     {
         try
         {
-            return (await _context.Keyring.GetManyAsync(principals.Select(p => p.Name).ToList(), cancellationToken).ConfigureAwait(false), null);
+            // Every key form of every principal in one call: the backends answer many names in one round trip.
+            var keys = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var principal in principals)
+            {
+                keys.UnionWith(principal.Keys);
+            }
+
+            return (await _context.Keyring.GetManyAsync(keys, cancellationToken).ConfigureAwait(false), null);
         }
         catch (KeyringUnavailableException ex)
         {
@@ -229,20 +302,47 @@ internal sealed class ScopeMembers
     }
 
     /// <summary>
+    /// The keys of each principal (by position) found in <paramref name="found"/>, current form first, and every found
+    /// entry parsed for classification. A key belongs to the first principal naming it: a provider and an identity of
+    /// one name share their entries, which are removed (and shown) once.
+    /// </summary>
+    public static (List<string>[] KeysOf, List<(string Key, KeyringEntry Entry)> Entries) FoundKeys(IReadOnlyList<ScopePrincipal> principals, IReadOnlyDictionary<string, string?> found)
+    {
+        var claimed = new HashSet<string>(StringComparer.Ordinal);
+        var keysOf = new List<string>[principals.Count];
+        var entries = new List<(string Key, KeyringEntry Entry)>();
+        for (var i = 0; i < principals.Count; i++)
+        {
+            var principal = principals[i];
+            keysOf[i] = [];
+            foreach (var key in principal.Keys)
+            {
+                if (found.TryGetValue(key, out var secret) && claimed.Add(key))
+                {
+                    keysOf[i].Add(key);
+                    entries.Add((key, KeyringEnvelope.Parse(principal.Name, principal.Kind, secret)));
+                }
+            }
+        }
+
+        return (keysOf, entries);
+    }
+
+    /// <summary>
     /// Asks the plugin that owns each entry's kind whether it is session data or a long-lived credential, each plugin
     /// once for all of its entries; an entry fails (with the reason) when no usable plugin owns its kind. Returns, by
-    /// entry name, the answer and the owning plugin's name when there is one.
+    /// keyring key, the answer and the owning plugin's name when there is one.
     /// </summary>
-    public IReadOnlyDictionary<string, (PluginCall<CredentialClass> Class, string? Plugin)> ClassifyAll(IReadOnlyList<KeyringEntry> entries, CancellationToken cancellationToken)
+    public IReadOnlyDictionary<string, (PluginCall<CredentialClass> Class, string? Plugin)> ClassifyAll(IReadOnlyList<(string Key, KeyringEntry Entry)> entries, CancellationToken cancellationToken)
     {
         var results = new Dictionary<string, (PluginCall<CredentialClass> Class, string? Plugin)>(StringComparer.Ordinal);
-        var waiting = new Dictionary<GuardedPlugin, List<KeyringEntry>>();
-        foreach (var entry in entries)
+        var waiting = new Dictionary<GuardedPlugin, List<(string Key, KeyringEntry Entry)>>();
+        foreach (var item in entries)
         {
-            var owner = _context.Catalog.Resolve(entry.Kind);
+            var owner = _context.Catalog.Resolve(item.Entry.Kind);
             if (owner.Plugin is not { IsAvailable: true } plugin)
             {
-                results[entry.Name] = (new PluginCall<CredentialClass>(default, owner.Problem), owner.Plugin?.Name);
+                results[item.Key] = (new PluginCall<CredentialClass>(default, owner.Problem), owner.Plugin?.Name);
                 continue;
             }
 
@@ -252,19 +352,60 @@ internal sealed class ScopeMembers
                 waiting[loaded] = batch = [];
             }
 
-            batch.Add(entry);
+            batch.Add(item);
         }
 
         foreach (var (plugin, batch) in waiting)
         {
-            var answers = plugin.CallEach("Classify", batch, static (p, entry) => PluginAnswers.Class(p.Classify(entry)), cancellationToken);
+            var answers = plugin.CallEach("Classify", batch, static (p, item) => PluginAnswers.Class(p.Classify(item.Entry)), cancellationToken);
             for (var k = 0; k < batch.Count; k++)
             {
-                results[batch[k].Name] = (answers[k], plugin.Name);
+                results[batch[k].Key] = (answers[k], plugin.Name);
             }
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// Which of <paramref name="kinds"/> leave a keyring entry of their own, as the plugin owning each says
+    /// (<see cref="IProviderPlugin.LeavesKeyringEntry"/>), each plugin asked once. A kind no usable plugin owns is
+    /// assumed to leave one: its missing entry is reported rather than passed over.
+    /// </summary>
+    public IReadOnlySet<string> KindsLeavingKeyringEntries(IReadOnlyCollection<string> kinds, CancellationToken cancellationToken)
+    {
+        var leaving = new HashSet<string>(StringComparer.Ordinal);
+        var waiting = new Dictionary<GuardedPlugin, List<string>>();
+        foreach (var kind in kinds.Distinct(StringComparer.Ordinal))
+        {
+            var owner = _context.Catalog.Resolve(kind);
+            if (owner.Plugin is not { IsAvailable: true } plugin || _context.Catalog.Load(plugin) is not { LoadFailure: null } loaded)
+            {
+                leaving.Add(kind);
+                continue;
+            }
+
+            if (!waiting.TryGetValue(loaded, out var batch))
+            {
+                waiting[loaded] = batch = [];
+            }
+
+            batch.Add(kind);
+        }
+
+        foreach (var (plugin, batch) in waiting)
+        {
+            var answers = plugin.CallEach("LeavesKeyringEntry", batch, static (p, kind) => p.LeavesKeyringEntry(kind), cancellationToken);
+            for (var k = 0; k < batch.Count; k++)
+            {
+                if (!answers[k].Succeeded || answers[k].Value)
+                {
+                    leaving.Add(batch[k]);
+                }
+            }
+        }
+
+        return leaving;
     }
 
     /// <summary>What <paramref name="plugin"/> is asked to plan or inspect for its share of the scope.</summary>
@@ -272,7 +413,7 @@ internal sealed class ScopeMembers
     {
         var providers = share.Providers.Select(p => _context.ProviderTarget(p, plugin.Cloud)).ToList();
         var identities = share.Identities.Select(i => IdentityTarget(i, plugin.Cloud)).ToList();
-        var requestScope = scope == ScopeKind.All ? LogoutScope.All : providers.Count > 0 ? LogoutScope.Provider : LogoutScope.Identity;
+        var requestScope = scope is ScopeKind.All or ScopeKind.AllRealms ? LogoutScope.All : providers.Count > 0 ? LogoutScope.Provider : LogoutScope.Identity;
         return new PlanRequest(requestScope, providers, identities, _context.EnvironmentFor(plugin.Cloud, plugin.Name))
         {
             Integrations = share.Integrations.Select(i => _context.IntegrationTarget(i.Integration, i.Owners)).ToList(),
@@ -294,10 +435,10 @@ internal sealed class ScopeMembers
         return new IdentityTarget(identity.Name, identity.Kind, graph.Chain(identity), provider, identity.Settings);
     }
 
-    private static void AddTree(ProviderConfig provider, ConfigGraph graph, List<ScopePrincipal> result)
+    private void AddTree(ProviderConfig provider, ConfigGraph graph, List<ScopePrincipal> result)
     {
-        result.Add(new ScopePrincipal(provider.Name, provider.Kind, PrincipalRole.Provider, null, false));
-        result.AddRange(graph.Descendants(provider.Name).Select(i => new ScopePrincipal(i.Name, i.Kind, PrincipalRole.Identity, provider.Name, false)));
+        result.Add(Principal(provider.Name, provider.Kind, PrincipalRole.Provider, null, false));
+        result.AddRange(graph.Descendants(provider.Name).Select(i => Principal(i.Name, i.Kind, PrincipalRole.Identity, provider.Name, false)));
     }
 
     // The config's providers by name (ordinal), ties in config order. Sorted in place rather than through LINQ's OrderBy,

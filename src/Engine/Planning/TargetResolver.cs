@@ -33,8 +33,8 @@ public static class TargetResolver
         ArgumentNullException.ThrowIfNull(config);
         switch (scope)
         {
-            case ScopeKind.All:
-                return (new ResolvedTarget(ScopeKind.All), null);
+            case ScopeKind.All or ScopeKind.AllRealms:
+                return (new ResolvedTarget(scope), null);
             case ScopeKind.Provider:
                 var provider = FindProvider(config, name ?? string.Empty, out var ambiguousProviders);
                 return provider is not null

@@ -47,10 +47,14 @@ public interface IPluginLoader
 
 /// <summary>Who handles a kind.</summary>
 /// <param name="Plugin">The plugin that declares it, when exactly one available plugin does.</param>
-/// <param name="IsProviderKind">Whether it was declared as a provider kind.</param>
+/// <param name="IsProviderKind">Whether it was declared as a provider kind (a kind may be both: atmos has provider and identity kinds named <c>atmos/pro</c>, <c>mock</c>).</param>
 /// <param name="Problem">Why no plugin can handle it, or null.</param>
 /// <param name="IsUnknown">True when no plugin, available or not, can be blamed: the kind is simply not known (a config error).</param>
-public sealed record KindOwner(PluginDescriptor? Plugin, bool IsProviderKind, string? Problem, bool IsUnknown);
+public sealed record KindOwner(PluginDescriptor? Plugin, bool IsProviderKind, string? Problem, bool IsUnknown)
+{
+    /// <summary>Whether it was declared as an identity kind (a kind may be both).</summary>
+    public bool IsIdentityKind { get; init; } = !IsProviderKind;
+}
 
 /// <summary>
 /// The plugins listed in the manifests, described from their metadata without loading them; loads a plugin the first
@@ -135,9 +139,9 @@ public sealed class PluginCatalog : IDisposable
         // the runtime compiles at every start; docs/performance.md.)
         foreach (var (kind, claims) in _claims)
         {
-            if (claims.Count > 1)
+            if (!claims.TrueForAll(c => ReferenceEquals(c.Plugin, claims[0].Plugin)))
             {
-                _warnings.Add($"kind '{kind}' is claimed by more than one plugin: {string.Join(" and ", claims.Select(c => $"'{c.Plugin.Name}' ({c.Plugin.Entry.AssemblyPath})"))}; disable one of them in plugins.json");
+                _warnings.Add($"kind '{kind}' is claimed by more than one plugin: {string.Join(" and ", claims.Select(c => $"'{c.Plugin.Name}' ({c.Plugin.Entry.AssemblyPath})").Distinct())}; disable one of them in plugins.json");
             }
         }
 
@@ -200,15 +204,18 @@ public sealed class PluginCatalog : IDisposable
     {
         if (claimed.TryGetValue(kind, out var claims))
         {
-            if (claims.Count == 1)
+            // One plugin may declare a kind in both roles (one claim each); two plugins claiming it is a conflict.
+            var isProvider = claims.Exists(c => c.IsProvider);
+            var isIdentity = claims.Exists(c => !c.IsProvider);
+            if (claims.TrueForAll(c => ReferenceEquals(c.Plugin, claims[0].Plugin)))
             {
-                var (plugin, isProvider) = claims[0];
-                return plugin.IsAvailable
+                var plugin = claims[0].Plugin;
+                return (plugin.IsAvailable
                     ? new KindOwner(plugin, isProvider, null, false)
-                    : new KindOwner(plugin, isProvider, $"plugin '{plugin.Name}' is unavailable: {plugin.Problem}", false);
+                    : new KindOwner(plugin, isProvider, $"plugin '{plugin.Name}' is unavailable: {plugin.Problem}", false)) with { IsIdentityKind = isIdentity };
             }
 
-            return new KindOwner(null, claims[0].IsProvider, $"{what} '{kind}' is claimed by {string.Join(" and ", claims.Select(c => $"'{c.Plugin.Name}'"))}; disable one of them in plugins.json", false);
+            return new KindOwner(null, isProvider, $"{what} '{kind}' is claimed by {string.Join(" and ", claims.Select(c => $"'{c.Plugin.Name}'").Distinct())}; disable one of them in plugins.json", false) { IsIdentityKind = isIdentity };
         }
 
         // Not declared by any readable plugin. Blame an unavailable plugin named like the kind's prefix, else any unavailable one.
@@ -234,7 +241,7 @@ public sealed class PluginCatalog : IDisposable
         var kinds = new List<string>();
         foreach (var (kind, claims) in _claims)
         {
-            if (claims.Count == 1 && claims[0].IsProvider == providers && claims[0].Plugin.IsAvailable)
+            if (claims.TrueForAll(c => ReferenceEquals(c.Plugin, claims[0].Plugin)) && claims.Exists(c => c.IsProvider == providers) && claims[0].Plugin.IsAvailable)
             {
                 kinds.Add(kind);
             }
@@ -270,7 +277,7 @@ public sealed class PluginCatalog : IDisposable
             claimed[kind] = claims = [];
         }
 
-        if (!claims.Any(c => ReferenceEquals(c.Plugin, plugin)))
+        if (!claims.Any(c => ReferenceEquals(c.Plugin, plugin) && c.IsProvider == isProvider))
         {
             claims.Add((plugin, isProvider));
         }

@@ -69,7 +69,7 @@ public static class DebugLog
         switch (logoutEvent)
         {
             case LogoutRequested e:
-                yield return (LogLevel.Debug, $"Starting logout {Subject(state)}{(e.DryRun ? " dry_run=true" : string.Empty)}{(e.Keychain ? " keychain=true" : string.Empty)}");
+                yield return (LogLevel.Debug, $"Starting logout {Subject(state)}{(e.Realm is null ? string.Empty : $" realm={e.Realm}")}{(e.DryRun ? " dry_run=true" : string.Empty)}{(e.Keychain ? " keychain=true" : string.Empty)}");
                 break;
             case LogoutRejected e:
                 yield return (LogLevel.Debug, $"Logout rejected error={Quote(e.Error)}");
@@ -78,7 +78,7 @@ public static class DebugLog
                 yield return (LogLevel.Debug, $"Authentication chain built chain=[{string.Join(" ", e.Chain)}]");
                 break;
             case StepPlanned e:
-                yield return (LogLevel.Trace, $"Planned step index={e.Step.Index} type={(e.Step.Type == StepType.Keyring ? "keyring" : "files")} target={Quote(e.Step.Target)}");
+                yield return (LogLevel.Trace, $"Planned step index={e.Step.Index} type={(e.Step.Type == StepType.Keyring ? "keyring" : e.Step.Type == StepType.Config ? "config" : "files")} target={Quote(e.Step.Target)}");
                 break;
             case CredentialPreserved e:
                 yield return (LogLevel.Debug, $"Preserving keychain credential alias={e.Step.Target}");
@@ -94,6 +94,11 @@ public static class DebugLog
                 break;
             case CredentialRemoved e:
                 yield return (LogLevel.Debug, Removing(state.Steps[e.Step], state));
+                if (e.Keys is { Count: > 0 } keys && !(keys.Count == 1 && keys[0] == state.Steps[e.Step].Target))
+                {
+                    yield return (LogLevel.Debug, $"Removed keyring keys alias={state.Steps[e.Step].Target} keys={string.Join(",", keys)}");
+                }
+
                 break;
             case CredentialNotFound e:
                 yield return (LogLevel.Debug, Removing(state.Steps[e.Step], state));
@@ -118,6 +123,8 @@ public static class DebugLog
     {
         StepType.Keyring => $"Removing keyring entry alias={step.Target}",
         StepType.Files => $"Removing files path={Quote(HumanOutput.Display(step.Target, state.Request?.Home))} plugin={step.Plugin} action={step.Action}",
+        StepType.Folder => $"Removing folder path={Quote(HumanOutput.Display(step.Target, state.Request?.Home))} action={step.Action}",
+        StepType.Config => $"Not logging out principal={Quote(step.Target)} reason=\"invalid configuration\"",
         _ => $"Running blocked step plugin={step.Target}",
     };
 
@@ -126,6 +133,7 @@ public static class DebugLog
         ScopeKind.Identity => $"identity={state.Request?.Target}",
         ScopeKind.Provider => $"provider={state.Request?.Target}",
         ScopeKind.All => "all=true",
+        ScopeKind.AllRealms => "all_realms=true",
         _ => "target=none",
     };
 

@@ -143,10 +143,11 @@ public static class HumanOutput
             yield break;
         }
 
+        var realm = request.Realm is null ? string.Empty : $" (realm: {request.Realm})";
         switch (request.Scope)
         {
             case ScopeKind.Identity:
-                yield return new($"Logging out from identity: {request.Target}");
+                yield return new($"Logging out from identity: {request.Target}{realm}");
                 yield return new("Building authentication chain...");
                 if (state.Chain is { } chain)
                 {
@@ -156,11 +157,15 @@ public static class HumanOutput
                 yield return new("Removing credentials...");
                 break;
             case ScopeKind.Provider:
-                yield return new($"Logging out from provider: {request.Target}");
+                yield return new($"Logging out from provider: {request.Target}{realm}");
                 yield return new("Removing all credentials for provider...");
                 break;
+            case ScopeKind.AllRealms:
+                yield return new("Logging out from all identities in every realm...");
+                yield return new("Removing all credentials atmos left on this machine...");
+                break;
             default:
-                yield return new("Logging out from all identities...");
+                yield return new($"Logging out from all identities{realm}...");
                 yield return new("Removing all credentials...");
                 break;
         }
@@ -195,15 +200,22 @@ public static class HumanOutput
 
     private static string Label(StepData step, RunState state) => step.Type switch
     {
-        StepType.Keyring when state.Scope == ScopeKind.Provider && step.Via is not null && step.Via != step.Target => $"Keyring: {step.Target} (via {step.Via})",
-        StepType.Keyring => $"Keyring: {step.Target}",
+        StepType.Keyring when state.Scope == ScopeKind.Provider && step.Via is not null && step.Via != step.Target => $"Keyring: {step.Target}{KeyList(step)} (via {step.Via})",
+        StepType.Keyring => $"Keyring: {step.Target}{KeyList(step)}",
         StepType.Plugin => $"Plugin {step.Target}: {string.Join(", ", step.Principals)}",
+        StepType.Config => $"Config: {step.Target}",
         _ => $"Files: {Display(step.Target, state.Request?.Home)}{(step.Note is null ? string.Empty : $" ({step.Note})")}",
     };
 
+    // The keys found when they are not just the name itself (the reference doc's v1.199 form): "[atmos_acme_dev-admin, dev-admin]".
+    private static string KeyList(StepData step) =>
+        step.Presence != Presence.Present || step.Keys is not { Count: > 0 } keys || (keys.Count == 1 && keys[0] == step.Target)
+            ? string.Empty
+            : $" [{string.Join(", ", keys)}]";
+
     // On failure the reason takes the place of the note, as in the reference: "✗ Files: ~/.config/atmos/aws/aws-sso/ (permission denied)".
     private static string FailureLabel(StepData step, RunState state) =>
-        step.Type == StepType.Files ? $"Files: {Display(step.Target, state.Request?.Home)}" : Label(step, state);
+        step.Type is StepType.Files or StepType.Folder ? $"Files: {Display(step.Target, state.Request?.Home)}" : Label(step, state);
 
     /// <summary>
     /// The run's one-line result, as printed: "Successfully logged out from 3 identities", "Logged out with warnings
@@ -265,7 +277,7 @@ public static class HumanOutput
         if (state.Removed > 0 && state.Failed == 0 && state.NotFound == 0 && !state.Interrupted)
         {
             yield return new(headline, Tone.Success);
-            if (state.Scope is ScopeKind.Identity or ScopeKind.All)
+            if (state.Scope is ScopeKind.Identity or ScopeKind.All or ScopeKind.AllRealms)
             {
                 yield return new(string.Empty);
                 foreach (var line in BrowserNote)
@@ -309,6 +321,7 @@ public static class HumanOutput
     {
         ScopeKind.Provider => $"Provider '{state.Request?.Target}' is already logged out.",
         ScopeKind.All => "All identities are already logged out.",
+        ScopeKind.AllRealms => "Every realm is already logged out.",
         _ => $"Identity '{state.Request?.Target}' is already logged out.",
     };
 
@@ -357,14 +370,19 @@ public static class HumanOutput
         }
         else
         {
-            yield return new(state.Scope == ScopeKind.Provider
-                ? $"Would remove from provider: {state.Request?.Target}"
-                : $"Would remove from identity: {state.Request?.Target}");
+            var realm = state.Realm is null ? string.Empty : $" (realm: {state.Realm})";
+            yield return new(state.Scope switch
+            {
+                ScopeKind.Provider => $"Would remove from provider: {state.Request?.Target}{realm}",
+                ScopeKind.AllRealms => "Would remove from every realm:",
+                _ => $"Would remove from identity: {state.Request?.Target}{realm}",
+            });
             foreach (var step in state.Steps)
             {
-                if (step.Type is StepType.Keyring or StepType.Plugin)
+                if (step.Type is StepType.Keyring or StepType.Plugin or StepType.Config)
                 {
-                    var suffix = step.Presence == Presence.Absent ? " (not found - already logged out)"
+                    var suffix = step.Type == StepType.Config ? $" ({step.Blocked})"
+                        : step.Presence == Presence.Absent ? " (not found - already logged out)"
                         : step.Class == StepClass.LongLived ? " (keychain credential)"
                         : step.Note is not null ? $" ({step.Note})"
                         : string.Empty;
@@ -385,7 +403,7 @@ public static class HumanOutput
             yield return new($"• {Label(kept, state)} preserved (keychain credential; use --keychain to delete)", Tone.Muted);
         }
 
-        if (state.Scope != ScopeKind.All)
+        if (state.Scope is not ScopeKind.All)
         {
             yield return new(Headline(state)!);
         }

@@ -28,8 +28,9 @@ public static class JsonReport
             json.WriteNumber("schema_version", SchemaVersion);
             json.WriteString("command", "auth logout");
             json.WriteString("run", state.Run);
-            json.WriteString("scope", state.Scope switch { ScopeKind.Identity => "identity", ScopeKind.Provider => "provider", ScopeKind.All => "all", _ => "none" });
+            json.WriteString("scope", state.Scope switch { ScopeKind.Identity => "identity", ScopeKind.Provider => "provider", ScopeKind.All => "all", ScopeKind.AllRealms => "all-realms", _ => "none" });
             json.WriteString("target", state.Request?.Target);
+            json.WriteString("realm", state.Realm);
             json.WriteBoolean("dry_run", state.DryRun);
             json.WriteBoolean("keychain", state.Request?.Keychain ?? false);
             json.WritePropertyName("chain");
@@ -121,9 +122,13 @@ public static class JsonReport
     {
         json.WriteStartObject();
         json.WriteNumber("index", step.Index);
-        json.WriteString("type", step.Type switch { StepType.Keyring => "keyring", StepType.Files => "files", _ => "plugin" });
+        json.WriteString("type", EventWriter.TypeName(step.Type));
         json.WriteString("target", step.Target);
-        json.WriteString("display", step.Type == StepType.Files ? HumanOutput.Display(step.Target, home) : step.Target);
+        json.WriteString("display", step.Type is StepType.Files or StepType.Folder ? HumanOutput.Display(step.Target, home) : step.Target);
+        json.WritePropertyName("keys");
+        WriteStrings(json, step.Keys ?? []);
+        json.WritePropertyName("removed_keys");
+        WriteStrings(json, outcome?.Keys ?? []);
         json.WritePropertyName("principals");
         WriteStrings(json, step.Principals);
         json.WriteString("class", step.Class switch { StepClass.Session => "session", StepClass.LongLived => "long-lived", _ => "unknown" });

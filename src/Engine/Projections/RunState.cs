@@ -12,6 +12,9 @@ public sealed record StepOutcome(StepStatus Status, string? Reason, string? Deta
 {
     /// <summary>For a known failure: its solution, printed once after the errors.</summary>
     public string? Fix { get; init; }
+
+    /// <summary>For a keyring step that removed something: the keys it removed.</summary>
+    public IReadOnlyList<string>? Keys { get; init; }
 }
 
 /// <summary>The outcome of one step, in the order outcomes happened.</summary>
@@ -71,6 +74,9 @@ public sealed record RunState
     /// <summary>Whether the run is over.</summary>
     public bool Completed { get; init; }
 
+    /// <summary>The realm of the run, or null for none.</summary>
+    public string? Realm => Request?.Realm;
+
     /// <summary>Whether this is a dry run.</summary>
     public bool DryRun => Request?.DryRun ?? false;
 
@@ -114,7 +120,7 @@ public sealed record RunState
             LogoutConfirmed e => state with { Confirmed = e },
             LogoutCancelled e => state with { Cancelled = e },
             Events.RemovalStarted => state with { RemovalStarted = true },
-            CredentialRemoved e => WithOutcome(state, e.Step, new StepOutcome(StepStatus.Removed, null, null)),
+            CredentialRemoved e => WithOutcome(state, e.Step, new StepOutcome(StepStatus.Removed, null, null) { Keys = e.Keys }),
             CredentialNotFound e => WithOutcome(state, e.Step, new StepOutcome(StepStatus.NotFound, "not found - already logged out", e.Detail)),
             StepFailed e => WithOutcome(state, e.Step, new StepOutcome(StepStatus.Failed, e.Reason, e.Detail) { Fix = e.Fix }),
             LogoutInterrupted => state with { Interrupted = true },

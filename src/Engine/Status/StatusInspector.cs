@@ -27,7 +27,7 @@ public static class StatusInspector
     public static async Task<(StatusReport? Report, LogoutRejected? Rejection)> InspectAsync(RunContext context, string? identity, string? provider, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var errors = context.Problems.Where(p => p.Severity == ProblemSeverity.Error).ToList();
+        var errors = context.Problems.Where(p => p.IsGlobalError).ToList();
         if (errors.Count > 0)
         {
             return (null, errors.Count == 1
@@ -52,13 +52,24 @@ public static class StatusInspector
         var (entries, keyringProblem) = await members.ReadKeyringAsync(principals, cancellationToken).ConfigureAwait(false);
 
         var (files, problems) = Files(context, members, target, cancellationToken);
-        var parsed = principals.Where(p => entries.ContainsKey(p.Name)).Select(p => KeyringEnvelope.Parse(p.Name, p.Kind, entries[p.Name])).ToList();
+        problems.AddRange(members.Blocked(target).Select(b => $"{b.Name} not inspected: {b.Problem}"));
+
+        // Every key form of each principal (REAL-ATMOS §2); a key shared by a provider and an identity of one name is shown once, for the first.
+        var (keysOf, parsed) = ScopeMembers.FoundKeys(principals, entries);
         var classOf = members.ClassifyAll(parsed, cancellationToken);
         var stored = new Dictionary<string, StoredEntry>(StringComparer.Ordinal);
-        foreach (var entry in parsed)
+        for (var i = 0; i < principals.Count; i++)
         {
-            var classified = classOf[entry.Name].Class;
-            stored[entry.Name] = new StoredEntry(classified.Succeeded ? StepData.From(classified.Value) : StepClass.Unknown, Expiry(entry));
+            var keys = keysOf[i];
+            if (keys.Count == 0 || stored.ContainsKey(principals[i].Name))
+            {
+                continue;
+            }
+
+            var classes = keys.Select(k => classOf[k].Class).Select(c => c.Succeeded ? StepData.From(c.Value) : StepClass.Unknown).ToList();
+            var overall = classes.Contains(StepClass.LongLived) ? StepClass.LongLived : classes.Contains(StepClass.Unknown) ? StepClass.Unknown : StepClass.Session;
+            var expires = parsed.Where(p => keys.Contains(p.Key)).Select(p => Expiry(p.Entry)).FirstOrDefault(e => e is not null);
+            stored[principals[i].Name] = new StoredEntry(overall, expires) { Keys = keys };
         }
 
         var statuses = principals.Select(p => new PrincipalStatus(p.Name, p.Role, p.Kind, p.Via, stored.GetValueOrDefault(p.Name), files.GetValueOrDefault(p.Name) ?? [])).ToList();
@@ -69,6 +80,7 @@ public static class StatusInspector
             Target = target.Name,
             At = context.Clock.GetUtcNow(),
             Home = context.Paths.Home,
+            Realm = context.Realm.Value,
             KeyringBackend = context.Keyring.Backend,
             KeyringProblem = keyringProblem,
             Principals = statuses,

@@ -31,9 +31,10 @@ public static class StatusOutput
     public static OutputLine Heading(StatusReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
+        var realm = report.Realm is null ? string.Empty : $", realm: {report.Realm}";
         return report.KeyringProblem is null
-            ? new($"Keyring: {report.KeyringBackend}")
-            : new($"Keyring: {report.KeyringBackend} (cannot check: {report.KeyringProblem})", Tone.Failure);
+            ? new($"Keyring: {report.KeyringBackend}{realm}")
+            : new($"Keyring: {report.KeyringBackend}{realm} (cannot check: {report.KeyringProblem})", Tone.Failure);
     }
 
     /// <summary>"identity via aws-sso, aws/assume-role" or "provider, aws/iam-identity-center".</summary>
@@ -53,9 +54,13 @@ public static class StatusOutput
         ArgumentNullException.ThrowIfNull(principal);
         ArgumentNullException.ThrowIfNull(report);
         return principal.Keyring is { } entry
-            ? Details(Class(entry.Class), entry.Expires, report.At)
+            ? Details(Class(entry.Class), entry.Expires, report.At) + KeyList(principal.Name, entry)
             : report.KeyringProblem is null ? "none" : "cannot check";
     }
+
+    // The keys found when they are not just the name itself (the reference doc's form).
+    private static string KeyList(string name, StoredEntry entry) =>
+        entry.Keys.Count == 0 || (entry.Keys.Count == 1 && entry.Keys[0] == name) ? string.Empty : $" [{string.Join(", ", entry.Keys)}]";
 
     /// <summary>A file line: "~/.aws/sso/cache/x.json (SSO token, session, expires 2030-01-01T00:00:00Z)".</summary>
     /// <param name="file">The file.</param>
@@ -81,7 +86,7 @@ public static class StatusOutput
             var rows = new List<StatusRow>();
             if (principal.Keyring is { } entry)
             {
-                rows.Add(new StatusRow(principal.Name, type, "keyring entry", Class(entry.Class), Expiry(entry.Expires, report.At), true));
+                rows.Add(new StatusRow(principal.Name, type, $"keyring entry{KeyList(principal.Name, entry)}", Class(entry.Class), Expiry(entry.Expires, report.At), true));
             }
             else if (report.KeyringProblem is not null)
             {
@@ -158,6 +163,7 @@ public static class StatusOutput
             json.WriteString("command", "auth status");
             json.WriteString("scope", report.Scope switch { ScopeKind.Identity => "identity", ScopeKind.Provider => "provider", _ => "all" });
             json.WriteString("target", report.Target);
+            json.WriteString("realm", report.Realm);
             json.WriteString("at", report.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
             json.WriteStartObject("keyring");
             json.WriteString("backend", report.KeyringBackend);
@@ -175,6 +181,13 @@ public static class StatusOutput
                 json.WriteStartObject("keyring");
                 json.WriteString("presence", principal.Keyring is not null ? "present" : report.KeyringProblem is null ? "absent" : "unknown");
                 json.WriteString("class", principal.Keyring is { } entry ? ClassName(entry.Class) : null);
+                json.WriteStartArray("keys");
+                foreach (var key in principal.Keyring?.Keys ?? [])
+                {
+                    json.WriteStringValue(key);
+                }
+
+                json.WriteEndArray();
                 WriteExpiry(json, principal.Keyring?.Expires, report.At);
                 json.WriteEndObject();
                 json.WriteStartArray("files");

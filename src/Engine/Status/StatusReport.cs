@@ -5,7 +5,11 @@ namespace Atmos.Plugins.Engine.Status;
 /// <summary>A keyring entry that exists now.</summary>
 /// <param name="Class">Session, long-lived, or unknown (its plugin is unavailable).</param>
 /// <param name="Expires">When the credential expires, when its envelope says.</param>
-public sealed record StoredEntry(StepClass Class, DateTimeOffset? Expires);
+public sealed record StoredEntry(StepClass Class, DateTimeOffset? Expires)
+{
+    /// <summary>The keyring keys found (the forms atmos versions stored the name under), current form first.</summary>
+    public IReadOnlyList<string> Keys { get; init; } = [];
+}
 
 /// <summary>A credential file (or the part of one) that exists now.</summary>
 /// <param name="Path">Its absolute path.</param>
@@ -47,6 +51,9 @@ public sealed record StatusReport
 
     /// <summary>The home folder, for showing paths with <c>~</c>.</summary>
     public string? Home { get; init; }
+
+    /// <summary>The realm keys and paths are scoped to, or null for none.</summary>
+    public string? Realm { get; init; }
 
     /// <summary>The keyring backend read.</summary>
     public required string KeyringBackend { get; init; }

@@ -6,7 +6,7 @@ using Atmos.Plugins.Host.Terminal;
 
 namespace Atmos.Plugins.Host.Cli;
 
-/// <summary><c>atmos auth logout [identity] [-i/--identity [name]] [--all] [--provider NAME] [--dry-run] [--keychain] [--force]</c>.</summary>
+/// <summary><c>atmos auth logout [identity] [-i/--identity [name]] [--all] [--all-realms] [--provider NAME] [--dry-run] [--keychain] [--force]</c>.</summary>
 internal sealed class LogoutCommand
 {
     private readonly Argument<string?> _identityArgument = new("identity")
@@ -26,6 +26,11 @@ internal sealed class LogoutCommand
     private readonly Option<bool> _all = new("--all")
     {
         Description = "Logout from all identities and providers. Clears session data for all identities. Combine with --keychain to also remove stored credentials.",
+    };
+
+    private readonly Option<bool> _allRealms = new("--all-realms")
+    {
+        Description = "Logout from everything atmos left on this machine in every realm, not only the current one: each realm folder under the atmos config home (the no-realm layout included), atmos 1.206.0's automatic realms, and every atmos_ keyring entry the keyring can list. Combine with --keychain to also remove stored credentials.",
     };
 
     private readonly Option<string?> _provider = new("--provider")
@@ -60,7 +65,7 @@ internal sealed class LogoutCommand
         _config = config;
         Command = new Command("logout", "Clear local session data (tokens, cached credentials) while preserving your keychain credentials for faster re-authentication. Only local credentials are removed: browser sessions with your identity provider stay active.")
         {
-            _identityArgument, _identityOption, _all, _provider, _dryRun, _keychain, _force, _output,
+            _identityArgument, _identityOption, _all, _allRealms, _provider, _dryRun, _keychain, _force, _output,
         };
         Command.SetAction((parseResult, cancellationToken) => ExecuteAsync(parseResult, cancellationToken));
         _identityArgument.CompletionSources.Add(Completions.Identities(host, config));
@@ -75,6 +80,7 @@ internal sealed class LogoutCommand
     [
         new("Logout from a specific identity (positional argument, --identity flag or its short form)", "atmos auth logout dev-admin", "atmos auth logout --identity dev-admin", "atmos auth logout -i dev-admin"),
         new("Logout from all identities", "atmos auth logout --all"),
+        new("Logout from every realm on this machine (every atmos_ keyring entry and realm folder)", "atmos auth logout --all-realms"),
         new("Logout from a specific provider (removes its whole config directory)", "atmos auth logout --provider aws-sso"),
         new("Interactive mode: choose what to logout from", "atmos auth logout"),
         new("Preview what would be removed without deleting anything", "atmos auth logout dev-admin --dry-run", "atmos auth logout --all --dry-run"),
@@ -89,7 +95,8 @@ internal sealed class LogoutCommand
         var options = Options(parseResult);
         var context = RunSetup.Build(_host, Value(parseResult, _config));
         using var plugins = context.Catalog; // stops the plugin processes the run started
-        foreach (var warning in context.Problems.Where(p => p.Severity == Engine.Config.ProblemSeverity.Warning))
+        // Warnings, and errors that block only some entries without naming them (a broken plugins.json): the run goes on.
+        foreach (var warning in context.Problems.Where(p => p.Severity == Engine.Config.ProblemSeverity.Warning || (p.IsLocal && p.Principals.Count == 0)))
         {
             _host.Error.WriteLine(TerminalText.Line(warning.ToString()));
         }
@@ -116,6 +123,7 @@ internal sealed class LogoutCommand
         var optionValue = Value(parseResult, _identityOption);
         var pick = optionResult is not null && optionValue is null && positional is null;
         var all = Value(parseResult, _all);
+        var allRealms = Value(parseResult, _allRealms);
         var provider = Value(parseResult, _provider);
         string? usageError = positional is not null && positional.StartsWith('-')
             ? $"unknown option '{positional}'; run 'atmos auth logout --help' for usage"
@@ -126,7 +134,7 @@ internal sealed class LogoutCommand
         }
 
         var identity = positional ?? optionValue;
-        if (identity is null && !pick && !all && provider is null)
+        if (identity is null && !pick && !all && !allRealms && provider is null)
         {
             identity = _host.Variable("ATMOS_IDENTITY") ?? _host.Variable("IDENTITY");
         }
@@ -137,6 +145,7 @@ internal sealed class LogoutCommand
             PickIdentity = pick,
             Provider = provider,
             All = all,
+            AllRealms = allRealms,
             DryRun = Value(parseResult, _dryRun),
             Keychain = Value(parseResult, _keychain),
             Force = Value(parseResult, _force),

@@ -59,7 +59,7 @@ internal static class RunSetup
             }
             else
             {
-                problems.Add(ConfigProblem.Error(null, $"ATMOS_PLUGINS_MANIFEST points at {full}, which does not exist; fix or unset it"));
+                problems.Add(ConfigProblem.Error(null, $"ATMOS_PLUGINS_MANIFEST points at {full}, which does not exist; fix or unset it") with { IsLocal = true });
             }
         }
         else
@@ -85,7 +85,8 @@ internal static class RunSetup
         var logs = new PluginLogPrinter(host.Error, DebugLog.ParseLevel(host.Variable("ATMOS_LOGS_LEVEL")), host.Clock);
         var loaders = new PluginLoaders(new McMasterPluginLoader(), new PluginProcessLoader(host.InstallFolder, host.Variables, host.WorkingDirectory, logs));
         var catalog = new PluginCatalog(manifests, loaders, timeout, trustDeclaredKinds: !readAllMetadata, BuiltInFolder(host), logs, isolateAll);
-        problems.AddRange(catalog.Problems.Select(p => ConfigProblem.Error(null, p)));
+        // A broken manifest blocks only the entries whose kinds no plugin then provides (their steps fail naming it).
+        problems.AddRange(catalog.Problems.Select(p => ConfigProblem.Error(null, p) with { IsLocal = true }));
         problems.AddRange(catalog.Warnings.Select(p => ConfigProblem.Warning(null, p)));
         return catalog;
     }

@@ -71,7 +71,7 @@ public sealed class ManifestTests(PluginWorkbench plugins, PublishedAtmos atmos)
         var plugins = ListedPlugins(out var document);
 
         Assert.Equal([Path.Join(Published.Folder, "plugins.json")], document.GetProperty("manifests").EnumerateArray().Select(m => m.GetString()));
-        Assert.Equal(["aws", "azure", "gcp", "integrations"], plugins.Select(p => p.GetProperty("name").GetString()));
+        Assert.Equal(["aws", "azure", "gcp", "atmos", "integrations"], plugins.Select(p => p.GetProperty("name").GetString()));
         Assert.Equal(Home.AwsPlugin, plugins[0].GetProperty("path").GetString());
         Assert.All(plugins, p => Assert.Equal("ok", p.GetProperty("status").GetString()));
     }
@@ -116,8 +116,8 @@ public sealed class ManifestTests(PluginWorkbench plugins, PublishedAtmos atmos)
         var logout = Home.Atmos("auth", "logout", "acme-dev", "--config", AcmeConfig());
 
         Assert.Equal([Path.Join(Published.Folder, "plugins.json"), user], document.GetProperty("manifests").EnumerateArray().Select(m => m.GetString()));
-        Assert.Equal(["aws", "azure", "gcp", "integrations", "acme"], plugins.Select(p => p.GetProperty("name").GetString()));
-        Assert.Equal(user, plugins[4].GetProperty("manifest").GetString());
+        Assert.Equal(["aws", "azure", "gcp", "atmos", "integrations", "acme"], plugins.Select(p => p.GetProperty("name").GetString()));
+        Assert.Equal(user, plugins[5].GetProperty("manifest").GetString());
         Assert.Equal(0, logout.ExitCode);
         Assert.Contains($"✓ Files: {(configHome == "xdg" ? roles : "~/.config/atmos/acme/acme-sso/roles.json")} (role sessions)", logout.Lines);
         Assert.False(File.Exists(roles));

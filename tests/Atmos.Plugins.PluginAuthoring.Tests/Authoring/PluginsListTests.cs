@@ -29,7 +29,7 @@ public sealed class PluginsListTests(PluginWorkbench plugins, PublishedAtmos atm
                 $"  path:       {Home.AwsPlugin}",
                 $"  manifest:   {manifest}",
                 "  providers:  aws/iam-identity-center, aws/saml",
-                "  identities: aws/permission-set, aws/assume-role, aws/user",
+                "  identities: aws/permission-set, aws/assume-role, aws/user, aws/assume-root, aws/ambient, aws/emulator",
                 "  runs:       in atmos's process (shipped with atmos)",
                 "  status:     ✓ ok (metadata only; --load also loads it)",
                 string.Empty,

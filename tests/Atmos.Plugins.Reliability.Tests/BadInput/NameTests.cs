@@ -4,9 +4,11 @@ using Atmos.Plugins.Tests.Support;
 namespace Atmos.Plugins.Reliability.Tests.BadInput;
 
 /// <summary>
-/// Provider and identity names with path traversal or control characters are refused by validation (exit 2, the name
-/// shown escaped on one line) and nothing on disk is touched; the same names given on the command line only ever
-/// match configured names.
+/// Provider names become folder names: one with path traversal or control characters is refused by validation (exit 2,
+/// the name shown escaped on one line), and a logout fails that provider's step (and its identities') while it logs
+/// out the rest, never touching anything outside the atmos folders. Identity names are keys and section names only:
+/// atmos keeps <c>/</c> and <c>.</c> in them, so only control characters, white space at the ends and emptiness are
+/// refused. The same names given on the command line only ever match configured names.
 /// </summary>
 public sealed class NameTests : IDisposable
 {
@@ -14,31 +16,31 @@ public sealed class NameTests : IDisposable
 
     public void Dispose() => _tree.Dispose();
 
-    // YAML double-quoted names, as they would be written, and what validation says about them.
-    public static TheoryData<string, string, string> BadNames()
+    // YAML double-quoted names, as they would be written, and what validation says about them (null: a valid name).
+    public static TheoryData<string, string, string?> BadNames()
     {
-        var data = new TheoryData<string, string, string>();
-        (string Yaml, string Problem)[] names =
+        var data = new TheoryData<string, string, string?>();
+        (string Yaml, string Problem, bool ValidIdentity)[] names =
         [
-            ("../escape", "contains a path separator"),
-            ("..", "contains '..'"),
-            ("a..b", "contains '..'"),
-            ("a/b", "contains a path separator"),
-            ("a\\\\b", "contains a path separator"),
-            ("/abs", "contains a path separator"),
-            (".hidden", "starts with '.'"),
-            ("nul\\0byte", "contains a NUL byte"),
-            ("bell\\a", "contains a control character"),
-            ("new\\nline", "contains a control character"),
-            ("esc\\e[2J", "contains a control character"),
-            ("del\\x7f", "contains a control character"),
-            (" lead", "has leading or trailing white space"),
-            ("", "is empty"),
+            ("../escape", "contains a path separator", true),
+            ("..", "contains '..'", true),
+            ("a..b", "contains '..'", true),
+            ("a/b", "contains a path separator", true),
+            ("a\\\\b", "contains a path separator", true),
+            ("/abs", "contains a path separator", true),
+            (".hidden", "starts with '.'", true),
+            ("nul\\0byte", "contains a NUL byte", false),
+            ("bell\\a", "contains a control character", false),
+            ("new\\nline", "contains a control character", false),
+            ("esc\\e[2J", "contains a control character", false),
+            ("del\\x7f", "contains a control character", false),
+            (" lead", "has leading or trailing white space", false),
+            ("", "is empty", false),
         ];
-        foreach (var (yaml, problem) in names)
+        foreach (var (yaml, problem, validIdentity) in names)
         {
             data.Add("provider", yaml, problem);
-            data.Add("identity", yaml, problem);
+            data.Add("identity", yaml, validIdentity ? null : problem.Replace("contains a NUL byte", "contains a control character", StringComparison.Ordinal));
         }
 
         return data;
@@ -46,26 +48,39 @@ public sealed class NameTests : IDisposable
 
     [Theory]
     [MemberData(nameof(BadNames))]
-    public async Task A_bad_name_in_atmos_yaml_is_refused_and_nothing_is_touched(string role, string yamlName, string problem)
+    public async Task A_bad_name_in_atmos_yaml_blocks_only_its_entry_and_nothing_outside_the_atmos_folders_is_touched(string role, string yamlName, string? problem)
     {
         var entry = role == "provider"
             ? $"\n  providers:\n    \"{yamlName}\":\n      kind: aws/saml\n      region: us-east-1\n"
             : $"\n  identities:\n    \"{yamlName}\":\n      kind: aws/user\n";
         var yaml = AwsTree.Config.Replace(role == "provider" ? "\n  providers:\n" : "\n  identities:\n", entry, StringComparison.Ordinal);
         File.WriteAllText(_tree.Config, yaml);
-        var before = TempHome.Fingerprint(_tree.Home.Home);
+        // Where a name used as a path segment would lead: none of these may change.
+        string[] bystanders = [".config/atmos/escape/credentials", ".config/escape/credentials", "escape/credentials", ".config/atmos/aws/.hidden/credentials", ".config/atmos/aws/a..b/credentials"];
+        foreach (var bystander in bystanders)
+        {
+            _tree.Home.Write(bystander, "[x]\nk = v\n");
+        }
 
         var validate = await _tree.Cli.RunBounded("auth", "validate", "--config", _tree.Config);
         var logout = await _tree.Cli.RunBounded("auth", "logout", "--all", "--config", _tree.Config);
 
         CliChecks.AssertCleanOutcome(validate, yaml, errorStart: "✗ ");
         CliChecks.AssertCleanOutcome(logout, yaml);
+        Assert.Equal(0, logout.ExitCode);
+        Assert.All(bystanders, b => Assert.Equal("[x]\nk = v\n", File.ReadAllText(_tree.Home.PathOf(b))));
+        if (problem is null)
+        {
+            Assert.DoesNotContain(validate.Lines, l => l.Contains($"{role} '", StringComparison.Ordinal) && l.Contains(": error:", StringComparison.Ordinal));
+            Assert.DoesNotContain(logout.Lines, l => l.StartsWith("✗ Config:", StringComparison.Ordinal));
+            return;
+        }
+
         Assert.Equal(2, validate.ExitCode);
-        Assert.Equal(2, logout.ExitCode);
         Assert.Single(validate.Lines, l => l.Contains($": error: {role} '", StringComparison.Ordinal) && l.Contains($"name {problem}", StringComparison.Ordinal));
-        Assert.StartsWith("Error: invalid configuration", logout.Lines[0], StringComparison.Ordinal);
-        Assert.Equal(before, TempHome.Fingerprint(_tree.Home.Home));
-        Assert.Equal(6, await _tree.KeyringCount());
+        Assert.Single(logout.Lines, l => l.StartsWith("✗ Config: ", StringComparison.Ordinal));
+        Assert.Contains(logout.Lines, l => l.Contains("not logged out: ", StringComparison.Ordinal) && l.Contains($"name {problem}", StringComparison.Ordinal));
+        Assert.StartsWith("Logged out with warnings", logout.Lines.Single(l => l.StartsWith("Logged out", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 
     [Theory]

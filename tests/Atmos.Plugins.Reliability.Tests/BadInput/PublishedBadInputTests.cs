@@ -18,16 +18,51 @@ public sealed class PublishedBadInputTests : IDisposable
 
     public void Dispose() => _tree.Dispose();
 
+    // Files that cannot be read as a whole: the run is refused.
     public static TheoryData<string> Configs() =>
     [
         "a self-referencing alias", "an alias bomb as a key", "an alias bomb as a value", "deep flow nesting", "deep block nesting",
-        "a scanner failure", "truncated mid-way", "invalid UTF-8", "random bytes", "a name with a newline", "a traversal name",
-        "a kind with an escape sequence", "just over 4 MiB",
+        "a scanner failure", "truncated mid-way", "random bytes", "just over 4 MiB",
+    ];
+
+    // Files whose damage is in some entries (a name, a kind): those entries fail, the rest is logged out.
+    public static TheoryData<string> EntryDamage() =>
+    [
+        "invalid UTF-8", "a name with a newline", "a traversal name", "a kind with an escape sequence",
     ];
 
     [Theory]
     [MemberData(nameof(Configs))]
     public void A_bad_atmos_yaml_is_one_error_line_and_exit_2(string shape)
+    {
+        File.WriteAllBytes(_tree.Config, Content(shape));
+        var before = TempHome.Fingerprint(_tree.Home.Home);
+
+        var result = AtmosProcess.Run(_atmos, _tree.Home, "auth", "logout", "--all", "--config", _tree.Config);
+
+        CliChecks.AssertCleanOutcome(result.ExitCode, result.Stdout, result.Stderr, shape);
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("Error: ", result.Lines[0], StringComparison.Ordinal);
+        Assert.Equal(before, TempHome.Fingerprint(_tree.Home.Home));
+    }
+
+    [Theory]
+    [MemberData(nameof(EntryDamage))]
+    public void Damaged_entries_fail_on_their_own_and_the_rest_is_logged_out_cleanly(string shape)
+    {
+        File.WriteAllBytes(_tree.Config, Content(shape));
+        _tree.Home.Write("okta/credentials", "[x]\nk = v\n"); // where ../../okta would lead from the AWS base folder
+
+        var result = AtmosProcess.Run(_atmos, _tree.Home, "auth", "logout", "--all", "--config", _tree.Config);
+
+        CliChecks.AssertCleanOutcome(result.ExitCode, result.Stdout, result.Stderr, shape);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains(result.Lines, l => l.StartsWith("✓ ", StringComparison.Ordinal));
+        Assert.Contains(result.Lines, l => l.StartsWith("✗ ", StringComparison.Ordinal));
+        Assert.Equal("[x]\nk = v\n", File.ReadAllText(_tree.Home.PathOf("okta/credentials")));
+    }
+
+    private static byte[] Content(string shape)
     {
         var bomb = string.Join('\n', Enumerable.Range(0, 10).Select(i => i == 0 ? "a0: &a0 [x, x, x, x, x, x, x, x, x, x]" : $"a{i}: &a{i} [{string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 10))}]"));
         var realistic = Encoding.UTF8.GetBytes(AwsTree.Config + "\n");
@@ -48,15 +83,7 @@ public sealed class PublishedBadInputTests : IDisposable
             "a kind with an escape sequence" => Utf8(AwsTree.Config.Replace("kind: aws/saml", "kind: \"aws/saml\\e[2J\\a\"", StringComparison.Ordinal)),
             _ => Utf8(AwsTree.Config + "\n" + new string('#', 4 * 1024 * 1024)),
         };
-        File.WriteAllBytes(_tree.Config, content);
-        var before = TempHome.Fingerprint(_tree.Home.Home);
-
-        var result = AtmosProcess.Run(_atmos, _tree.Home, "auth", "logout", "--all", "--config", _tree.Config);
-
-        CliChecks.AssertCleanOutcome(result.ExitCode, result.Stdout, result.Stderr, shape);
-        Assert.Equal(2, result.ExitCode);
-        Assert.StartsWith("Error: ", result.Lines[0], StringComparison.Ordinal);
-        Assert.Equal(before, TempHome.Fingerprint(_tree.Home.Home));
+        return content;
     }
 
     [Theory]

@@ -81,6 +81,18 @@ public sealed record Scenario
     /// <summary>Whether the files left under HOME are snapshotted too (<c>__snapshots__/files.snap</c>).</summary>
     public bool SnapshotFiles { get; init; }
 
+    /// <summary>HOME-relative paths that must still be there after the run (a seeded file unchanged).</summary>
+    public IReadOnlyList<string> ExpectLeft { get; init; } = [];
+
+    /// <summary>HOME-relative paths that must be gone after the run.</summary>
+    public IReadOnlyList<string> ExpectGone { get; init; } = [];
+
+    /// <summary>HOME-relative files and their exact content after the run (an edited file).</summary>
+    public IReadOnlyDictionary<string, string> ExpectContent { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Every keyring entry left after the run, exactly (null: not checked).</summary>
+    public IReadOnlyList<string>? ExpectKeyring { get; init; }
+
     /// <summary>
     /// Every secret value of the starting state: by convention (tests/Scenarios/README.md) each contains "SECRET", and
     /// none may appear in any output, audit trail or snapshot.
@@ -115,7 +127,7 @@ public sealed record Scenario
         }
 
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
-        var known = new HashSet<string>(StringComparer.Ordinal) { "description", "command", "files", "symlinks", "keyring", "environment", "plugins", "terminal", "inject", "snapshot_files" };
+        var known = new HashSet<string>(StringComparer.Ordinal) { "description", "command", "files", "symlinks", "keyring", "environment", "plugins", "terminal", "inject", "snapshot_files", "expect" };
         var unknown = root.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).Where(k => !known.Contains(k)).ToList();
         if (unknown.Count > 0)
         {
@@ -125,6 +137,7 @@ public sealed record Scenario
         var keyring = Map(root, "keyring");
         var terminal = Map(root, "terminal");
         var inject = Map(root, "inject");
+        var expect = Map(root, "expect");
         return new Scenario
         {
             Name = name,
@@ -151,6 +164,10 @@ public sealed record Scenario
             DenyWrite = List(inject, "deny_write"),
             HoldLock = List(inject, "hold_lock"),
             SnapshotFiles = Scalar(root, "snapshot_files") is "true",
+            ExpectLeft = List(expect, "left"),
+            ExpectGone = List(expect, "gone"),
+            ExpectContent = Strings(Map(expect, "content")),
+            ExpectKeyring = expect is not null && expect.Children.ContainsKey(new YamlScalarNode("keyring")) ? List(expect, "keyring") : null,
         };
     }
 

@@ -79,6 +79,30 @@ public sealed class ScenarioRun : IAsyncDisposable
         }
     }
 
+    /// <summary>The names of the keyring entries there now (user atmos-auth), sorted: the scenario's <c>expect.keyring</c>.</summary>
+    public async Task<IReadOnlyList<string>> KeyringLeftAsync()
+    {
+        switch (Scenario.Keyring)
+        {
+            case KeyringBackend.Memory:
+                return (await _keyring!.ListAsync(CancellationToken.None)).Order(StringComparer.Ordinal).ToList();
+            case KeyringBackend.File:
+                var password = Scenario.Environment.GetValueOrDefault(FileKeyring.PasswordVariable) ?? string.Empty;
+                return (await new FileKeyring(Path.Join(Home, ".local", "share", "atmos", "keyring"), password).ListAsync(CancellationToken.None)).Order(StringComparer.Ordinal).ToList();
+            case KeyringBackend.SecretService when OperatingSystem.IsLinux():
+                // As another client sees them: secret-tool lists every item with the attributes.
+                var search = await _secretService!.SecretToolAsync(null, "search", "--all", "--unlock", "username", IKeyring.User);
+                return (search.StandardOutput + "\n" + search.StandardError).Split('\n')
+                    .Select(l => l.Trim())
+                    .Where(l => l.StartsWith("attribute.service = ", StringComparison.Ordinal))
+                    .Select(l => l["attribute.service = ".Length..])
+                    .Order(StringComparer.Ordinal)
+                    .ToList();
+            default:
+                throw new InvalidDataException($"{Scenario.Name}: expect.keyring needs a memory, file or secret-service keyring");
+        }
+    }
+
     /// <summary>Runs <c>atmos auth replay</c> with nothing but HOME (and the log level the run had).</summary>
     public Task<CliOutcome> ReplayAsync(params string[] arguments)
     {

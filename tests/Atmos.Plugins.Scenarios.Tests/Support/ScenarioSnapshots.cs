@@ -141,6 +141,7 @@ public static partial class ScenarioSnapshots
     [GeneratedRegex("\"at\":(\\s?)\"[^\"]*\"")]
     private static partial Regex Timestamp();
 
-    [GeneratedRegex("^(\\S+:\\d+:\\d+: )?warning: ")]
+    // Warnings about atmos.yaml, and errors that block only some entries without naming any (a broken plugins.json).
+    [GeneratedRegex("^(\\S+:\\d+:\\d+: )?(warning|error): ")]
     private static partial Regex ConfigWarning();
 }

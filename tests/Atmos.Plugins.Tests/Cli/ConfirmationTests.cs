@@ -88,7 +88,7 @@ public sealed class ConfirmationTests : IDisposable
                 "Identity: backup-admin", "Identity: backup-reader", "Identity: ci-deployer", "Identity: ci-user", "Identity: dev-admin",
                 "Identity: dev-org-admin", "Identity: dev-readonly", "Identity: okta-analyst", "Identity: prod-admin", "Identity: staging-admin",
                 "Provider: aws-sso (removes all identities)", "Provider: backup-provider (removes all identities)", "Provider: saml-okta (removes all identities)",
-                "All identities (complete logout)",
+                "All identities (complete logout)", "All realms (everything atmos left on this machine)",
             ],
             prompts.Offered!.Select(c => c.Label));
         Assert.Equal("Logging out from identity: dev-admin", result.Lines[0]);
@@ -116,7 +116,8 @@ public sealed class ConfirmationTests : IDisposable
         var result = await _cli.RunAsync("auth", "logout", "ci-user", "--config", config);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("Error: identity \"ci-user\" is ambiguous: it matches Ci-User, ci-USER when case is ignored", result.Lines[0]);
+        Assert.StartsWith("~/ambiguous.yaml:4:5: warning: identity names 'Ci-User' and 'ci-USER' differ only in case", result.Lines[0], StringComparison.Ordinal);
+        Assert.Equal("Error: identity \"ci-user\" is ambiguous: it matches Ci-User, ci-USER when case is ignored", result.Lines[1]);
     }
 
     private sealed class ScriptedInteraction : IUserInteraction

@@ -18,7 +18,7 @@ public sealed class DeclaredKindsTests : IDisposable
     {
         var entries = PluginManifest.Read(RepoPaths.BuiltManifest, new List<string>());
 
-        Assert.Equal(["aws", "azure", "gcp", "integrations"], entries.Select(e => e.Name));
+        Assert.Equal(["aws", "azure", "gcp", "atmos", "integrations"], entries.Select(e => e.Name));
         foreach (var entry in entries)
         {
             var metadata = PluginMetadata.Read(entry.AssemblyPath);
@@ -43,7 +43,7 @@ public sealed class DeclaredKindsTests : IDisposable
         var result = await cli.RunAsync("auth", "logout", "ci", "--config", config);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains(result.Lines, l => l.Contains("declares provider kinds [aws/saml], identity kinds [aws/user] and integration kinds [] for plugin 'aws', but Atmos.Plugins.Aws.dll declares [aws/iam-identity-center, aws/saml], [aws/assume-role, aws/permission-set, aws/user] and []; fix the manifest", StringComparison.Ordinal));
+        Assert.Contains(result.Lines, l => l.Contains("declares provider kinds [aws/saml], identity kinds [aws/user] and integration kinds [] for plugin 'aws', but Atmos.Plugins.Aws.dll declares [aws/iam-identity-center, aws/saml], [aws/ambient, aws/assume-role, aws/assume-root, aws/emulator, aws/permission-set, aws/user] and []; fix the manifest", StringComparison.Ordinal));
         Assert.Equal("[ci]\nk = v\n", _home.Read(".config/atmos/aws/aws-user/credentials"));
     }
 

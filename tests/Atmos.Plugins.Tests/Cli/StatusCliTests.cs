@@ -55,6 +55,45 @@ public sealed class StatusCliTests : IDisposable
     }
 
     [Fact]
+    public async Task In_a_realm_status_names_it_and_shows_every_key_form_and_folder_found()
+    {
+        var home = new TempHome();
+        try
+        {
+            var cli = new CliRun(home) { Clock = new FixedClock(), Interaction = new NoPrompts() };
+            var config = home.Write("project/atmos.yaml", "auth:\n  realm: acme\n  providers:\n    sso: { kind: aws/iam-identity-center, region: us-east-1, start_url: \"https://acme.awsapps.com/start\" }\n  identities:\n    Dev: { kind: aws/permission-set, via: { provider: sso } }\n");
+            home.Write(".config/atmos/acme/aws/sso/credentials", "[dev]\naws_session_token = t\n");
+            home.Write(".config/atmos/aws/sso/credentials", "[Dev]\naws_session_token = t\n");
+            await cli.Keyring.SetAsync("atmos_acme_sso", """{"type":"aws","data":{"access_key_id":"T","expiration":"2030-01-01T00:00:00Z"}}""", CancellationToken.None);
+            await cli.Keyring.SetAsync("sso", """{"type":"aws","data":{"access_token":"T"}}""", CancellationToken.None);
+
+            var result = await cli.RunAsync("auth", "status", "--config", config);
+            var json = await cli.RunAsync("auth", "status", "--output", "json", "--config", config);
+
+            Assert.Equal(0, result.ExitCode);
+            Assert.Equal(
+                [
+                    "Keyring: memory, realm: acme",
+                    "sso (provider, aws/iam-identity-center)",
+                    "  • Keyring: session, expires 2030-01-01T00:00:00Z [atmos_acme_sso, sso]",
+                    "Dev (identity via sso, aws/permission-set)",
+                    "  • Keyring: none",
+                    "  • Files: ~/.config/atmos/acme/aws/sso/credentials (profile in credentials, session)",
+                    "  • Files: ~/.config/atmos/aws/sso/credentials (profile in credentials, session)",
+                    "2 of 2 identities and providers hold local credentials.",
+                ],
+                result.Lines);
+            using var document = JsonDocument.Parse(json.Stdout);
+            Assert.Equal("acme", document.RootElement.GetProperty("realm").GetString());
+            Assert.Equal(["atmos_acme_sso", "sso"], document.RootElement.GetProperty("principals")[0].GetProperty("keyring").GetProperty("keys").EnumerateArray().Select(k => k.GetString()));
+        }
+        finally
+        {
+            home.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task After_a_logout_status_shows_that_the_identity_is_gone()
     {
         var before = await Status("dev-admin");

@@ -39,13 +39,13 @@ public sealed class ValidateCliTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Equal(
             [
-                "~/atmos.yaml:6:5: error: provider 'weird': unknown kind 'aws/nope'; use one of aws/iam-identity-center, aws/saml, azure/cli, azure/device-code, azure/interactive, azure/oidc, gcp/adc, gcp/workload-identity-federation",
+                "~/atmos.yaml:6:5: warning: provider 'weird': no plugin owns kind 'aws/nope' (a newer atmos's kind, or a plugin that is not installed); its files are not looked for and its keyring entries are kept unless --keychain; known provider kinds: atmos/pro, aws/iam-identity-center, aws/saml, azure/cli, azure/device-code, azure/interactive, azure/oidc, gcp/adc, gcp/workload-identity-federation, github/oidc, mock, mock/aws",
                 "~/atmos.yaml:9:5: error: identity 'admin': via.provider 'ssso' is not defined under auth.providers; define it or fix the name",
                 "~/atmos.yaml:3:5: error: provider 'sso' (aws/iam-identity-center) has no region; add region: e.g. us-east-1",
                 "~/atmos.yaml:3:5: error: provider 'sso': start_url 'http://not-https' is not an https:// URL",
                 "~/atmos.yaml:9:5: error: identity 'admin' needs principal.name (the permission set, e.g. AdminAccess)",
                 "~/atmos.yaml:9:5: error: identity 'admin' needs principal.account.name or principal.account.id",
-                "✗ ~/atmos.yaml: 6 errors",
+                "✗ ~/atmos.yaml: 5 errors, 1 warning",
             ],
             result.Lines);
     }
@@ -94,16 +94,31 @@ public sealed class ValidateCliTests : IDisposable
     }
 
     [Fact]
-    public async Task Logout_with_an_invalid_config_exits_2_and_changes_nothing()
+    public async Task Logout_with_an_invalid_realm_exits_2_and_changes_nothing()
     {
-        var config = _home.Write("atmos.yaml", "auth:\n  identities:\n    \"../escape\":\n      kind: aws/user\n");
-        _home.Write(".config/atmos/aws/aws-user/credentials", "[x]\nk = v\n");
+        // An invalid realm scopes every key and path, so (as in atmos) it stops every command.
+        var config = _home.Write("atmos.yaml", "auth:\n  realm: \"../escape\"\n  identities:\n    ci:\n      kind: aws/user\n");
+        _home.Write(".config/atmos/aws/aws-user/credentials", "[ci]\nk = v\n");
         var before = TempHome.Fingerprint(_home.Home);
 
         var result = await new CliRun(_home).RunAsync("auth", "logout", "--all", "--config", config);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.StartsWith("Error: invalid configuration: ~/atmos.yaml:3:5: error: identity '../escape': name contains a path separator", result.Lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("Error: invalid configuration: ~/atmos.yaml:2:10: error: invalid realm value in auth.realm: '../escape' contains '.' '/' (a path separator)", result.Lines[0], StringComparison.Ordinal);
         Assert.Equal(before, TempHome.Fingerprint(_home.Home));
+    }
+
+    [Fact]
+    public async Task An_identity_name_with_path_characters_is_only_a_section_name_and_touches_nothing_else()
+    {
+        var config = _home.Write("atmos.yaml", "auth:\n  identities:\n    \"../escape\":\n      kind: aws/user\n");
+        _home.Write(".config/atmos/aws/aws-user/credentials", "[x]\nk = v\n\n[../escape]\nk = w\n");
+        _home.Write(".config/atmos/escape/credentials", "[../escape]\nk = z\n");
+
+        var result = await new CliRun(_home).RunAsync("auth", "logout", "--all", "--config", config);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("[x]\nk = v\n\n", File.ReadAllText(_home.PathOf(".config/atmos/aws/aws-user/credentials")));
+        Assert.Equal("[../escape]\nk = z\n", File.ReadAllText(_home.PathOf(".config/atmos/escape/credentials")));
     }
 }

@@ -30,21 +30,21 @@ public sealed class ColourTests : IDisposable
         }
 
         var config = ReferenceTree.WriteConfig(_home, ReferenceTree.DocConfig);
-        await ReferenceTree.SeedKeyring(cli.Keyring, "aws-sso");
+        await ReferenceTree.SeedKeyring(cli.Keyring, "dev-admin");
 
         var result = await cli.RunAsync("auth", "logout", "dev-admin", "--config", config);
 
         Assert.Equal(0, result.ExitCode);
         if (coloured)
         {
-            Assert.Contains("\u001b[32m✓ Keyring: aws-sso\u001b[0m", result.Lines);
-            Assert.Contains("\u001b[33m✗ Keyring: dev-admin (not found - already logged out)\u001b[0m", result.Lines);
+            Assert.Contains("\u001b[32m✓ Keyring: dev-admin\u001b[0m", result.Lines);
+            Assert.Contains("\u001b[33m✗ Keyring: aws-sso (not found - already logged out)\u001b[0m", result.Lines);
             Assert.Contains("Errors encountered:", result.Lines);
         }
         else
         {
             Assert.DoesNotContain('\u001b', result.Stderr);
-            Assert.Contains("✓ Keyring: aws-sso", result.Lines);
+            Assert.Contains("✓ Keyring: dev-admin", result.Lines);
         }
     }
 }

@@ -23,13 +23,13 @@ public sealed partial class JsonOutputTests : IDisposable
 
     private static readonly string[] TopLevelKeys =
     [
-        "schema_version", "command", "run", "scope", "target", "dry_run", "keychain", "chain", "steps", "preserved",
+        "schema_version", "command", "run", "scope", "target", "realm", "dry_run", "keychain", "chain", "steps", "preserved",
         "plugin_failures", "counts", "outcome", "summary", "exit_code", "error", "events",
     ];
 
     private static readonly string[] StepKeys =
     [
-        "index", "type", "target", "display", "principals", "class", "role", "kind", "via", "presence", "plugin", "action",
+        "index", "type", "target", "display", "keys", "removed_keys", "principals", "class", "role", "kind", "via", "presence", "plugin", "action",
         "paths", "note", "outcome", "reason", "detail", "fix",
     ];
 
@@ -64,6 +64,8 @@ public sealed partial class JsonOutputTests : IDisposable
             {
                 case ("keyring", _):
                     Assert.DoesNotContain(target, left);
+                    Assert.NotEmpty(Strings(step.GetProperty("removed_keys")));
+                    Assert.All(Strings(step.GetProperty("removed_keys")), key => Assert.DoesNotContain(key, left));
                     break;
                 case ("files", "remove-provider-folder"):
                     Assert.False(Directory.Exists(target), target);
@@ -138,8 +140,12 @@ public sealed partial class JsonOutputTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("already_logged_out", report.GetProperty("outcome").GetString());
         Assert.Equal("Identity 'dev-admin' is already logged out.", report.GetProperty("summary").GetString());
-        Assert.Equal(["not_found", "not_found", "not_found"], report.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("outcome").GetString()));
-        Assert.Equal(["absent", "absent", "absent"], report.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("presence").GetString()));
+        // Only the provider's SSO token is a missing entry worth a step: permission-set and assumed-role sessions never
+        // leave one (REAL-ATMOS §2). It was looked for under every key form atmos used.
+        var step = Assert.Single(report.GetProperty("steps").EnumerateArray());
+        Assert.Equal(("aws-sso", "not_found", "absent"), (step.GetProperty("target").GetString(), step.GetProperty("outcome").GetString(), step.GetProperty("presence").GetString()));
+        Assert.Equal(["atmos_aws-sso", "aws-sso"], Strings(step.GetProperty("keys")));
+        Assert.Empty(Strings(step.GetProperty("removed_keys")));
     }
 
     [Fact]

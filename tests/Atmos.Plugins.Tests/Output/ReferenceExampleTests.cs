@@ -124,8 +124,10 @@ public sealed class ReferenceExampleTests : IDisposable
     [Fact]
     public async Task Error_handling_with_a_missing_credential()
     {
+        // The example's shape with the missing entry a kind that leaves one (the provider's SSO token): a permission set's
+        // session lives in the profile files only (REAL-ATMOS §2), so its missing entry is no warning.
         var config = ReferenceTree.WriteConfig(_home, ReferenceTree.DocConfig);
-        await ReferenceTree.SeedKeyring(_cli.Keyring, "aws-sso");
+        await ReferenceTree.SeedKeyring(_cli.Keyring, "dev-admin");
         ReferenceTree.WriteProfiles(_home, ReferenceTree.SsoFolder, "dev-admin");
 
         var result = await _cli.RunAsync("auth", "logout", "dev-admin", "--config", config);

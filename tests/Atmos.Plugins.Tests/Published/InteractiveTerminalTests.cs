@@ -23,6 +23,7 @@ public sealed class InteractiveTerminalTests : IDisposable
         "  Identity: prod-admin",
         "  Provider: aws-sso (removes all identities)",
         "  All identities (complete logout)",
+        "  All realms (everything atmos left on this machine)",
     ];
 
     private readonly PublishedAtmos _atmos;
@@ -66,7 +67,7 @@ public sealed class InteractiveTerminalTests : IDisposable
         var config = await DocState();
         using var terminal = Atmos("auth", "logout", "--config", config);
 
-        var picker = await terminal.WaitForLine("  All identities (complete logout)");
+        var picker = await terminal.WaitForLine("  All realms (everything atmos left on this machine)");
         Assert.Equal(Picker, picker);
         Snapshot.Match(string.Join('\n', picker));
 
@@ -104,7 +105,7 @@ public sealed class InteractiveTerminalTests : IDisposable
         var config = await DocState();
         using var terminal = Atmos("auth", "logout", "--identity", "--config", config);
 
-        Assert.Equal(Picker, await terminal.WaitForLine("  All identities (complete logout)"));
+        Assert.Equal(Picker, await terminal.WaitForLine("  All realms (everything atmos left on this machine)"));
         terminal.Press("Down", "Down", "Down");
         await terminal.WaitForLine("> Provider: aws-sso (removes all identities)");
         terminal.Press("Enter");
@@ -125,7 +126,7 @@ public sealed class InteractiveTerminalTests : IDisposable
         var before = TempHome.Fingerprint(_home.Home);
         using var terminal = Atmos("auth", "logout", "--config", config);
 
-        await terminal.WaitForLine("  All identities (complete logout)");
+        await terminal.WaitForLine("  All realms (everything atmos left on this machine)");
         terminal.Press("Down", key);
 
         Assert.Equal(130, await terminal.WaitForExit());

@@ -137,7 +137,6 @@ public sealed class KeyringLogoutTests : IDisposable
                 "Dry run mode: No credentials will be removed",
                 "Would remove from identity: ci-deployer",
                 "• Keyring: ci-user (keychain credential)",
-                "• Keyring: ci-deployer (not found - already logged out)",
                 "• Files: ~/.config/atmos/aws/aws-user/credentials",
                 "2 identities would be logged out",
             ],

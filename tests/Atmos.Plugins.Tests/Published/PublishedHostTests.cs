@@ -138,11 +138,13 @@ public sealed class PublishedHostTests : IDisposable
         var result = Atmos("auth", "logout", "dev-admin", "--output", "json", "--config", _config);
 
         Assert.Equal(0, result.ExitCode);
-        // A fresh process has an empty memory keyring: the three keyring links are "not found", the files removed.
+        // A fresh process has an empty memory keyring: of the three keyring links only the provider's SSO token is a
+        // kind that leaves an entry, so it alone is "not found" (the permission set and assumed role never store one);
+        // the files are removed.
         using var document = System.Text.Json.JsonDocument.Parse(result.Stdout);
         Assert.Equal("partial", document.RootElement.GetProperty("outcome").GetString());
         Assert.Equal(2, document.RootElement.GetProperty("counts").GetProperty("removed").GetInt32());
-        Assert.Equal(3, document.RootElement.GetProperty("counts").GetProperty("not_found").GetInt32());
+        Assert.Equal(1, document.RootElement.GetProperty("counts").GetProperty("not_found").GetInt32());
         Assert.Equal(0, document.RootElement.GetProperty("exit_code").GetInt32());
         Assert.Equal("Logging out from identity: dev-admin", result.Lines[0]);
     }
