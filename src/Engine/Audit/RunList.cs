@@ -31,6 +31,9 @@ public static class RunList
             case ScopeKind.All:
                 command.Append(" --all");
                 break;
+            case ScopeKind.Tags:
+                command.Append(" --tags ").Append(request.Target);
+                break;
         }
 
         command.Append(request?.DryRun == true ? " --dry-run" : string.Empty)

@@ -26,12 +26,14 @@ internal static class EventWriter
                 json.WriteBoolean("keychain", e.Keychain);
                 json.WriteBoolean("force", e.Force);
                 Optional(json, "home", e.Home);
+                OptionalStrings(json, "config_files", e.ConfigFiles);
                 break;
             case LogoutRejected e:
                 json.WriteString("error", e.Error);
                 Optional(json, "choices_title", e.ChoicesTitle);
                 Strings(json, "choices", e.Choices);
                 Optional(json, "hint", e.Hint);
+                OptionalStrings(json, "searched", e.Searched);
                 break;
             case ChainResolved e:
                 json.WriteString("identity", e.Identity);
@@ -110,8 +112,17 @@ internal static class EventWriter
         ScopeKind.Identity => "identity",
         ScopeKind.Provider => "provider",
         ScopeKind.All => "all",
+        ScopeKind.Tags => "tags",
         _ => "none",
     };
+
+    private static void OptionalStrings(Utf8JsonWriter json, string name, IEnumerable<string>? values)
+    {
+        if (values is not null)
+        {
+            Strings(json, name, values);
+        }
+    }
 
     private static void Optional(Utf8JsonWriter json, string name, string? value)
     {

@@ -14,6 +14,9 @@ public sealed record LogoutOptions
     /// <summary><c>--provider NAME</c>.</summary>
     public string? Provider { get; init; }
 
+    /// <summary><c>--tags a,b</c>: every provider and identity carrying any of them; null when not given.</summary>
+    public IReadOnlyList<string>? Tags { get; init; }
+
     /// <summary><c>--all</c>.</summary>
     public bool All { get; init; }
 
@@ -51,6 +54,12 @@ public sealed class LogoutOptionsValidator : AbstractValidator<LogoutOptions>
         RuleFor(o => o)
             .Must(o => !(o.Provider is not null && (o.Identity is not null || o.PickIdentity)))
             .WithMessage("--provider cannot be combined with an identity; use either --provider NAME or an identity");
+        RuleFor(o => o)
+            .Must(o => o.Tags is null || (!o.All && o.Provider is null && o.Identity is null && !o.PickIdentity))
+            .WithMessage("--tags cannot be combined with an identity, --provider or --all; use one way to choose what to log out");
+        RuleFor(o => o.Tags)
+            .Must(t => t is null || t.Count > 0)
+            .WithMessage("--tags needs at least one tag, e.g. --tags ci,production");
         RuleFor(o => o.Provider)
             .Must(p => p is null || p.Trim().Length > 0)
             .WithMessage("--provider needs a provider name, e.g. --provider aws-sso");

@@ -52,18 +52,21 @@ internal sealed class ScopeMembers
         switch (target.Scope)
         {
             case ScopeKind.Identity:
-                var identity = target.Identity!;
-                var root = graph.RootProvider(identity);
-                foreach (var name in graph.Chain(identity))
-                {
-                    result.Add(_context.Config.FindProvider(name) is { } provider
-                        ? new ScopePrincipal(name, provider.Kind, PrincipalRole.Provider, null, true)
-                        : new ScopePrincipal(name, _context.Config.FindIdentity(name)!.Kind, PrincipalRole.Identity, root?.Name, true));
-                }
-
+                result.AddRange(ChainOf(target.Identity!, alwaysPlanned: true));
                 break;
             case ScopeKind.Provider:
                 AddTree(target.Provider!, graph, result);
+                break;
+            case ScopeKind.Tags:
+                // Tagged providers whole, then tagged identities with their chains; each principal once.
+                var tree = new List<ScopePrincipal>();
+                foreach (var provider in target.Tagged!.Providers)
+                {
+                    AddTree(provider, graph, tree);
+                }
+
+                var added = new HashSet<string>(StringComparer.Ordinal);
+                result.AddRange(tree.Concat(target.Tagged.Identities.SelectMany(i => ChainOf(i, alwaysPlanned: false))).Where(p => added.Add(p.Name)));
                 break;
             default:
                 foreach (var provider in ProvidersByName())
@@ -110,6 +113,23 @@ internal sealed class ScopeMembers
             case ScopeKind.Provider:
                 For(target.Provider!.Kind).Providers.Add(target.Provider);
                 foreach (var identity in graph.Descendants(target.Provider.Name))
+                {
+                    For(identity.Kind).Identities.Add(identity);
+                }
+
+                break;
+            case ScopeKind.Tags:
+                var asked = new HashSet<IdentityConfig>(ReferenceEqualityComparer.Instance);
+                foreach (var provider in target.Tagged!.Providers)
+                {
+                    For(provider.Kind).Providers.Add(provider);
+                    foreach (var identity in graph.Descendants(provider.Name).Where(asked.Add))
+                    {
+                        For(identity.Kind).Identities.Add(identity);
+                    }
+                }
+
+                foreach (var identity in target.Tagged.Identities.Where(asked.Add))
                 {
                     For(identity.Kind).Identities.Add(identity);
                 }
@@ -221,6 +241,18 @@ internal sealed class ScopeMembers
         }
 
         return new IdentityTarget(identity.Name, identity.Kind, graph.Chain(identity), provider, identity.Settings);
+    }
+
+    // An identity's chain, root first, as identity scope plans it.
+    private IEnumerable<ScopePrincipal> ChainOf(IdentityConfig identity, bool alwaysPlanned)
+    {
+        var root = _context.Graph.RootProvider(identity);
+        foreach (var name in _context.Graph.Chain(identity))
+        {
+            yield return _context.Config.FindProvider(name) is { } provider
+                ? new ScopePrincipal(name, provider.Kind, PrincipalRole.Provider, null, alwaysPlanned)
+                : new ScopePrincipal(name, _context.Config.FindIdentity(name)!.Kind, PrincipalRole.Identity, root?.Name, alwaysPlanned);
+        }
     }
 
     private static void AddTree(ProviderConfig provider, ConfigGraph graph, List<ScopePrincipal> result)

@@ -68,6 +68,7 @@ public static class StatusInspector
             Target = target.Name,
             At = context.Clock.GetUtcNow(),
             Home = context.Paths.Home,
+            ConfigFiles = context.Config.Files,
             KeyringBackend = context.Keyring.Backend,
             KeyringProblem = keyringProblem,
             Principals = statuses,

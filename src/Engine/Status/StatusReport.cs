@@ -48,6 +48,9 @@ public sealed record StatusReport
     /// <summary>The home folder, for showing paths with <c>~</c>.</summary>
     public string? Home { get; init; }
 
+    /// <summary>Every configuration file read, in the order atmos merges them.</summary>
+    public IReadOnlyList<string> ConfigFiles { get; init; } = [];
+
     /// <summary>The keyring backend read.</summary>
     public required string KeyringBackend { get; init; }
 

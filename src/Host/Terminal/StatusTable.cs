@@ -23,6 +23,7 @@ internal static class StatusTable
             console.Profile.Width = width;
         }
 
+        console.Write(Paint(StatusOutput.ConfigLine(report)));
         console.Write(Paint(StatusOutput.Heading(report)));
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("Name")
