@@ -54,7 +54,7 @@ public static class AtmosCli
     private static (RootCommand Root, LogoutCommand Logout) Build(HostEnvironment host)
     {
         var config = new ConfigOptions();
-        config.Profile.CompletionSources.Add(Completions.Profiles(host, config));
+        config.Profile.CompletionSources.Add(context => ConfigOptions.Complete(context, config.Profile, Completions.Profiles(host, config)));
         var logout = new LogoutCommand(host, config);
         var auth = new Command("auth", "Manage cloud authentication: log out, show what is stored, validate configuration, replay audited runs.")
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Completions;
 using Atmos.Plugins.Engine.Config;
 using Atmos.Plugins.Engine.Projections;
 
@@ -35,7 +36,37 @@ internal sealed class ConfigOptions
         Arity = ArgumentArity.OneOrMore,
     };
 
+    public ConfigOptions()
+    {
+        Config.CompletionSources.Add(context => Complete(context, Config, values: null));
+        ConfigPath.CompletionSources.Add(context => Complete(context, ConfigPath, values: null));
+    }
+
     public IEnumerable<Option> All => [Config, ConfigPath, Profile];
+
+    /// <summary>
+    /// A repeatable option keeps accepting values, so System.CommandLine completes the word after its value as another
+    /// value of it. Right after the flag that is right (<paramref name="values"/>; none for a path, so the shell offers
+    /// files); after its value the user is on the next word of the command (an identity, another flag), offered then.
+    /// </summary>
+    /// <param name="context">The completion.</param>
+    /// <param name="option">The repeatable option.</param>
+    /// <param name="values">Its values, or null.</param>
+    public static IEnumerable<CompletionItem> Complete(CompletionContext context, Option option, Func<CompletionContext, IEnumerable<CompletionItem>>? values)
+    {
+        var tokens = context.ParseResult.Tokens.Select(t => t.Value).ToList();
+        if (context.WordToComplete.Length > 0 && tokens.Count > 0 && tokens[^1] == context.WordToComplete)
+        {
+            tokens.RemoveAt(tokens.Count - 1);
+        }
+
+        if (tokens.Count == 0 || tokens[^1] == option.Name || option.Aliases.Contains(tokens[^1]))
+        {
+            return values?.Invoke(context) ?? [];
+        }
+
+        return context.ParseResult.CommandResult.Command.GetCompletions(context);
+    }
 
     /// <summary>What selects the config for a command line, as a run or a completion reads it.</summary>
     /// <param name="parseResult">The parsed line.</param>
