@@ -141,15 +141,23 @@ public sealed class ConfigLoader
         }
 
         Track(path);
+        var pulledIn = false;
         YamlMappingNode? group = null;
         foreach (var file in AtmosD(Path.GetDirectoryName(path)!))
         {
             group = MergeFile(group, file);
+            pulledIn = true;
         }
 
         group = Merge(group, main);
-        group = MergeImports(group, ImportsOf(group, main), BasePathFor(group, Path.GetDirectoryName(path)!), [path]);
-        group = Merge(group, main);
+        var beforeImports = group;
+        group = MergeImports(group, ImportsOf(group), BasePathFor(group, Path.GetDirectoryName(path)!), [path])!;
+        if (pulledIn || !ReferenceEquals(group, beforeImports))
+        {
+            // Only when something was pulled in: a plain atmos.yaml is not merged over itself.
+            group = Merge(group, main);
+        }
+
         return global is null ? group : ConfigMerge.Merge(global, group, _locations, hasDirectives: false);
     }
 
@@ -272,7 +280,7 @@ public sealed class ConfigLoader
 
     // The main file's import list (as merged with its .atmos.d files), with the provisioned identities of the configured
     // providers first (atmos's injectProvisionedIdentityImports), so everything written by hand wins over them.
-    private List<ImportEntry> ImportsOf(YamlMappingNode group, PreparedFile main) =>
+    private List<ImportEntry> ImportsOf(YamlMappingNode group) =>
         WithProvisioned(group, ImportEntries(ConfigMerge.Child(group, "import")).ToList());
 
     private List<ImportEntry> WithProvisioned(YamlMappingNode config, List<ImportEntry> imports)

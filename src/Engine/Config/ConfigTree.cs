@@ -113,10 +113,12 @@ public static class ConfigMerge
             }
         }
 
+        // Keys of the target match the source's ignoring case; keys within one file stay as distinct as the file wrote
+        // them (two that differ only in case are reported, not silently folded, by the readers).
         var index = KeyIndex.For(result);
         foreach (var (key, value) in source.Children)
         {
-            var existing = index.Find(key);
+            var existing = result.Children.ContainsKey(key) ? key : index.Find(key);
             if (IsUnset(value))
             {
                 if (existing is not null)
@@ -214,13 +216,13 @@ public static class ConfigMerge
         if (existing is null)
         {
             map.Children.Add(key, value);
-            index.Add(key);
             return;
         }
 
         if (ReferenceEquals(existing, key) || existing.Equals(key))
         {
             map.Children[existing] = value;
+            index.Remove(existing);
             return;
         }
 
@@ -238,7 +240,6 @@ public static class ConfigMerge
         map.Children.RemoveAt(position);
         map.Children.Insert(position, key, value);
         index.Remove(existing);
-        index.Add(key);
     }
 
     // Keys of one mapping by name, ignoring case: merging two 1,000-provider files stays linear.
@@ -260,17 +261,18 @@ public static class ConfigMerge
         public YamlNode? Find(YamlNode key) =>
             key is YamlScalarNode { Value: { } name } && _byName.TryGetValue(name, out var found) ? found : null;
 
+        // The first of several target keys equal but for case is the one matched.
         public void Add(YamlNode key)
         {
             if (key is YamlScalarNode { Value: { } name })
             {
-                _byName[name] = key;
+                _byName.TryAdd(name, key);
             }
         }
 
         public void Remove(YamlNode key)
         {
-            if (key is YamlScalarNode { Value: { } name })
+            if (key is YamlScalarNode { Value: { } name } && _byName.TryGetValue(name, out var indexed) && ReferenceEquals(indexed, key))
             {
                 _byName.Remove(name);
             }
