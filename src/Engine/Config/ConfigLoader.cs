@@ -131,7 +131,9 @@ public sealed class ConfigLoader
     private YamlMappingNode? MergeAlone(YamlMappingNode? global, string path) => MergeFile(global, path);
 
     // atmos's mergeConfig with imports: the .atmos.d files, the file, its imports, then the file again, so the file wins
-    // over everything it pulls in; the group then merges over what earlier main files gave.
+    // over everything it pulls in; the group then merges over what earlier main files gave. The file is merged once, over
+    // the .atmos.d files and the imports: the same result as atmos's merge-reapply, except that an !append list of the
+    // file is appended once, not twice.
     private YamlMappingNode? MergeGroup(YamlMappingNode? global, string path)
     {
         var main = Prepare(path, lenient: false);
@@ -141,23 +143,16 @@ public sealed class ConfigLoader
         }
 
         Track(path);
-        var pulledIn = false;
-        YamlMappingNode? group = null;
+        YamlMappingNode? defaults = null;
         foreach (var file in AtmosD(Path.GetDirectoryName(path)!))
         {
-            group = MergeFile(group, file);
-            pulledIn = true;
+            defaults = MergeFile(defaults, file);
         }
 
-        group = Merge(group, main);
-        var beforeImports = group;
-        group = MergeImports(group, ImportsOf(group), BasePathFor(group, Path.GetDirectoryName(path)!), [path])!;
-        if (pulledIn || !ReferenceEquals(group, beforeImports))
-        {
-            // Only when something was pulled in: a plain atmos.yaml is not merged over itself.
-            group = Merge(group, main);
-        }
-
+        // The import list and base_path are the file's as merged over its .atmos.d files.
+        var withMain = Merge(defaults, main);
+        var imported = MergeImports(defaults, ImportsOf(withMain), BasePathFor(withMain, Path.GetDirectoryName(path)!), [path]);
+        var group = ReferenceEquals(imported, defaults) ? withMain : Merge(imported, main);
         return global is null ? group : ConfigMerge.Merge(global, group, _locations, hasDirectives: false);
     }
 
