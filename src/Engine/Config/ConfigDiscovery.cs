@@ -141,7 +141,7 @@ public static class ConfigDiscovery
             }
             else if (!Directory.Exists(path))
             {
-                error = $"ATMOS_CLI_CONFIG_PATH={fromEnvironment}: {path} does not exist; point it at the folder holding atmos.yaml, or unset it";
+                error = $"ATMOS_CLI_CONFIG_PATH={fromEnvironment}: {request.Display(path)} does not exist; point it at the folder holding atmos.yaml, or unset it";
             }
             else if (InFolder(path) is { } file)
             {
@@ -150,7 +150,7 @@ public static class ConfigDiscovery
             }
             else
             {
-                error = $"ATMOS_CLI_CONFIG_PATH={fromEnvironment}: {path} holds no atmos.yaml or atmos.yml; point it at the folder holding atmos.yaml, or unset it";
+                error = $"ATMOS_CLI_CONFIG_PATH={fromEnvironment}: {request.Display(path)} holds no atmos.yaml or atmos.yml; point it at the folder holding atmos.yaml, or unset it";
             }
         }
 

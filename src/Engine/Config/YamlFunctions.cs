@@ -516,6 +516,10 @@ public sealed class YamlFunctions
 
                     key = rest[i..end];
                     i = end;
+                    if (key.Length == 0)
+                    {
+                        throw new FunctionException($"query '{query}' is not supported: use a path such as .key.sub or .list[0]");
+                    }
                 }
             }
 
