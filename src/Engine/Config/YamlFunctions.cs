@@ -128,13 +128,11 @@ public sealed class YamlFunctions
         var index = 0;
         foreach (var (key, value) in map.Children)
         {
-            if (key is YamlScalarNode { Value: MergeKey, Style: ScalarStyle.Plain or ScalarStyle.Any })
+            if (IsMergeKey(key))
             {
-                // YAML 1.1 merge keys: the keys of the mapping (or mappings, earlier ones first) that the mapping itself
-                // does not set.
                 entries ??= map.Children.Take(index).ToList();
                 merged ??= [];
-                merged.AddRange(value is YamlSequenceNode many ? many.Children : [value]);
+                merged.AddRange(MergeSources(value));
                 index++;
                 continue;
             }
@@ -169,22 +167,30 @@ public sealed class YamlFunctions
 
         foreach (var source in merged ?? [])
         {
-            if (Walk(source) is not YamlMappingNode defaults)
-            {
-                Fail(source, "the merge key << needs a mapping (or a list of mappings) to merge, e.g. <<: *defaults");
-                continue;
-            }
-
-            foreach (var (key, value) in defaults.Children)
-            {
-                if (!result.Children.ContainsKey(key))
-                {
-                    result.Children.Add(key, value);
-                }
-            }
+            AddMissing(result, source, Walk);
         }
 
         return result;
+    }
+
+    // YAML 1.1 merge keys: "<<: *a" or "<<: [*a, *b]" adds the keys of those mappings (earlier ones first) that the
+    // mapping does not set itself.
+    private static bool IsMergeKey(YamlNode key) => key is YamlScalarNode { Value: MergeKey, Style: ScalarStyle.Plain or ScalarStyle.Any };
+
+    private static IEnumerable<YamlNode> MergeSources(YamlNode value) => value is YamlSequenceNode many ? many.Children : [value];
+
+    private void AddMissing(YamlMappingNode into, YamlNode source, Func<YamlNode, YamlNode?> resolve)
+    {
+        if (resolve(source) is not YamlMappingNode defaults)
+        {
+            Fail(source, "the merge key << needs a mapping (or a list of mappings) to merge, e.g. <<: *defaults");
+            return;
+        }
+
+        foreach (var (key, value) in defaults.Children)
+        {
+            into.Children.TryAdd(key, value);
+        }
     }
 
     private YamlNode WalkSequence(YamlSequenceNode list)
@@ -441,25 +447,14 @@ public sealed class YamlFunctions
             case YamlMappingNode map:
                 var result = new YamlMappingNode();
                 _locations.Set(result, _locations.Of(map));
-                foreach (var (key, value) in map.Children)
+                foreach (var (key, value) in map.Children.Where(c => !IsMergeKey(c.Key)))
                 {
-                    if (key is YamlScalarNode { Value: MergeKey, Style: ScalarStyle.Plain or ScalarStyle.Any })
-                    {
-                        foreach (var source in value is YamlSequenceNode many ? many.Children : [value])
-                        {
-                            if (StripTags(source) is YamlMappingNode defaults)
-                            {
-                                foreach (var (k, v) in defaults.Children)
-                                {
-                                    result.Children.TryAdd(k, v);
-                                }
-                            }
-                        }
-
-                        continue;
-                    }
-
                     result.Children[key] = StripTags(value);
+                }
+
+                foreach (var source in map.Children.Where(c => IsMergeKey(c.Key)).SelectMany(c => MergeSources(c.Value)))
+                {
+                    AddMissing(result, source, StripTags);
                 }
 
                 return result;
