@@ -106,42 +106,64 @@ public sealed class AwsPlugin : IProviderPlugin
         var parents = new Dictionary<string, HashSet<string>?>(StringComparer.Ordinal);
         foreach (var provider in request.Providers)
         {
-            // Most providers of a large --all have no folder: one read of the parent folder (shared by all providers of a
-            // base folder) answers that for every one of them; only a folder that is there costs an lstat.
-            if (!MayExist(provider.Folder, parents))
+            // The identities whose profiles go with a folder count as logged out too (never read through a link).
+            var under = identitiesOf[provider.Name].ToList();
+            var profiles = ProfileNames(under);
+            foreach (var folder in provider.Folders)
             {
-                continue;
-            }
+                // Most providers of a large --all have no folder: one read of the parent folder (shared by all providers of a
+                // base folder) answers that for every one of them; only a folder that is there costs an lstat.
+                if (!MayExist(folder.Folder, parents))
+                {
+                    continue;
+                }
 
-            var folder = new DirectoryInfo(provider.Folder);
-            if (folder.Attributes == (FileAttributes)(-1))
-            {
-                continue;
-            }
+                var info = new DirectoryInfo(folder.Folder);
+                if (info.Attributes == (FileAttributes)(-1))
+                {
+                    continue;
+                }
 
-            // The identities whose profiles go with the folder count as logged out too (never read through a link).
-            var under = identitiesOf[provider.Name].Select(i => i.Name).ToList();
-            var found = new HashSet<string>(StringComparer.Ordinal);
-            if ((folder.Attributes & FileAttributes.ReparsePoint) == 0)
-            {
-                ProfileFiles.FilesToEdit(provider.Folder, under.ToHashSet(StringComparer.Ordinal), found);
-            }
+                var found = new HashSet<string>(StringComparer.Ordinal);
+                if ((info.Attributes & FileAttributes.ReparsePoint) == 0)
+                {
+                    ProfileFiles.FilesToEdit(folder.Folder, profiles, found);
+                }
 
-            if (FolderRemovalStep.Plan(RemoveProviderFolder, [provider.Name, .. under.Where(found.Contains)], provider.BaseFolder, provider.Folder, FolderRemovalStep.NoteFor(provider)) is { } step)
-            {
-                steps.Add(step);
+                var principals = under.Where(i => Profiles(i).Any(found.Contains)).Select(i => i.Name);
+                if (FolderRemovalStep.Plan(RemoveProviderFolder, [provider.Name, .. principals], folder.BaseFolder, folder.Folder, FolderRemovalStep.NoteFor(provider, folder)) is { } step)
+                {
+                    steps.Add(step);
+                }
             }
         }
 
-        // Identities not covered by a whole provider folder: remove only their sections, one step per folder.
-        var byFolder = request.IdentitiesOutsideWholeProviders()
-            .GroupBy(i => i.Provider?.Folder ?? Path.Join(environment.DefaultBaseFolder, AwsKinds.StandaloneFolder), StringComparer.Ordinal);
-        foreach (var group in byFolder)
+        // Identities not covered by a whole provider folder: remove only their sections, one step per folder, in every
+        // folder an atmos version may have written them to.
+        var byFolder = new Dictionary<string, (string Base, string? Note, List<IdentityTarget> Identities)>(StringComparer.Ordinal);
+        foreach (var identity in request.IdentitiesOutsideWholeProviders())
         {
-            var provider = group.First().Provider;
-            var profiles = group.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var (baseFolder, folder, note) in FoldersOf(identity, environment))
+            {
+                if (!byFolder.TryGetValue(folder, out var group))
+                {
+                    byFolder[folder] = group = (baseFolder, note, []);
+                }
+
+                group.Identities.Add(identity);
+            }
+        }
+
+        foreach (var (folder, (baseFolder, note, identities)) in byFolder)
+        {
+            if (!MayExist(folder, parents))
+            {
+                continue;
+            }
+
+            var profiles = ProfileNames(identities);
             var found = new HashSet<string>(StringComparer.Ordinal);
-            var paths = ProfileFiles.FilesToEdit(group.Key, profiles, found);
+            var paths = ProfileFiles.FilesToEdit(folder, profiles, found);
             if (paths.Count == 0)
             {
                 continue;
@@ -150,14 +172,14 @@ public sealed class AwsPlugin : IProviderPlugin
             steps.Add(new FileStep
             {
                 Action = RemoveProfiles,
-                Principals = group.Select(i => i.Name).Where(found.Contains).ToList(),
-                Target = FolderRemovalStep.AsFolder(group.Key),
+                Principals = identities.Where(i => Profiles(i).Any(found.Contains)).Select(i => i.Name).ToList(),
+                Target = FolderRemovalStep.AsFolder(folder),
                 Paths = paths,
-                Note = provider is null ? FolderRemovalStep.DefaultBaseNote : FolderRemovalStep.NoteFor(provider),
+                Note = note,
                 Arguments = new Dictionary<string, string>
                 {
-                    ["base"] = provider?.BaseFolder ?? environment.DefaultBaseFolder,
-                    ["folder"] = group.Key,
+                    ["base"] = baseFolder,
+                    ["folder"] = folder,
                     ["profiles"] = string.Join('\n', profiles.Order(StringComparer.Ordinal)),
                 },
             });
@@ -216,6 +238,50 @@ public sealed class AwsPlugin : IProviderPlugin
         return steps;
     }
 
+    // Where an identity's profiles may be: each folder of its root provider (every layout), or for a standalone chain
+    // the folders atmos names after it in every default base folder: "aws-user" (an aws/user identity on its own) and the
+    // chain's root identity (the root of a longer chain, an aws/ambient or emulator identity), in lower case and as written.
+    private static IEnumerable<(string Base, string Folder, string? Note)> FoldersOf(IdentityTarget identity, PluginEnvironment environment)
+    {
+        if (identity.Provider is { } provider)
+        {
+            foreach (var folder in provider.Folders)
+            {
+                yield return (folder.BaseFolder, folder.Folder, FolderRemovalStep.NoteFor(provider, folder));
+            }
+
+            yield break;
+        }
+
+        var root = identity.Chain.Count > 0 ? identity.Chain[0] : identity.Name;
+        var names = new List<string> { AwsKinds.StandaloneFolder };
+        foreach (var name in new[] { root.ToLowerInvariant(), root })
+        {
+            if (!names.Contains(name) && ContainedPath.IsSafeName(name, out _))
+            {
+                names.Add(name);
+            }
+        }
+
+        foreach (var baseFolder in environment.DefaultBaseFolders)
+        {
+            foreach (var name in names)
+            {
+                yield return (baseFolder, Path.Join(baseFolder, name), FolderRemovalStep.DefaultBaseNote);
+            }
+        }
+    }
+
+    // An identity's profile names: as atmos writes them (lower case) and, when different, as written (older versions).
+    private static IEnumerable<string> Profiles(IdentityTarget identity)
+    {
+        var lower = identity.Name.ToLowerInvariant();
+        return lower == identity.Name ? [identity.Name] : [lower, identity.Name];
+    }
+
+    private static HashSet<string> ProfileNames(IEnumerable<IdentityTarget> identities) =>
+        identities.SelectMany(Profiles).ToHashSet(StringComparer.Ordinal);
+
     // False only when the path's parent folder was listed and has no entry of that name, or there is no parent folder;
     // each parent is listed once (null when it cannot be listed: then nothing is ruled out here).
     private static bool MayExist(string path, Dictionary<string, HashSet<string>?> parents)
@@ -265,30 +331,32 @@ public sealed class AwsPlugin : IProviderPlugin
         var artifacts = new List<StoredArtifact>();
         foreach (var identity in request.Identities)
         {
-            var folder = identity.Provider?.Folder ?? Path.Join(environment.DefaultBaseFolder, AwsKinds.StandaloneFolder);
-            var profile = new HashSet<string>(StringComparer.Ordinal) { identity.Name };
-            foreach (var (file, description) in new[] { (ProfileFiles.Credentials, "profile in credentials"), (ProfileFiles.Config, "profile in config") })
+            var profile = Profiles(identity).ToHashSet(StringComparer.Ordinal);
+            foreach (var folder in FoldersOf(identity, environment).Select(f => f.Folder).Distinct(StringComparer.Ordinal))
             {
-                var path = Path.Join(folder, file);
-                try
+                foreach (var (file, description) in new[] { (ProfileFiles.Credentials, "profile in credentials"), (ProfileFiles.Config, "profile in config") })
                 {
-                    if (!File.Exists(path))
+                    var path = Path.Join(folder, file);
+                    try
                     {
-                        continue;
-                    }
+                        if (!File.Exists(path))
+                        {
+                            continue;
+                        }
 
-                    var document = IniDocument.Parse(File.ReadAllBytes(path), path);
-                    var section = file == ProfileFiles.Credentials ? identity.Name : document.SectionNames.FirstOrDefault(h => ProfileFiles.IsConfigSection(h, profile));
-                    if (section is not null && document.Contains(h => h == section))
-                    {
-                        var expires = document.GetValue(section, "aws_session_expiration") ?? document.GetValue(section, "x_security_token_expires");
-                        var session = file == ProfileFiles.Config || document.GetValue(section, "aws_session_token") is not null;
-                        artifacts.Add(new StoredArtifact(identity.Name, path, session ? CredentialClass.Session : CredentialClass.LongLived, description, ParseTime(expires)));
+                        var document = IniDocument.Parse(File.ReadAllBytes(path), path);
+                        var section = document.SectionNames.FirstOrDefault(h => file == ProfileFiles.Credentials ? ProfileFiles.IsCredentialsSection(h, profile) : ProfileFiles.IsConfigSection(h, profile));
+                        if (section is not null)
+                        {
+                            var expires = document.GetValue(section, "aws_session_expiration") ?? document.GetValue(section, "x_security_token_expires");
+                            var session = file == ProfileFiles.Config || document.GetValue(section, "aws_session_token") is not null;
+                            artifacts.Add(new StoredArtifact(identity.Name, path, session ? CredentialClass.Session : CredentialClass.LongLived, description, ParseTime(expires)));
+                        }
                     }
-                }
-                catch (Exception ex) when (ex is MalformedFileException or IOException or UnauthorizedAccessException)
-                {
-                    artifacts.Add(new StoredArtifact(identity.Name, path, CredentialClass.Session, $"unreadable: {ex.Message}"));
+                    catch (Exception ex) when (ex is MalformedFileException or IOException or UnauthorizedAccessException)
+                    {
+                        artifacts.Add(new StoredArtifact(identity.Name, path, CredentialClass.Session, $"unreadable: {ex.Message}"));
+                    }
                 }
             }
         }

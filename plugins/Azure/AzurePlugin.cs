@@ -94,12 +94,16 @@ public sealed class AzurePlugin : IProviderPlugin
         var steps = FolderRemovalStep.ForProviders(RemoveProviderFolder, request).ToList();
 
         // Identities not covered by a whole provider folder: their subscriptions only, one step per config folder.
+        // Every folder of the provider an atmos version wrote to (ProviderTarget.Folders), each on its own.
         var byFolder = request.IdentitiesOutsideWholeProviders()
             .Where(i => i.Provider is not null)
-            .GroupBy(i => i.Provider!.Folder, StringComparer.Ordinal);
-        foreach (var group in byFolder)
+            .SelectMany(i => i.Provider!.Folders.Select(f => (Folder: f, Identity: i)))
+            .GroupBy(x => x.Folder.Folder, StringComparer.Ordinal);
+        foreach (var entries in byFolder)
         {
-            var provider = group.First().Provider!;
+            var provider = entries.First().Identity.Provider!;
+            var location = entries.First().Folder;
+            var group = entries.Select(x => x.Identity).ToList();
             var refs = new List<(string Identity, SubscriptionRef Subscription)>();
             foreach (var identity in group)
             {
@@ -109,7 +113,7 @@ public sealed class AzurePlugin : IProviderPlugin
                 }
             }
 
-            var survey = AzureCliConfigFolder.Survey(group.Key, refs);
+            var survey = AzureCliConfigFolder.Survey(location.Folder, refs);
             if (survey.Paths.Count == 0)
             {
                 continue;
@@ -119,13 +123,13 @@ public sealed class AzurePlugin : IProviderPlugin
             {
                 Action = RemoveSubscriptions,
                 Principals = survey.Identities,
-                Target = FolderRemovalStep.AsFolder(group.Key),
+                Target = FolderRemovalStep.AsFolder(location.Folder),
                 Paths = survey.Paths,
-                Note = FolderRemovalStep.NoteFor(provider),
+                Note = FolderRemovalStep.NoteFor(provider, location),
                 Arguments = new Dictionary<string, string>
                 {
-                    ["base"] = provider.BaseFolder,
-                    ["folder"] = group.Key,
+                    ["base"] = location.BaseFolder,
+                    ["folder"] = location.Folder,
                     ["subscriptions"] = SubscriptionRef.Format(refs.Where(r => survey.Identities.Contains(r.Identity)).Select(r => r.Subscription)),
                 },
             });
@@ -167,7 +171,10 @@ public sealed class AzurePlugin : IProviderPlugin
         {
             if (SubscriptionOf(identity) is { } subscription)
             {
-                InspectSubscription(identity.Name, identity.Provider!.Folder, subscription, artifacts);
+                foreach (var folder in identity.Provider!.Folders)
+                {
+                    InspectSubscription(identity.Name, folder.Folder, subscription, artifacts);
+                }
             }
         }
 

@@ -93,13 +93,17 @@ public sealed class GcpPlugin : IProviderPlugin
         var steps = FolderRemovalStep.ForProviders(RemoveProviderFolder, request).ToList();
 
         // Identities not covered by a whole provider folder: their accounts in the shared gcloud folder, their own ADC.
-        var byProvider = request.IdentitiesOutsideWholeProviders()
+        // Every folder of the provider an atmos version wrote to (ProviderTarget.Folders), each on its own.
+        var byFolder = request.IdentitiesOutsideWholeProviders()
             .Where(i => i.Provider is not null)
-            .GroupBy(i => i.Provider!.Folder, StringComparer.Ordinal);
-        foreach (var group in byProvider)
+            .SelectMany(i => i.Provider!.Folders.Select(f => (Folder: f, Identity: i)))
+            .GroupBy(x => x.Folder.Folder, StringComparer.Ordinal);
+        foreach (var entries in byFolder)
         {
-            var provider = group.First().Provider!;
-            var gcloud = Path.Join(group.Key, GcloudConfigFolder.FolderName);
+            var provider = entries.First().Identity.Provider!;
+            var location = entries.First().Folder;
+            var group = entries.Select(x => x.Identity).ToList();
+            var gcloud = Path.Join(location.Folder, GcloudConfigFolder.FolderName);
             var accounts = group.Select(i => AccountOf(i, gcloud)).OfType<IdentityAccount>().ToList();
             var survey = GcloudConfigFolder.Survey(gcloud, accounts, request.Environment.LockTimeout);
             if (survey.Paths.Count > 0)
@@ -110,10 +114,10 @@ public sealed class GcpPlugin : IProviderPlugin
                     Principals = survey.Identities,
                     Target = FolderRemovalStep.AsFolder(gcloud),
                     Paths = survey.Paths,
-                    Note = FolderRemovalStep.NoteFor(provider),
+                    Note = FolderRemovalStep.NoteFor(provider, location),
                     Arguments = new Dictionary<string, string>
                     {
-                        ["base"] = provider.BaseFolder,
+                        ["base"] = location.BaseFolder,
                         ["folder"] = gcloud,
                         ["accounts"] = string.Join('\n', survey.Accounts),
                         ["own_configurations"] = ConfigurationAccount.Format(survey.OwnConfigurations),
@@ -122,7 +126,7 @@ public sealed class GcpPlugin : IProviderPlugin
             }
 
             steps.AddRange(group
-                .Select(i => FolderRemovalStep.Plan(RemoveAdc, [i.Name], provider.BaseFolder, Path.Join(group.Key, AdcFolder, i.Name), FolderRemovalStep.NoteFor(provider)))
+                .SelectMany(i => AdcNames(i).Select(name => FolderRemovalStep.Plan(RemoveAdc, [i.Name], location.BaseFolder, Path.Join(location.Folder, AdcFolder, name), FolderRemovalStep.NoteFor(provider, location))))
                 .OfType<FileStep>());
         }
 
@@ -171,19 +175,25 @@ public sealed class GcpPlugin : IProviderPlugin
         var wholeProviders = request.Providers.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var provider in providers)
         {
-            var gcloud = Path.Join(provider.Folder, GcloudConfigFolder.FolderName);
             var identities = request.Identities.Where(i => i.Provider?.Name == provider.Name).ToList();
-            foreach (var identity in identities)
+            foreach (var folder in provider.Folders)
             {
-                var adc = Path.Join(provider.Folder, AdcFolder, identity.Name, AdcFileName);
-                if (File.Exists(adc))
+                var gcloud = Path.Join(folder.Folder, GcloudConfigFolder.FolderName);
+                foreach (var identity in identities)
                 {
-                    artifacts.Add(DescribeFile(identity.Name, adc, "application default credentials"));
+                    foreach (var name in AdcNames(identity))
+                    {
+                        var adc = Path.Join(folder.Folder, AdcFolder, name, AdcFileName);
+                        if (File.Exists(adc))
+                        {
+                            artifacts.Add(DescribeFile(identity.Name, adc, "application default credentials"));
+                        }
+                    }
                 }
-            }
 
-            var owners = identities.Select(i => AccountOf(i, gcloud)).OfType<IdentityAccount>().ToList();
-            InspectGcloud(gcloud, owners, wholeProviders.Contains(provider.Name) ? provider.Name : null, request.Environment.LockTimeout, artifacts);
+                var owners = identities.Select(i => AccountOf(i, gcloud)).OfType<IdentityAccount>().ToList();
+                InspectGcloud(gcloud, owners, wholeProviders.Contains(provider.Name) ? provider.Name : null, request.Environment.LockTimeout, artifacts);
+            }
         }
 
         return artifacts;
@@ -242,6 +252,14 @@ public sealed class GcpPlugin : IProviderPlugin
         {
             return new StoredArtifact(principal, path, CredentialClass.Session, $"unreadable: {ex.Message}");
         }
+    }
+
+    // The identity's ADC folder names: as atmos writes them (lower case) and, when different, as written. A name that is
+    // not a single path segment has no ADC folder (atmos refuses it: validatePathSegment).
+    private static IEnumerable<string> AdcNames(IdentityTarget identity)
+    {
+        var lower = identity.Name.ToLowerInvariant();
+        return (lower == identity.Name ? [identity.Name] : new[] { lower, identity.Name }).Where(n => ContainedPath.IsSafeName(n, out _));
     }
 
     // A service account is its own account. A project identity works with principal.account, or else with the account

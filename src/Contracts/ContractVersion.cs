@@ -10,7 +10,7 @@ public static class ContractVersion
     public const int Major = 1;
 
     /// <summary>Incremented when members are added without breaking existing plugins.</summary>
-    public const int Minor = 1;
+    public const int Minor = 2;
 
     /// <summary>The version as <c>major.minor</c>.</summary>
     public static Version Current { get; } = new(Major, Minor);

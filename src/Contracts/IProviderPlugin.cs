@@ -41,6 +41,16 @@ public interface IProviderPlugin
     CredentialClass Classify(KeyringEntry entry);
 
     /// <summary>
+    /// Whether a login with an identity or provider of <paramref name="kind"/> leaves a keyring entry of its own. An
+    /// identity logout reports the chain link's missing entry as "not found" only when it does; a kind that never
+    /// stores one (atmos keeps session-token credentials such as assumed roles in files only, and ambient kinds hold
+    /// nothing) gets no keyring step unless an entry is there. Added in contract 1.2; the default, true, is the 1.1
+    /// behaviour.
+    /// </summary>
+    /// <param name="kind">One of this plugin's kinds.</param>
+    bool LeavesKeyringEntry(string kind) => true;
+
+    /// <summary>
     /// Plans the file steps of a logout. Reads what exists; must not write, delete or lock anything.
     /// Batch work so that each file is rewritten at most once per run.
     /// </summary>

@@ -39,8 +39,8 @@ public enum StepStatus
 /// <summary>A provider as configured, with its file folder resolved by the host.</summary>
 /// <param name="Name">The provider's name (its key under <c>auth.providers</c>).</param>
 /// <param name="Kind">Its kind, one this plugin declared.</param>
-/// <param name="BaseFolder">The resolved base folder: <c>spec.files.base_path</c> (tilde expanded) or <c>&lt;config home&gt;/atmos/&lt;cloud&gt;</c>. Deletes must stay inside it.</param>
-/// <param name="Folder">The provider's own folder, <c>&lt;BaseFolder&gt;/&lt;Name&gt;</c>.</param>
+/// <param name="BaseFolder">The base folder of the current layout (<see cref="Folders"/>[0]): <c>&lt;base_path&gt;/[&lt;realm&gt;/]&lt;cloud&gt;</c> or <c>&lt;atmos config home&gt;/[&lt;realm&gt;/]&lt;cloud&gt;</c>. Deletes must stay inside it.</param>
+/// <param name="Folder">The provider's own folder in the current layout, <c>&lt;BaseFolder&gt;/&lt;Name&gt;</c>.</param>
 /// <param name="UsesDefaultBase">True when no <c>base_path</c> was configured (the output then says "XDG-compliant").</param>
 /// <param name="Settings">Every other setting of the provider (region, start_url, spec...).</param>
 public sealed record ProviderTarget(
@@ -49,7 +49,44 @@ public sealed record ProviderTarget(
     string BaseFolder,
     string Folder,
     bool UsesDefaultBase,
-    Settings Settings);
+    Settings Settings)
+{
+    private readonly IReadOnlyList<ProviderFolder>? _folders;
+
+    /// <summary>
+    /// Every folder an atmos version (v1.199 to today) put this provider's files in on this machine, current layout
+    /// first, each distinct: look in all of them for what the provider leaves. <see cref="BaseFolder"/> and
+    /// <see cref="Folder"/> are the first. A host older than contract 1.2 (or a test that does not set it) gives only
+    /// the current folder.
+    /// </summary>
+    public IReadOnlyList<ProviderFolder> Folders
+    {
+        get => _folders ?? [new ProviderFolder(BaseFolder, Folder, FolderLayout.Current)];
+        init => _folders = value;
+    }
+}
+
+/// <summary>Which atmos layout a provider folder belongs to (see <see cref="ProviderTarget.Folders"/>).</summary>
+public enum FolderLayout
+{
+    /// <summary>Today's layout: <c>&lt;base_path&gt;/[&lt;realm&gt;/]&lt;cloud&gt;/&lt;provider&gt;</c>, or without a base_path <c>&lt;atmos config home&gt;/[&lt;realm&gt;/]&lt;cloud&gt;/&lt;provider&gt;</c>.</summary>
+    Current,
+
+    /// <summary>With a realm set: the same folder without the realm, where atmos wrote before the realm was set (and where v1.199 to v1.205 wrote).</summary>
+    NoRealm,
+
+    /// <summary>With a base_path set: <c>&lt;atmos config home&gt;/[&lt;realm&gt;/]&lt;cloud&gt;/&lt;provider&gt;</c> (and, with a realm, the same without it), where identities write since v1.206 whatever the provider's base_path.</summary>
+    IdentityDefault,
+
+    /// <summary>With a base_path set: <c>&lt;base_path&gt;/&lt;provider&gt;</c>, where v1.199 to v1.205 wrote.</summary>
+    BasePathV1199,
+}
+
+/// <summary>One folder that may hold a provider's files.</summary>
+/// <param name="BaseFolder">The folder deletes in <paramref name="Folder"/> must stay inside: its parent.</param>
+/// <param name="Folder">The provider's folder, <c>&lt;BaseFolder&gt;/&lt;provider&gt;</c>.</param>
+/// <param name="Layout">Which atmos layout it belongs to.</param>
+public sealed record ProviderFolder(string BaseFolder, string Folder, FolderLayout Layout);
 
 /// <summary>An identity as configured, with its resolved chain.</summary>
 /// <param name="Name">The identity's name (its key under <c>auth.identities</c>).</param>
@@ -89,7 +126,7 @@ public sealed record PlanRequest(
 
 /// <summary>Where things live on this machine, as the host resolved it. Use it instead of reading the process environment.</summary>
 /// <param name="HomeDirectory">The user's home folder.</param>
-/// <param name="DefaultBaseFolder"><c>&lt;config home&gt;/atmos/&lt;cloud&gt;</c> for this plugin: where standalone identities' files live.</param>
+/// <param name="DefaultBaseFolder"><c>&lt;atmos config home&gt;/[&lt;realm&gt;/]&lt;cloud&gt;</c> for this plugin: where standalone identities' files live (<see cref="DefaultBaseFolders"/>[0]).</param>
 /// <param name="CacheHome"><c>$XDG_CACHE_HOME</c> or <c>~/.cache</c>.</param>
 /// <param name="DataHome"><c>$XDG_DATA_HOME</c> or <c>~/.local/share</c>.</param>
 /// <param name="LockTimeout">How long to wait for a file lock before failing the step.</param>
@@ -104,6 +141,51 @@ public sealed record PluginEnvironment(
     TimeProvider Clock,
     IReadOnlyDictionary<string, string> Variables)
 {
+    private readonly string? _atmosConfigHome;
+    private readonly string? _atmosCacheHome;
+    private readonly string? _atmosDataHome;
+    private readonly IReadOnlyList<string>? _defaultBaseFolders;
+
+    /// <summary>
+    /// The realm that scopes this run's credentials (<c>ATMOS_AUTH_REALM</c>, else <c>auth.realm</c>), already validated
+    /// (<c>[a-z0-9_-]</c>, safe as a path segment); null when none is set (atmos's legacy layout, no realm folder).
+    /// </summary>
+    public string? Realm { get; init; }
+
+    /// <summary>
+    /// atmos's own config root: <c>${ATMOS_XDG_CONFIG_HOME:-${XDG_CONFIG_HOME:-~/.config}}/atmos</c>. Realm folders and
+    /// the clouds' folders live under it.
+    /// </summary>
+    public string AtmosConfigHome
+    {
+        get => _atmosConfigHome ?? Path.GetDirectoryName(Realm is null ? DefaultBaseFolder : Path.GetDirectoryName(DefaultBaseFolder)) ?? DefaultBaseFolder;
+        init => _atmosConfigHome = value;
+    }
+
+    /// <summary>atmos's own cache root: <c>${ATMOS_XDG_CACHE_HOME:-${XDG_CACHE_HOME:-~/.cache}}/atmos</c>.</summary>
+    public string AtmosCacheHome
+    {
+        get => _atmosCacheHome ?? Path.Join(CacheHome, "atmos");
+        init => _atmosCacheHome = value;
+    }
+
+    /// <summary>atmos's own data root: <c>${ATMOS_XDG_DATA_HOME:-${XDG_DATA_HOME:-~/.local/share}}/atmos</c>.</summary>
+    public string AtmosDataHome
+    {
+        get => _atmosDataHome ?? Path.Join(DataHome, "atmos");
+        init => _atmosDataHome = value;
+    }
+
+    /// <summary>
+    /// Every default base folder of this plugin's cloud, current first: <c>&lt;atmos config home&gt;/[&lt;realm&gt;/]&lt;cloud&gt;</c>,
+    /// then with a realm the legacy <c>&lt;atmos config home&gt;/&lt;cloud&gt;</c>. Standalone identities' files may be in any of them.
+    /// </summary>
+    public IReadOnlyList<string> DefaultBaseFolders
+    {
+        get => _defaultBaseFolders ?? [DefaultBaseFolder];
+        init => _defaultBaseFolders = value;
+    }
+
     /// <summary>Shows a path the way the output does: the home folder as <c>~</c>.</summary>
     /// <param name="path">An absolute path.</param>
     public string Display(string path)

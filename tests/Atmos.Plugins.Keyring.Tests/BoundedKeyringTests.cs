@@ -113,7 +113,7 @@ public sealed class BoundedKeyringTests
 
         Assert.Equal("memory", keyring.Backend);
         Assert.Equal(["a", "b"], await keyring.ListAsync(CancellationToken.None));
-        Assert.Equal(new Dictionary<string, string> { ["a"] = "1" }, await keyring.GetManyAsync(["a", "c"], CancellationToken.None));
+        Assert.Equal(new Dictionary<string, string?> { ["a"] = "1" }, await keyring.GetManyAsync(["a", "c"], CancellationToken.None));
         Assert.True(await keyring.RemoveAsync("a", CancellationToken.None));
         Assert.False(await keyring.RemoveAsync("a", CancellationToken.None));
     }
@@ -130,8 +130,8 @@ public sealed class BoundedKeyringTests
         public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken) =>
             (IReadOnlyList<string>?)await Run(cancellationToken) ?? [];
 
-        public async Task<IReadOnlyDictionary<string, string>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken) =>
-            (IReadOnlyDictionary<string, string>?)await Run(cancellationToken) ?? new Dictionary<string, string>();
+        public async Task<IReadOnlyDictionary<string, string?>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken) =>
+            (IReadOnlyDictionary<string, string?>?)await Run(cancellationToken) ?? new Dictionary<string, string?>();
 
         public async Task<bool> RemoveAsync(string name, CancellationToken cancellationToken) => (bool?)await Run(cancellationToken) ?? false;
 

@@ -55,13 +55,18 @@ public static class FolderRemovalStep
         };
     }
 
-    /// <summary>The provider logout: one step per provider of <paramref name="request"/> whose folder exists, deleting that folder.</summary>
+    /// <summary>
+    /// The provider logout: one step per folder of each provider of <paramref name="request"/> that exists (every layout
+    /// in <see cref="ProviderTarget.Folders"/>), deleting that folder.
+    /// </summary>
     /// <param name="action">The plugin's action name for these steps.</param>
     /// <param name="request">The plan request.</param>
     public static IEnumerable<FileStep> ForProviders(string action, PlanRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.Providers.Select(p => Plan(action, [p.Name], p.BaseFolder, p.Folder, NoteFor(p))).OfType<FileStep>();
+        return request.Providers
+            .SelectMany(p => p.Folders.Select(f => Plan(action, [p.Name], f.BaseFolder, f.Folder, NoteFor(p, f))))
+            .OfType<FileStep>();
     }
 
     /// <summary>Deletes the folder of a step made by <see cref="Plan"/>: removed, not found, or failed with the reason.</summary>
@@ -79,6 +84,25 @@ public static class FolderRemovalStep
     {
         ArgumentNullException.ThrowIfNull(provider);
         return provider.UsesDefaultBase ? DefaultBaseNote : null;
+    }
+
+    /// <summary>
+    /// The note for one of a provider's folders: <see cref="DefaultBaseNote"/> for a folder in atmos's default (XDG)
+    /// location — the current or no-realm layout of a provider without a base_path, or the identities' default folder
+    /// of one with a base_path — else null.
+    /// </summary>
+    /// <param name="provider">The provider.</param>
+    /// <param name="folder">One of its <see cref="ProviderTarget.Folders"/>.</param>
+    public static string? NoteFor(ProviderTarget provider, ProviderFolder folder)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(folder);
+        return folder.Layout switch
+        {
+            FolderLayout.IdentityDefault => DefaultBaseNote,
+            FolderLayout.BasePathV1199 => null,
+            _ => NoteFor(provider),
+        };
     }
 
     /// <summary>A folder path the way steps show folders: ending with the directory separator.</summary>

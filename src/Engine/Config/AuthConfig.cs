@@ -54,6 +54,12 @@ public sealed record AuthConfig
     /// <summary>The keyring to use.</summary>
     public KeyringSettings Keyring { get; init; } = KeyringSettings.Default;
 
+    /// <summary><c>auth.realm</c> as written (not validated), or null; <c>ATMOS_AUTH_REALM</c> overrides it (<see cref="AuthRealm"/>).</summary>
+    public string? Realm { get; init; }
+
+    /// <summary>Where <c>auth.realm</c> is written, for its validation message.</summary>
+    public SourceLocation? RealmLocation { get; init; }
+
     /// <summary>The audit trail.</summary>
     public AuditSettings Audit { get; init; } = AuditSettings.Default;
 

@@ -160,12 +160,15 @@ public static class AuthConfigLoader
                 }
             }
 
+            var realmNode = Child(authMap, "realm");
             return new AuthConfig
             {
                 Providers = ReadEntries(Child(authMap, "providers"), "auth.providers", ReadProvider),
                 Identities = ReadEntries(Child(authMap, "identities"), "auth.identities", ReadIdentity),
                 Keyring = ReadKeyring(Child(authMap, "keyring")),
                 Audit = ReadAudit(Child(authMap, "audit")),
+                Realm = OptionalScalar(authMap, "realm", "auth.realm"),
+                RealmLocation = realmNode is null ? null : At(realmNode),
                 Problems = _problems,
             };
         }
@@ -283,8 +286,17 @@ public static class AuthConfigLoader
                 }
             }
 
-            var path = OptionalScalar(map, "path", "auth.keyring.path");
-            return new KeyringSettings(type, timeout, path);
+            // atmos keeps the file backend's settings under spec:; a bare auth.keyring.path (our first spelling) still works.
+            var spec = Child(map, "spec");
+            if (spec is not null && !IsNull(spec) && spec is not YamlMappingNode)
+            {
+                _problems.Add(ConfigProblem.Error(At(spec), "auth.keyring.spec must be a mapping, e.g. { path: ~/.atmos/keyring, password_env: MY_KEYRING_PASSWORD }"));
+            }
+
+            var specMap = spec as YamlMappingNode;
+            var path = (specMap is null ? null : OptionalScalar(specMap, "path", "auth.keyring.spec.path")) ?? OptionalScalar(map, "path", "auth.keyring.path");
+            var passwordEnv = specMap is null ? null : OptionalScalar(specMap, "password_env", "auth.keyring.spec.password_env");
+            return new KeyringSettings(type, timeout, path, passwordEnv);
         }
 
         private AuditSettings ReadAudit(YamlNode? node)

@@ -16,7 +16,8 @@ public static class ConfigValidation
     /// <param name="config">The config.</param>
     /// <param name="catalog">Which kinds the plugins provide.</param>
     /// <param name="home">For tilde expansion checks.</param>
-    public static IReadOnlyList<ConfigProblem> Validate(AuthConfig config, PluginCatalog catalog, string home)
+    /// <param name="environment">The process environment, for <c>ATMOS_AUTH_REALM</c> (none when null).</param>
+    public static IReadOnlyList<ConfigProblem> Validate(AuthConfig config, PluginCatalog catalog, string home, IReadOnlyDictionary<string, string>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -24,7 +25,16 @@ public static class ConfigValidation
         context.RootContextData[CatalogKey] = catalog;
         context.RootContextData[HomeKey] = home;
         var result = Shared.Value.Validate(context);
-        return config.Problems.Concat(result.Errors.Select(ToProblem)).ToList();
+        var problems = config.Problems.Concat(result.Errors.Select(ToProblem)).ToList();
+
+        // An invalid realm stops every auth command in atmos too (realm.GetRealm): it scopes every key and path.
+        var realm = AuthRealm.Resolve(environment ?? new Dictionary<string, string>(), config);
+        if (realm.Problem is { } realmProblem)
+        {
+            problems.Insert(config.Problems.Count, ConfigProblem.Error(realm.Source == "config" ? config.RealmLocation : null, realmProblem));
+        }
+
+        return problems;
     }
 
     // Built once per process (building a validator compiles its expressions, a cost worth paying once, and the start-up

@@ -30,7 +30,7 @@ public sealed class BoundedKeyring : IKeyring
     public Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken) => Bound(ct => _inner.ListAsync(ct), cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyDictionary<string, string>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyDictionary<string, string?>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken) =>
         Bound(ct => _inner.GetManyAsync(names, ct), cancellationToken);
 
     /// <inheritdoc />

@@ -17,15 +17,26 @@ public interface IKeyring
     /// <summary>The backend's name as users configure it, such as <c>secret-service</c> or <c>file</c>.</summary>
     string Backend { get; }
 
-    /// <summary>The names of all entries stored with user <see cref="User"/>.</summary>
+    /// <summary>
+    /// The names of all entries stored with user <see cref="User"/>, however they were written (by atmos itself or by
+    /// us), each once.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken);
 
-    /// <summary>Reads the secrets of the named entries that exist, in as few round trips as the backend allows.</summary>
+    /// <summary>
+    /// Reads the secrets of the named entries that exist, in as few round trips as the backend allows (asking for many
+    /// names, such as every key form of every principal, costs no more calls than asking for one where the backend can
+    /// answer them together).
+    /// </summary>
     /// <param name="names">Entry names.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>Name to secret, for the entries found.</returns>
-    Task<IReadOnlyDictionary<string, string>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken);
+    /// <returns>
+    /// Name to secret, for the entries found. A <c>null</c> secret means the entry exists but its value cannot be read
+    /// (the file keyring without the right password, a damaged entry): it is present, and is classified by its kind
+    /// alone, as a value that is not a JSON envelope would be. Names not in the result do not exist.
+    /// </returns>
+    Task<IReadOnlyDictionary<string, string?>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken);
 
     /// <summary>Deletes an entry (every item matching it, where a backend can hold duplicates).</summary>
     /// <param name="name">The entry name.</param>

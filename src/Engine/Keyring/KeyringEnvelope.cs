@@ -7,15 +7,20 @@ namespace Atmos.Plugins.Engine.Keyring;
 public static class KeyringEnvelope
 {
     /// <summary>
-    /// The entry as a plugin sees it. A value that is not an envelope (written by another client) gives a null
+    /// The entry as a plugin sees it. A value that is not an envelope (written by another client), or one that cannot
+    /// be read at all (null: see <see cref="IKeyring.GetManyAsync"/>), gives a null
     /// <see cref="KeyringEntry.EnvelopeType"/> and no fields; the plugin then classifies by kind alone.
     /// </summary>
     /// <param name="name">The entry name.</param>
     /// <param name="kind">The kind of the identity or provider of that name.</param>
-    /// <param name="secret">The stored value.</param>
-    public static KeyringEntry Parse(string name, string kind, string secret)
+    /// <param name="secret">The stored value, or null when it exists but cannot be read.</param>
+    public static KeyringEntry Parse(string name, string kind, string? secret)
     {
-        ArgumentNullException.ThrowIfNull(secret);
+        if (secret is null)
+        {
+            return new KeyringEntry(name, kind, null, new Dictionary<string, string?>());
+        }
+
         try
         {
             using var document = JsonDocument.Parse(secret);

@@ -1,3 +1,4 @@
+using Atmos.Plugins.Engine.Config;
 using Atmos.Plugins.Engine.Keyring.Files;
 using Atmos.Plugins.Engine.Keyring.Linux;
 using Atmos.Plugins.Engine.Keyring.MacOS;
@@ -21,43 +22,95 @@ public static class KeyringFactory
     public static IReadOnlyList<string> AvailableTypes { get; } =
         OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsWindows() ? ["system", "file", "memory"] : ["file", "memory"];
 
+    /// <summary>The environment variable that overrides <c>auth.keyring.spec.path</c>: the file keyring's folder.</summary>
+    public const string FilePathVariable = "ATMOS_KEYRING_FILE_PATH";
+
+    /// <summary>The environment variable that overrides <c>auth.keyring.spec.password_env</c>: which variable holds the password.</summary>
+    public const string PasswordEnvVariable = "ATMOS_KEYRING_PASSWORD_ENV";
+
     /// <summary>Creates the keyring a run uses.</summary>
     /// <param name="settings"><c>auth.keyring</c> from atmos.yaml (or <see cref="KeyringSettings.Default"/>).</param>
-    /// <param name="environment">The process environment: <c>ATMOS_KEYRING_TYPE</c>, <c>ATMOS_KEYRING_PASSWORD</c>, <c>DBUS_SESSION_BUS_ADDRESS</c>.</param>
-    /// <param name="dataHome">The XDG data folder (<c>$XDG_DATA_HOME</c>, else <c>~/.local/share</c>), for the file keyring's default folder.</param>
+    /// <param name="environment">
+    /// The process environment: <c>ATMOS_KEYRING_TYPE</c>, the file keyring's <c>ATMOS_KEYRING_FILE_PATH</c>,
+    /// <c>ATMOS_KEYRING_PASSWORD_ENV</c> and password, the XDG data folders, <c>DBUS_SESSION_BUS_ADDRESS</c>.
+    /// </param>
+    /// <param name="home">The home folder, for <c>~</c> and the default data folder.</param>
     /// <returns>
     /// The backend wrapped in a <see cref="BoundedKeyring"/> with <see cref="KeyringSettings.Timeout"/>; the in-process
     /// memory keyring as it is (a dictionary cannot hang, and bounding it would move every call onto the thread pool).
     /// </returns>
-    /// <exception cref="ArgumentException">The type is unknown or does not work on this OS.</exception>
-    public static IKeyring Create(KeyringSettings settings, IReadOnlyDictionary<string, string> environment, string dataHome)
+    /// <exception cref="ArgumentException">The type is unknown or does not work on this OS, or the file keyring has no folder.</exception>
+    public static IKeyring Create(KeyringSettings settings, IReadOnlyDictionary<string, string> environment, string home)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(environment);
-        ArgumentNullException.ThrowIfNull(dataHome);
+        ArgumentNullException.ThrowIfNull(home);
         var (type, source) = environment.TryGetValue(TypeVariable, out var fromEnvironment) && !string.IsNullOrWhiteSpace(fromEnvironment)
             ? (fromEnvironment.Trim(), TypeVariable)
             : (settings.Type.Trim(), "auth.keyring.type");
-        var backend = CreateBackend(type, source, settings, environment, dataHome);
+        var backend = CreateBackend(type, source, settings, environment, home);
         return backend is MemoryKeyring ? backend : new BoundedKeyring(backend, settings.Timeout);
     }
+
+    /// <summary>
+    /// The file keyring as atmos locates it (<c>pkg/auth/credentials/keyring_backends.go</c>): the folder from
+    /// <c>$ATMOS_KEYRING_FILE_PATH</c>, else <c>auth.keyring.spec.path</c>, else <c>DATA/keyring</c> with DATA =
+    /// <c>${ATMOS_XDG_DATA_HOME:-${XDG_DATA_HOME:-~/.local/share}}/atmos</c>; a leading <c>~</c> is the home folder, and a
+    /// path whose last segment has an extension (<c>~/.atmos/keyring.db</c>) means its parent folder, as atmos reads it.
+    /// The password is in the variable named by <c>$ATMOS_KEYRING_PASSWORD_ENV</c>, else
+    /// <c>auth.keyring.spec.password_env</c>, else <c>ATMOS_KEYRING_PASSWORD</c>.
+    /// </summary>
+    /// <param name="settings"><c>auth.keyring</c>.</param>
+    /// <param name="environment">The process environment.</param>
+    /// <param name="home">The home folder.</param>
+    /// <exception cref="ArgumentException">No folder can be worked out (no home for <c>~</c> or the default).</exception>
+    public static FileKeyring CreateFile(KeyringSettings settings, IReadOnlyDictionary<string, string> environment, string home)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(home);
+        var (configured, source) = FirstSet(environment.GetValueOrDefault(FilePathVariable), FilePathVariable, settings.FilePath, "auth.keyring.spec.path");
+        string folder;
+        if (configured is null)
+        {
+            var dataHome = PathExpansion.DataHome(environment, home);
+            folder = Path.IsPathFullyQualified(dataHome)
+                ? Path.Join(dataHome, "atmos", "keyring")
+                : throw new ArgumentException("the file keyring needs a data folder: set XDG_DATA_HOME or HOME", nameof(home));
+        }
+        else
+        {
+            var expanded = PathExpansion.ExpandTilde(configured, home)
+                ?? throw new ArgumentException($"the file keyring folder '{configured}' ({source}) cannot be expanded: ~ needs HOME, and ~user is not supported", nameof(settings));
+            folder = HasExtension(expanded) ? Path.GetDirectoryName(Path.GetFullPath(expanded))! : expanded;
+        }
+
+        var (passwordVariable, _) = FirstSet(environment.GetValueOrDefault(PasswordEnvVariable), PasswordEnvVariable, settings.PasswordEnv, "auth.keyring.spec.password_env");
+        passwordVariable ??= FileKeyring.PasswordVariable;
+        return new FileKeyring(folder, environment.GetValueOrDefault(passwordVariable), passwordVariable);
+    }
+
+    private static (string? Value, string Source) FirstSet(string? first, string firstSource, string? second, string secondSource) =>
+        !string.IsNullOrWhiteSpace(first) ? (first.Trim(), firstSource)
+        : !string.IsNullOrWhiteSpace(second) ? (second.Trim(), secondSource)
+        : (null, string.Empty);
+
+    // Go's filepath.Ext is not empty: the last segment has a dot, even a leading one (".atmos-keyring").
+    private static bool HasExtension(string path) => Path.GetFileName(path).Contains('.', StringComparison.Ordinal);
 
     private static IKeyring CreateBackend(
         string type,
         string source,
         KeyringSettings settings,
         IReadOnlyDictionary<string, string> environment,
-        string dataHome)
+        string home)
     {
         switch (type.ToLowerInvariant())
         {
             case "system":
                 return CreateSystem(source);
             case "file":
-                var folder = settings.FilePath ?? (string.IsNullOrWhiteSpace(dataHome)
-                    ? throw new ArgumentException("the file keyring needs a data folder: set XDG_DATA_HOME or HOME", nameof(dataHome))
-                    : Path.Combine(dataHome, "atmos", "keyring"));
-                return new FileKeyring(folder, environment.GetValueOrDefault(FileKeyring.PasswordVariable));
+                return CreateFile(settings, environment, home);
             case "memory":
                 return new MemoryKeyring();
             default:

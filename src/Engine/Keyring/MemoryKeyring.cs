@@ -15,9 +15,9 @@ public sealed class MemoryKeyring : IKeyring
         Task.FromResult<IReadOnlyList<string>>(_entries.Keys.Order(StringComparer.Ordinal).ToList());
 
     /// <inheritdoc />
-    public Task<IReadOnlyDictionary<string, string>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<string, string?>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
     {
-        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        var found = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var name in names)
         {
             if (_entries.TryGetValue(name, out var secret))
@@ -26,7 +26,7 @@ public sealed class MemoryKeyring : IKeyring
             }
         }
 
-        return Task.FromResult<IReadOnlyDictionary<string, string>>(found);
+        return Task.FromResult<IReadOnlyDictionary<string, string?>>(found);
     }
 
     /// <inheritdoc />

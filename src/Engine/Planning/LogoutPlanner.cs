@@ -165,14 +165,16 @@ public sealed class LogoutPlanner
             return;
         }
 
-        // Where this plugin may write: its providers' base folders, its default base folder, and the XDG cache and data
-        // folders for atmos' own caches (they may lie outside the home folder). Distinct: providers mostly share one base
-        // folder, and every step is checked against every root (a list per provider made --all quadratic).
-        var roots = request.Providers.Select(p => p.BaseFolder)
-            .Concat(request.Identities.Where(i => i.Provider is not null).Select(i => i.Provider!.BaseFolder))
-            .Append(request.Environment.DefaultBaseFolder)
-            .Append(Path.Join(request.Environment.CacheHome, "atmos"))
-            .Append(Path.Join(request.Environment.DataHome, "atmos"))
+        // Where this plugin may write: every base folder of its providers (each layout's), its default base folders, and
+        // atmos' XDG cache and data folders for its own caches (they may lie outside the home folder). Distinct: providers
+        // mostly share their base folders, and every step is checked against every root (a list per provider made --all
+        // quadratic).
+        var roots = request.Providers.SelectMany(p => p.Folders)
+            .Concat(request.Identities.Where(i => i.Provider is not null).SelectMany(i => i.Provider!.Folders))
+            .Select(f => f.BaseFolder)
+            .Concat(request.Environment.DefaultBaseFolders)
+            .Append(request.Environment.AtmosCacheHome)
+            .Append(request.Environment.AtmosDataHome)
             .Distinct(StringComparer.Ordinal)
             .ToList();
         foreach (var fileStep in planned.Value)

@@ -21,6 +21,7 @@ public sealed record RunContext(
     TimeSpan LockTimeout)
 {
     private ConfigGraph? _graph;
+    private AuthRealm? _realm;
 
     /// <summary>Problems found loading and validating the config (and setting up the keyring); any error rejects the run.</summary>
     public IReadOnlyList<ConfigProblem> Problems { get; init; } = [];
@@ -31,24 +32,36 @@ public sealed record RunContext(
     /// <summary>The chain graph of <see cref="Config"/>.</summary>
     public ConfigGraph Graph => _graph ??= new ConfigGraph(Config);
 
+    /// <summary>The realm of this run (<c>ATMOS_AUTH_REALM</c>, else <c>auth.realm</c>); its problem, when invalid, is a config error.</summary>
+    public AuthRealm Realm => _realm ??= AuthRealm.Resolve(Paths.Environment, Config);
+
     /// <summary>The environment handed to a plugin whose files live under <c>atmos/&lt;cloud&gt;</c>.</summary>
     /// <param name="cloud">The plugin's cloud folder name.</param>
-    public PluginEnvironment EnvironmentFor(string cloud) => new(
-        Paths.Home,
-        BasePaths.DefaultFor(cloud, Paths),
-        PathExpansion.CacheHome(Paths.Environment, Paths.Home),
-        PathExpansion.DataHome(Paths.Environment, Paths.Home),
-        LockTimeout,
-        Clock,
-        Paths.Environment);
+    public PluginEnvironment EnvironmentFor(string cloud)
+    {
+        var defaults = BasePaths.DefaultFolders(cloud, Realm.Value, Paths);
+        var cacheHome = PathExpansion.CacheHome(Paths.Environment, Paths.Home);
+        var dataHome = PathExpansion.DataHome(Paths.Environment, Paths.Home);
+        return new PluginEnvironment(Paths.Home, defaults[0], cacheHome, dataHome, LockTimeout, Clock, Paths.Environment)
+        {
+            Realm = Realm.Value,
+            AtmosConfigHome = BasePaths.AtmosConfigHome(Paths),
+            AtmosCacheHome = Path.Join(cacheHome, "atmos"),
+            AtmosDataHome = Path.Join(dataHome, "atmos"),
+            DefaultBaseFolders = defaults,
+        };
+    }
 
-    /// <summary>The provider as a plugin sees it, with its folder resolved for <paramref name="cloud"/>.</summary>
+    /// <summary>The provider as a plugin sees it, with every folder of it resolved for <paramref name="cloud"/>.</summary>
     /// <param name="provider">The provider.</param>
     /// <param name="cloud">Its plugin's cloud folder name.</param>
     public ProviderTarget ProviderTarget(ProviderConfig provider, string cloud)
     {
         ArgumentNullException.ThrowIfNull(provider);
-        var (folder, isDefault) = BasePaths.Resolve(provider.BasePath, cloud, Paths);
-        return new ProviderTarget(provider.Name, provider.Kind, folder, Path.Join(folder, provider.Name), isDefault, provider.Settings);
+        var folders = BasePaths.Folders(provider.Name, provider.BasePath, cloud, Realm.Value, Paths);
+        return new ProviderTarget(provider.Name, provider.Kind, folders[0].BaseFolder, folders[0].Folder, provider.BasePath is null, provider.Settings)
+        {
+            Folders = folders,
+        };
     }
 }

@@ -164,7 +164,7 @@ internal sealed class ScopeMembers
     /// Reads the keyring entries of <paramref name="principals"/> in one call. A keyring that cannot be read (locked,
     /// no service, access denied, timed out) is not an error here: the reason comes back and nothing is known.
     /// </summary>
-    public async Task<(IReadOnlyDictionary<string, string> Entries, string? Problem)> ReadKeyringAsync(IReadOnlyList<ScopePrincipal> principals, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyDictionary<string, string?> Entries, string? Problem)> ReadKeyringAsync(IReadOnlyList<ScopePrincipal> principals, CancellationToken cancellationToken)
     {
         try
         {
@@ -172,11 +172,11 @@ internal sealed class ScopeMembers
         }
         catch (KeyringUnavailableException ex)
         {
-            return (new Dictionary<string, string>(), ex.Reason);
+            return (new Dictionary<string, string?>(), ex.Reason);
         }
         catch (KeyringOperationException ex)
         {
-            return (new Dictionary<string, string>(), ex.Reason);
+            return (new Dictionary<string, string?>(), ex.Reason);
         }
     }
 

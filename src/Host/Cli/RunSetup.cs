@@ -18,12 +18,12 @@ internal static class RunSetup
         var config = AuthConfigLoader.Load(request);
         var paths = new PathContext(host.Home, host.WorkingDirectory, config.SourcePath is null ? null : Path.GetDirectoryName(config.SourcePath), host.Variables);
         var catalog = Catalog(host, out var manifestProblems);
-        var problems = ConfigValidation.Validate(config, catalog, host.Home).Concat(manifestProblems).ToList();
+        var problems = ConfigValidation.Validate(config, catalog, host.Home, host.Variables).Concat(manifestProblems).ToList();
 
         IKeyring keyring;
         try
         {
-            keyring = host.Keyring ?? KeyringFactory.Create(config.Keyring, host.Variables, PathExpansion.DataHome(host.Variables, host.Home));
+            keyring = host.Keyring ?? KeyringFactory.Create(config.Keyring, host.Variables, host.Home);
         }
         catch (ArgumentException ex)
         {

@@ -29,7 +29,7 @@ public sealed partial class FileKeyringTests : IDisposable
         Assert.Equal("file", keyring.Backend);
         Assert.Equal(["aws-sso", "dev-admin"], await keyring.ListAsync(CancellationToken.None));
         Assert.Equal(
-            new Dictionary<string, string> { ["dev-admin"] = Secret, ["aws-sso"] = """{"type":"aws","data":{"v":2}}""" },
+            new Dictionary<string, string?> { ["dev-admin"] = Secret, ["aws-sso"] = """{"type":"aws","data":{"v":2}}""" },
             await keyring.GetManyAsync(["dev-admin", "aws-sso", "never-stored"], CancellationToken.None));
         Assert.True(await keyring.RemoveAsync("dev-admin", CancellationToken.None));
         Assert.False(await keyring.RemoveAsync("dev-admin", CancellationToken.None));
@@ -52,7 +52,7 @@ public sealed partial class FileKeyringTests : IDisposable
     }
 
     [Fact]
-    public async Task A_wrong_password_fails_clearly_and_leaves_every_file_byte_for_byte()
+    public async Task A_wrong_password_reads_no_value_writes_nothing_and_changes_no_file()
     {
         var original = new FileKeyring(Folder, Password);
         await original.SetAsync("dev-admin", Secret, CancellationToken.None);
@@ -60,33 +60,47 @@ public sealed partial class FileKeyringTests : IDisposable
         var before = Snapshot(Folder);
         var keyring = new FileKeyring(Folder, "not the password");
 
+        var listed = await keyring.ListAsync(CancellationToken.None);
+        var read = await keyring.GetManyAsync(["dev-admin", "aws-sso", "never-stored"], CancellationToken.None);
         var errors = new[]
         {
-            await Assert.ThrowsAsync<KeyringUnavailableException>(() => keyring.ListAsync(CancellationToken.None)),
-            await Assert.ThrowsAsync<KeyringUnavailableException>(() => keyring.GetManyAsync(["dev-admin"], CancellationToken.None)),
-            await Assert.ThrowsAsync<KeyringUnavailableException>(() => keyring.RemoveAsync("dev-admin", CancellationToken.None)),
             await Assert.ThrowsAsync<KeyringUnavailableException>(() => keyring.SetAsync("dev-admin", "overwritten", CancellationToken.None)),
             await Assert.ThrowsAsync<KeyringUnavailableException>(() => keyring.SetAsync("new-entry", "created", CancellationToken.None)),
         };
 
+        Assert.Equal(["aws-sso", "dev-admin"], listed);
+        Assert.Equal(new Dictionary<string, string?> { ["dev-admin"] = null, ["aws-sso"] = null }, read);
         Assert.All(errors, error => Assert.Equal("wrong keyring password (ATMOS_KEYRING_PASSWORD)", error.Reason));
         Assert.All(errors, error => Assert.DoesNotContain("wJalrXUtnFEMI", error.ToString(), StringComparison.Ordinal));
         Assert.Equal(before, Snapshot(Folder));
     }
 
+    [Fact]
+    public async Task Removing_needs_no_password_as_with_atmos_s_own_file_keyring()
+    {
+        await new FileKeyring(Folder, Password).SetAsync("dev-admin", Secret, CancellationToken.None);
+
+        Assert.True(await new FileKeyring(Folder, "not the password").RemoveAsync("dev-admin", CancellationToken.None));
+        Assert.False(await new FileKeyring(Folder, null).RemoveAsync("dev-admin", CancellationToken.None));
+        Assert.False(File.Exists(Path.Combine(Folder, FileKeyring.EncodeFileName("dev-admin"))));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]
-    public async Task A_missing_password_names_the_variable_and_creates_nothing(string? password)
+    public async Task A_missing_password_names_the_variable_when_writing_and_creates_nothing(string? password)
     {
         var keyring = new FileKeyring(Folder, password);
+        var named = new FileKeyring(Folder, password, "MY_KEYRING_PASSWORD");
 
         var set = await Assert.ThrowsAsync<KeyringUnavailableException>(() => keyring.SetAsync("dev-admin", Secret, CancellationToken.None));
-        var list = await Assert.ThrowsAsync<KeyringUnavailableException>(() => keyring.ListAsync(CancellationToken.None));
+        var setNamed = await Assert.ThrowsAsync<KeyringUnavailableException>(() => named.SetAsync("dev-admin", Secret, CancellationToken.None));
 
         Assert.Equal("no keyring password (ATMOS_KEYRING_PASSWORD is not set)", set.Reason);
-        Assert.Equal(set.Reason, list.Reason);
         Assert.Contains("export ATMOS_KEYRING_PASSWORD", set.Fix, StringComparison.Ordinal);
+        Assert.Equal("no keyring password (MY_KEYRING_PASSWORD is not set)", setNamed.Reason);
+        Assert.Empty(await keyring.ListAsync(CancellationToken.None));
+        Assert.Empty(await keyring.GetManyAsync(["dev-admin"], CancellationToken.None));
         Assert.False(Directory.Exists(Folder));
     }
 
@@ -133,7 +147,7 @@ public sealed partial class FileKeyringTests : IDisposable
     }
 
     [Fact]
-    public async Task A_corrupted_entry_file_is_named_in_the_error_and_can_still_be_removed()
+    public async Task A_corrupted_entry_file_is_found_unreadable_and_can_still_be_removed()
     {
         var keyring = new FileKeyring(Folder, Password);
         await keyring.SetAsync("dev-admin", Secret, CancellationToken.None);
@@ -142,10 +156,9 @@ public sealed partial class FileKeyringTests : IDisposable
         bytes[^1] ^= 0x01;
         await File.WriteAllBytesAsync(path, bytes);
 
-        var error = await Assert.ThrowsAsync<KeyringOperationException>(() => keyring.GetManyAsync(["dev-admin"], CancellationToken.None));
+        var read = await keyring.GetManyAsync(["dev-admin"], CancellationToken.None);
 
-        Assert.Equal($"keyring entry file {path} is corrupted (it does not decrypt as entry 'dev-admin')", error.Reason);
-        Assert.DoesNotContain("wJalrXUtnFEMI", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(new Dictionary<string, string?> { ["dev-admin"] = null }, read);
         Assert.True(await keyring.RemoveAsync("dev-admin", CancellationToken.None));
         Assert.False(File.Exists(path));
     }
@@ -158,22 +171,27 @@ public sealed partial class FileKeyringTests : IDisposable
         await keyring.SetAsync("prod-admin", "other", CancellationToken.None);
         File.Copy(Path.Combine(Folder, FileKeyring.EncodeFileName("dev-admin")), Path.Combine(Folder, FileKeyring.EncodeFileName("prod-admin")), overwrite: true);
 
-        var error = await Assert.ThrowsAsync<KeyringOperationException>(() => keyring.GetManyAsync(["prod-admin"], CancellationToken.None));
+        var read = await keyring.GetManyAsync(["prod-admin", "dev-admin"], CancellationToken.None);
 
-        Assert.Contains(FileKeyring.EncodeFileName("prod-admin"), error.Reason, StringComparison.Ordinal);
+        Assert.Null(read["prod-admin"]);
+        Assert.Equal(Secret, read["dev-admin"]);
     }
 
     [Fact]
-    public async Task A_corrupted_metadata_file_is_named_in_the_error()
+    public async Task A_corrupted_metadata_file_leaves_values_unreadable_and_refuses_writes_naming_it()
     {
         var keyring = new FileKeyring(Folder, Password);
         await keyring.SetAsync("dev-admin", Secret, CancellationToken.None);
         var metadata = Path.Combine(Folder, FileKeyring.MetadataFileName);
         await File.WriteAllTextAsync(metadata, "{ not json");
 
-        var error = await Assert.ThrowsAsync<KeyringUnavailableException>(() => keyring.ListAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<KeyringUnavailableException>(() => keyring.SetAsync("aws-sso", Secret, CancellationToken.None));
 
         Assert.Equal($"keyring metadata {metadata} is corrupted", error.Reason);
+        Assert.Equal(["dev-admin"], await keyring.ListAsync(CancellationToken.None));
+        Assert.Equal(new Dictionary<string, string?> { ["dev-admin"] = null }, await keyring.GetManyAsync(["dev-admin"], CancellationToken.None));
+        File.Delete(metadata);
+        Assert.Equal(new Dictionary<string, string?> { ["dev-admin"] = null }, await keyring.GetManyAsync(["dev-admin"], CancellationToken.None));
     }
 
     [Fact]

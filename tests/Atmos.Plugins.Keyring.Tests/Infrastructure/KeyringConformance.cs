@@ -17,7 +17,7 @@ internal static class KeyringConformance
         try
         {
             await keyring.SetAsync(name, First, none);
-            Assert.Equal(new Dictionary<string, string> { [name] = First }, await keyring.GetManyAsync([name, name + "-missing"], none));
+            Assert.Equal(new Dictionary<string, string?> { [name] = First }, await keyring.GetManyAsync([name, name + "-missing"], none));
             Assert.Contains(name, await keyring.ListAsync(none));
 
             await keyring.SetAsync(name, Second, none);

@@ -19,6 +19,12 @@ public enum SecretServiceState
 
     /// <summary>A session bus on which nothing provides org.freedesktop.secrets.</summary>
     NoService,
+
+    /// <summary>
+    /// Unlocked, with the <c>default</c> alias pointing at another collection (<c>other</c>, an unencrypted keyring file
+    /// made before the daemon starts) than <c>login</c>, where go-keyring stores items whenever it exists.
+    /// </summary>
+    DefaultIsNotLogin,
 }
 
 /// <summary>
@@ -118,6 +124,16 @@ internal sealed class PrivateSecretService : IAsyncDisposable
         start.Environment["XDG_CACHE_HOME"] = Path.Combine(root, "cache");
         start.Environment["XDG_RUNTIME_DIR"] = runtime;
         start.Environment["ATMOS_TEST_STATE"] = state.ToString();
+        if (state == SecretServiceState.DefaultIsNotLogin)
+        {
+            // gnome-keyring reads keyrings from $XDG_DATA_HOME/keyrings; "default" names the collection the default
+            // alias points to. A keyring file in this plain form has no password and opens unlocked.
+            var keyrings = Path.Combine(root, "data", "keyrings");
+            Directory.CreateDirectory(keyrings);
+            await File.WriteAllTextAsync(Path.Combine(keyrings, "other.keyring"), "[keyring]\ndisplay-name=Other\nctime=0\nmtime=0\nlock-on-idle=false\nlock-after=false\n");
+            await File.WriteAllTextAsync(Path.Combine(keyrings, "default"), "other");
+        }
+
         start.Environment["ATMOS_TEST_KEYRING_PASSWORD"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dbus-run-session");

@@ -35,7 +35,13 @@ public sealed class MacOSKeychainTests : IDisposable
             echo "security: SecKeychainSearchCopyNext: The specified item could not be found in the keychain." >&2
             exit 44 ;;
           dump-keychain)
-            cat "$state/dump"; exit 0 ;;
+            if [ -e "$state/dump" ]; then cat "$state/dump"; exit 0; fi
+            for item in "$state/items/"*; do
+              [ -f "$item" ] || continue
+              name=${item##*/}
+              printf 'keychain: "/Users/me/Library/Keychains/login.keychain-db"\nversion: 512\nclass: "genp"\nattributes:\n    "acct"<blob>="atmos-auth"\n    "svce"<blob>="%s"\n' "${name%#*}"
+            done
+            exit 0 ;;
           -i)
             cat > "$state/stdin"; exit 0 ;;
         esac
@@ -56,21 +62,44 @@ public sealed class MacOSKeychainTests : IDisposable
     }
 
     [UnixFact]
-    public async Task Values_are_read_one_lookup_per_name_and_decoded()
+    public async Task A_few_values_are_read_one_lookup_per_name_and_decoded()
     {
         Item("dev-admin", 1, SecurityTool.Encode("""{"type":"aws","data":{"k":"ü"}}"""));
         Item("aws sso", 1, """{"type":"aws","data":{}}""");
 
-        var secrets = await _keychain.GetManyAsync(["dev-admin", "aws sso", "missing", "dev-admin"], CancellationToken.None);
+        var secrets = await _keychain.GetManyAsync(["dev-admin", "aws sso", "dev-admin"], CancellationToken.None);
+        var missing = await _keychain.GetManyAsync(["missing"], CancellationToken.None);
 
         Assert.Equal(
-            new Dictionary<string, string> { ["dev-admin"] = """{"type":"aws","data":{"k":"ü"}}""", ["aws sso"] = """{"type":"aws","data":{}}""" },
+            new Dictionary<string, string?> { ["dev-admin"] = """{"type":"aws","data":{"k":"ü"}}""", ["aws sso"] = """{"type":"aws","data":{}}""" },
             secrets);
+        Assert.Empty(missing);
         Assert.Equal(
             [
                 "find-generic-password -s dev-admin -a atmos-auth -w",
                 "find-generic-password -s aws sso -a atmos-auth -w",
                 "find-generic-password -s missing -a atmos-auth -w",
+            ],
+            Calls());
+    }
+
+    [UnixFact]
+    public async Task Every_key_form_of_a_chain_is_read_with_one_listing_and_one_lookup_per_entry_found()
+    {
+        Item("atmos_aws-sso", 1, SecurityTool.Encode("""{"type":"aws","data":{"access_key_id":"token"}}"""));
+        Item("dev-admin", 1, SecurityTool.Encode("""{"type":"aws","data":{}}"""));
+        string[] forms = ["aws-sso", "atmos_aws-sso", "atmos_prod_aws-sso", "dev-admin", "atmos_dev-admin", "atmos_prod_dev-admin"];
+
+        var secrets = await _keychain.GetManyAsync(forms, CancellationToken.None);
+
+        Assert.Equal(
+            new Dictionary<string, string?> { ["atmos_aws-sso"] = """{"type":"aws","data":{"access_key_id":"token"}}""", ["dev-admin"] = """{"type":"aws","data":{}}""" },
+            secrets);
+        Assert.Equal(
+            [
+                "dump-keychain",
+                "find-generic-password -s atmos_aws-sso -a atmos-auth -w",
+                "find-generic-password -s dev-admin -a atmos-auth -w",
             ],
             Calls());
     }

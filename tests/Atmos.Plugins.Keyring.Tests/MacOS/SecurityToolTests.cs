@@ -23,7 +23,7 @@ public sealed class SecurityToolTests
         var line = SecurityTool.AddCommand("we\"ird\\name", """{"k":"v ä"}""");
 
         Assert.Equal(
-            "add-generic-password -U -s \"we\\\"ird\\\\name\" -a \"atmos-auth\" -l \"atmos-auth: we\\\"ird\\\\name\" -w \"go-keyring-base64:eyJrIjoidiDDpCJ9\"\n",
+            "add-generic-password -U -s \"we\\\"ird\\\\name\" -a \"atmos-auth\" -w \"go-keyring-base64:eyJrIjoidiDDpCJ9\"\n",
             line);
     }
 
@@ -31,7 +31,7 @@ public sealed class SecurityToolTests
     public void The_add_command_refuses_line_breaks_in_names_and_values_too_long_for_the_tool()
     {
         var newline = Assert.Throws<KeyringOperationException>(() => SecurityTool.AddCommand("a\nb", "{}"));
-        var large = Assert.Throws<KeyringOperationException>(() => SecurityTool.AddCommand("dev-admin", new string('x', 3000)));
+        var large = Assert.Throws<KeyringOperationException>(() => SecurityTool.AddCommand("dev-admin", new string('x', 3100)));
 
         Assert.Equal("entry name contains a line break, which the macOS keychain tool cannot take", newline.Reason);
         Assert.Equal("value of 'dev-admin' is too large for the macOS keychain tool (its command line holds at most 4 KB)", large.Reason);
@@ -118,6 +118,31 @@ public sealed class SecurityToolTests
             """;
 
         Assert.Equal(["aws-sso", "dev-admin", "prodü", "with \"quotes\" inside"], SecurityTool.ParseDump(dump));
+    }
+
+    [Theory]
+    [InlineData("dev-admin")]
+    [InlineData("atmos_dev-admin")]
+    [InlineData("atmos_prod_dev-admin")]
+    [InlineData("atmos_core-root/terraform")]
+    public void Every_key_form_is_the_service_of_a_generic_password_of_our_account_as_go_keyring_stores_it(string key)
+    {
+        // go-keyring's Set: add-generic-password -U -s <key> -a atmos-auth -w go-keyring-base64:<value>, no label, so
+        // the keychain labels the item with the service.
+        var dump = $"""
+            keychain: "/Users/me/Library/Keychains/login.keychain-db"
+            version: 512
+            class: "genp"
+            attributes:
+                0x00000007 <blob>="{key}"
+                "acct"<blob>="atmos-auth"
+                "svce"<blob>="{key}"
+            """;
+
+        Assert.Equal([key], SecurityTool.ParseDump(dump));
+        Assert.Equal(["find-generic-password", "-s", key, "-a", "atmos-auth", "-w"], SecurityTool.FindArguments(key));
+        Assert.Equal(["delete-generic-password", "-s", key, "-a", "atmos-auth"], SecurityTool.DeleteArguments(key));
+        Assert.StartsWith($"add-generic-password -U -s \"{key}\" -a \"atmos-auth\" -w \"go-keyring-base64:", SecurityTool.AddCommand(key, "{}"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -40,6 +40,90 @@ public sealed class SecretServiceKeyringTests(ITestOutputHelper output)
     }
 
     [SecretServiceFact]
+    public async Task Items_as_atmos_stores_them_are_found_under_every_key_form_in_one_batch_and_removed()
+    {
+        await using var service = await PrivateSecretService.StartAsync();
+        // What go-keyring's Set (and so atmos v1.206+) leaves: label, attributes, a plain UTF-8 value.
+        await GoKeyringStoreAsync(service, "atmos_aws-sso", """{"type":"aws","data":{"access_key_id":"sso-token"}}""");
+        await GoKeyringStoreAsync(service, "atmos_prod_dev-admin", """{"type":"aws","data":{"access_key_id":"AKIA"}}""");
+        await GoKeyringStoreAsync(service, "dev-admin", """{"type":"aws","data":{"legacy":true}}""");
+        await StoreAsync(service, "atmos_dev-admin", "someone-else", "keep-me");
+        using var keyring = new SecretServiceKeyring(service.Address);
+        await keyring.SetAsync("atmos_dev-org-admin", """{"type":"aws","data":{"ours":true}}""", CancellationToken.None);
+        string[] forms =
+        [
+            "aws-sso", "atmos_aws-sso", "atmos_prod_aws-sso",
+            "dev-org-admin", "atmos_dev-org-admin", "atmos_prod_dev-org-admin",
+            "dev-admin", "atmos_dev-admin", "atmos_prod_dev-admin", "Dev-Admin", "atmos_Dev-Admin", "atmos_prod_Dev-Admin",
+        ];
+
+        var listed = await keyring.ListAsync(CancellationToken.None);
+        var read = await keyring.GetManyAsync(forms, CancellationToken.None);
+
+        Assert.Equal(["atmos_aws-sso", "atmos_dev-org-admin", "atmos_prod_dev-admin", "dev-admin"], listed);
+        Assert.Equal(
+            new Dictionary<string, string?>
+            {
+                ["atmos_aws-sso"] = """{"type":"aws","data":{"access_key_id":"sso-token"}}""",
+                ["atmos_dev-org-admin"] = """{"type":"aws","data":{"ours":true}}""",
+                ["atmos_prod_dev-admin"] = """{"type":"aws","data":{"access_key_id":"AKIA"}}""",
+                ["dev-admin"] = """{"type":"aws","data":{"legacy":true}}""",
+            },
+            read);
+        Assert.Contains($"label = {SecretServiceKeyring.Label("atmos_dev-org-admin")}", (await service.SecretToolAsync(null, "search", "service", "atmos_dev-org-admin", "username", User)).StandardOutput, StringComparison.Ordinal);
+        foreach (var name in listed)
+        {
+            Assert.True(await keyring.RemoveAsync(name, CancellationToken.None));
+        }
+
+        Assert.Empty(await keyring.ListAsync(CancellationToken.None));
+        Assert.Equal("keep-me", (await service.SecretToolAsync(null, "lookup", "service", "atmos_dev-admin", "username", "someone-else")).StandardOutput);
+    }
+
+    [SecretServiceFact]
+    public async Task Items_in_the_login_collection_are_found_when_the_default_alias_points_elsewhere()
+    {
+        await using var service = await PrivateSecretService.StartAsync(SecretServiceState.DefaultIsNotLogin);
+        // go-keyring stores into "login" whenever it exists; another client (secret-tool) into the default alias.
+        await GoKeyringStoreAsync(service, "atmos_dev-admin", """{"type":"aws","data":{"in":"login"}}""", "--collection=" + SecretServiceClient.LoginCollectionPath);
+        await GoKeyringStoreAsync(service, "atmos_dev-admin", """{"type":"aws","data":{"in":"other"}}""");
+        await GoKeyringStoreAsync(service, "atmos_aws-sso", """{"type":"aws","data":{"in":"other"}}""");
+        using var keyring = new SecretServiceKeyring(service.Address);
+        Assert.Equal("/org/freedesktop/secrets/collection/other", await ReadDefaultAliasAsync(service));
+
+        Assert.Equal(["atmos_aws-sso", "atmos_dev-admin"], await keyring.ListAsync(CancellationToken.None));
+        var read = await keyring.GetManyAsync(["atmos_dev-admin", "atmos_aws-sso"], CancellationToken.None);
+        Assert.Equal("""{"type":"aws","data":{"in":"other"}}""", read["atmos_aws-sso"]);
+        Assert.Contains(read["atmos_dev-admin"], new[] { """{"type":"aws","data":{"in":"login"}}""", """{"type":"aws","data":{"in":"other"}}""" });
+
+        Assert.True(await keyring.RemoveAsync("atmos_dev-admin", CancellationToken.None));
+        Assert.Equal(1, (await service.SecretToolAsync(null, "lookup", "service", "atmos_dev-admin", "username", User)).ExitCode);
+        Assert.Empty(await SearchAsync(service, "atmos_dev-admin", SecretServiceClient.LoginCollectionPath));
+
+        await keyring.SetAsync("atmos_new", "{}", CancellationToken.None);
+        Assert.Single(await SearchAsync(service, "atmos_new", SecretServiceClient.LoginCollectionPath));
+    }
+
+    [SecretServiceFact]
+    public async Task A_few_names_among_many_items_are_searched_by_name_and_the_newest_duplicate_wins()
+    {
+        await using var service = await PrivateSecretService.StartAsync();
+        using var keyring = new SecretServiceKeyring(service.Address);
+        for (var i = 0; i < 12; i++)
+        {
+            await keyring.SetAsync($"atmos_identity-{i:D2}", Envelope($"identity-{i:D2}"), CancellationToken.None);
+        }
+
+        // A second item of the same name (an extra attribute makes it distinct), written later: it wins.
+        await Task.Delay(1100); // Modified has a resolution of one second
+        Assert.Equal(0, (await service.SecretToolAsync(Envelope("newer"), "store", "--label=dup", "service", "atmos_identity-03", "username", User, "note", "newer")).ExitCode);
+
+        var read = await keyring.GetManyAsync(["atmos_identity-03", "atmos_identity-07", "identity-07", "atmos_prod_identity-07"], CancellationToken.None);
+
+        Assert.Equal(new Dictionary<string, string?> { ["atmos_identity-03"] = Envelope("newer"), ["atmos_identity-07"] = Envelope("identity-07") }, read);
+    }
+
+    [SecretServiceFact]
     public async Task The_shared_round_trip_holds()
     {
         await using var service = await PrivateSecretService.StartAsync();
@@ -66,7 +150,7 @@ public sealed class SecretServiceKeyringTests(ITestOutputHelper output)
         Assert.Single(await SearchAsync(service, "dev-admin"));
 
         var search = await service.SecretToolAsync(null, "search", "service", "dev-admin", "username", User);
-        Assert.Contains("label = atmos-auth: dev-admin", search.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("label = Password for 'atmos-auth' on 'dev-admin'", search.StandardOutput, StringComparison.Ordinal);
     }
 
     [SecretServiceFact]
@@ -254,14 +338,28 @@ public sealed class SecretServiceKeyringTests(ITestOutputHelper output)
         Assert.True(result.ExitCode == 0, result.StandardError);
     }
 
+    // As go-keyring's Set stores an item: its label, service and username, the value as UTF-8 text.
+    private static async Task GoKeyringStoreAsync(PrivateSecretService service, string name, string secret, params string[] options)
+    {
+        var result = await service.SecretToolAsync(secret, ["store", $"--label=Password for '{User}' on '{name}'", .. options, "service", name, "username", User]);
+        Assert.True(result.ExitCode == 0, result.StandardError);
+    }
+
     // Independent of the keyring under test: a raw connection and the Secret Service's own search.
-    private static async Task<string[]> SearchAsync(PrivateSecretService service, string name)
+    private static async Task<string[]> SearchAsync(PrivateSecretService service, string name, string collection = SecretServiceClient.DefaultCollectionPath)
     {
         using var connection = new DBusConnection(service.Address);
         await connection.ConnectAsync();
         return await new SecretServiceClient(connection).SearchItemsAsync(
-            SecretServiceClient.DefaultCollectionPath,
+            collection,
             new Dictionary<string, string> { ["service"] = name, ["username"] = User });
+    }
+
+    private static async Task<string> ReadDefaultAliasAsync(PrivateSecretService service)
+    {
+        using var connection = new DBusConnection(service.Address);
+        await connection.ConnectAsync();
+        return await new SecretServiceClient(connection).ReadAliasAsync("default");
     }
 
     private static async Task<bool> IsDefaultCollectionLockedAsync(PrivateSecretService service)

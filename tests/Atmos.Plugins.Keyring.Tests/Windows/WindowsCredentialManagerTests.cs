@@ -13,6 +13,9 @@ public sealed class WindowsCredentialManagerTests
     [InlineData("dev-admin", "dev-admin:atmos-auth")]
     [InlineData("a:b", "a:b:atmos-auth")]
     [InlineData("ünï cödé", "ünï cödé:atmos-auth")]
+    [InlineData("atmos_dev-admin", "atmos_dev-admin:atmos-auth")] // go-keyring's credName(service, user): service + ":" + user
+    [InlineData("atmos_prod_dev-admin", "atmos_prod_dev-admin:atmos-auth")]
+    [InlineData("atmos_core-root/terraform", "atmos_core-root/terraform:atmos-auth")]
     public void Entry_names_map_to_target_names_and_back(string name, string target)
     {
         Assert.Equal(target, CredentialTargets.Target(name));
@@ -27,6 +30,15 @@ public sealed class WindowsCredentialManagerTests
     [InlineData("dev-admin:ATMOS-AUTH")]
     [InlineData("atmos-auth")]
     public void Other_credentials_are_not_entries(string? target) => Assert.Null(CredentialTargets.TryParseTarget(target));
+
+    [Theory]
+    [InlineData("atmos_dev-admin", "atmos_dev-admin:atmos-auth", true)]
+    [InlineData("atmos_Dev-Admin", "atmos_dev-admin:atmos-auth", false)] // Credential Manager finds it; it is another name's
+    [InlineData("atmos_dev-admin", "ATMOS_DEV-ADMIN:atmos-auth", false)]
+    [InlineData("atmos_dev-admin", "atmos_dev-admin:ATMOS-AUTH", false)]
+    [InlineData("atmos_dev-admin", null, false)]
+    public void A_credential_found_for_a_name_is_that_entry_only_when_the_target_matches_exactly(string name, string? target, bool expected) =>
+        Assert.Equal(expected, CredentialTargets.IsExactly(name, target));
 
     [Fact]
     public void A_missing_logon_session_is_unavailable()

@@ -139,8 +139,8 @@ public sealed class IsolationTests : PluginAuthoringTest
     }
 
     [Theory]
-    [InlineData("Future", "future", "3.1.0", "2.0", "version 3.1.0 of plugin 'future' was built for contract 2.0, which is newer than this atmos's contract 1.1; upgrade atmos or use a build of the plugin for contract 1.x with x ≤ 1")]
-    [InlineData("Newer", "newer", "1.2.0", "1.5", "version 1.2.0 of plugin 'newer' was built for contract 1.5, which is newer than this atmos's contract 1.1; upgrade atmos or use a build of the plugin for contract 1.x with x ≤ 1")]
+    [InlineData("Future", "future", "3.1.0", "2.0", "version 3.1.0 of plugin 'future' was built for contract 2.0, which is newer than this atmos's contract 1.2; upgrade atmos or use a build of the plugin for contract 1.x with x ≤ 2")]
+    [InlineData("Newer", "newer", "1.2.0", "1.5", "version 1.2.0 of plugin 'newer' was built for contract 1.5, which is newer than this atmos's contract 1.2; upgrade atmos or use a build of the plugin for contract 1.x with x ≤ 2")]
     public void A_plugin_built_for_another_major_or_a_newer_minor_contract_is_refused_naming_its_version_and_ours(string project, string name, string version, string contract, string message)
     {
         Home.UseManifest(new PluginEntry("aws", Home.AwsPlugin), new PluginEntry(name, Plugins.TestPlugin(project)));

@@ -23,16 +23,16 @@ public sealed class PluginsListTests(PluginWorkbench plugins, PublishedAtmos atm
         Assert.Equal(1, result.ExitCode);
         Assert.Equal(
             [
-                $"Plugins (this atmos implements contract 1.1; from {manifest}):",
+                $"Plugins (this atmos implements contract 1.2; from {manifest}):",
                 string.Empty,
-                "aws 1.0.0 (contract 1.1)",
+                "aws 1.0.0 (contract 1.2)",
                 $"  path:       {Home.AwsPlugin}",
                 $"  manifest:   {manifest}",
                 "  providers:  aws/iam-identity-center, aws/saml",
                 "  identities: aws/permission-set, aws/assume-role, aws/user",
                 "  status:     ✓ ok (metadata only; --load also loads it)",
                 string.Empty,
-                "acme 0.1.0 (contract 1.1)",
+                "acme 0.1.0 (contract 1.2)",
                 $"  path:       {Plugins.Acme}",
                 $"  manifest:   {manifest}",
                 "  providers:  acme/sso",
@@ -44,7 +44,7 @@ public sealed class PluginsListTests(PluginWorkbench plugins, PublishedAtmos atm
                 $"  manifest:   {manifest}",
                 "  providers:  future/provider",
                 "  status:     ✗ cannot be used",
-                "  error:      version 3.1.0 of plugin 'future' was built for contract 2.0, which is newer than this atmos's contract 1.1; upgrade atmos or use a build of the plugin for contract 1.x with x ≤ 1",
+                "  error:      version 3.1.0 of plugin 'future' was built for contract 2.0, which is newer than this atmos's contract 1.2; upgrade atmos or use a build of the plugin for contract 1.x with x ≤ 2",
                 string.Empty,
                 "gone",
                 $"  path:       {Path.Join(Home.Files.Root, "gone", "Gone.dll")}",
@@ -52,7 +52,7 @@ public sealed class PluginsListTests(PluginWorkbench plugins, PublishedAtmos atm
                 "  status:     ✗ cannot be used",
                 $"  error:      assembly not found at {Path.Join(Home.Files.Root, "gone", "Gone.dll")}; reinstall it or fix its path in {manifest}",
                 string.Empty,
-                "off 12.0.0 (contract 1.1)",
+                "off 12.0.0 (contract 1.2)",
                 $"  path:       {Plugins.TestPlugin("Json12")}",
                 $"  manifest:   {manifest}",
                 "  providers:  json12/token",
@@ -87,7 +87,7 @@ public sealed class PluginsListTests(PluginWorkbench plugins, PublishedAtmos atm
         Assert.Equal(0, result.ExitCode);
         var document = JsonDocument.Parse(result.Stdout).RootElement;
         Assert.Equal("plugins list", document.GetProperty("command").GetString());
-        Assert.Equal("1.1", document.GetProperty("contract").GetString());
+        Assert.Equal("1.2", document.GetProperty("contract").GetString());
         Assert.Equal([manifest], document.GetProperty("manifests").EnumerateArray().Select(m => m.GetString()));
         Assert.Empty(document.GetProperty("problems").EnumerateArray());
         var plugin = Assert.Single(document.GetProperty("plugins").EnumerateArray());
@@ -95,7 +95,7 @@ public sealed class PluginsListTests(PluginWorkbench plugins, PublishedAtmos atm
             ["name", "path", "manifest", "enabled", "version", "contract", "provider_kinds", "identity_kinds", "status", "cloud", "errors"],
             plugin.EnumerateObject().Select(p => p.Name));
         Assert.Equal(Plugins.Acme, plugin.GetProperty("path").GetString());
-        Assert.Equal("1.1", plugin.GetProperty("contract").GetString());
+        Assert.Equal("1.2", plugin.GetProperty("contract").GetString());
         Assert.Equal("acme", plugin.GetProperty("cloud").GetString());
     }
 }

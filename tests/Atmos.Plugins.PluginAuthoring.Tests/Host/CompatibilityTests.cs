@@ -12,7 +12,7 @@ public sealed class CompatibilityTests
     public void A_plugin_for_an_older_major_contract_is_refused_naming_its_version_and_ours()
     {
         Assert.Equal(
-            "version 2.3.4 of plugin 'old' was built for contract 0.9, but this atmos's contract is 1.1 and contract 0.x plugins do not work with 1.x; use a build of the plugin for contract 1.x with x ≤ 1",
+            "version 2.3.4 of plugin 'old' was built for contract 0.9, but this atmos's contract is 1.2 and contract 0.x plugins do not work with 1.x; use a build of the plugin for contract 1.x with x ≤ 2",
             PluginCatalog.Incompatibility("old", Built("0.9")));
     }
 

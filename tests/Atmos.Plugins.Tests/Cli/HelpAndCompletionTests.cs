@@ -119,7 +119,7 @@ public sealed class HelpAndCompletionTests : IDisposable
 
         public Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("the keyring was touched");
 
-        public Task<IReadOnlyDictionary<string, string>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken) => throw new InvalidOperationException("the keyring was touched");
+        public Task<IReadOnlyDictionary<string, string?>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken) => throw new InvalidOperationException("the keyring was touched");
 
         public Task<bool> RemoveAsync(string name, CancellationToken cancellationToken) => throw new InvalidOperationException("the keyring was touched");
 

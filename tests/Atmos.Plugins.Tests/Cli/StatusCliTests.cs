@@ -202,7 +202,7 @@ public sealed class StatusCliTests : IDisposable
 
         public Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken) => throw Locked();
 
-        public Task<IReadOnlyDictionary<string, string>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken) => throw Locked();
+        public Task<IReadOnlyDictionary<string, string?>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken) => throw Locked();
 
         public Task<bool> RemoveAsync(string name, CancellationToken cancellationToken) => throw Locked();
 

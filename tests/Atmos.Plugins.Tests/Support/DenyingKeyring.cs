@@ -14,7 +14,7 @@ public sealed class DenyingKeyring(string backend = "secret-service") : IKeyring
 
     public Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken) => _inner.ListAsync(cancellationToken);
 
-    public Task<IReadOnlyDictionary<string, string>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyDictionary<string, string?>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken) =>
         _inner.GetManyAsync(names, cancellationToken);
 
     public Task<bool> RemoveAsync(string name, CancellationToken cancellationToken) =>

@@ -24,6 +24,9 @@ internal sealed class SecretServiceClient
     /// <summary>The collection behind the <c>default</c> alias (the <c>login</c> keyring on GNOME).</summary>
     public const string DefaultCollectionPath = "/org/freedesktop/secrets/aliases/default";
 
+    /// <summary>The <c>login</c> collection, where go-keyring (and so atmos) stores items whenever it exists.</summary>
+    public const string LoginCollectionPath = "/org/freedesktop/secrets/collection/login";
+
     /// <summary>The object path the API uses for "no object" (no prompt needed, no alias).</summary>
     public const string NoObject = "/";
 
@@ -50,6 +53,14 @@ internal sealed class SecretServiceClient
                 writer.WriteString(property);
             }),
             static (m, _) => m.GetBodyReader().ReadVariantValue().GetBool(),
+            null);
+
+    /// <summary>The collection an alias points to, or <see cref="NoObject"/> when it points nowhere.</summary>
+    /// <param name="alias">The alias, such as <c>default</c>.</param>
+    public Task<string> ReadAliasAsync(string alias) =>
+        _connection.CallMethodAsync(
+            Message(ServicePath, ServiceInterface, "ReadAlias", "s", alias, static (ref MessageWriter writer, string name) => writer.WriteString(name)),
+            static (m, _) => m.GetBodyReader().ReadObjectPathAsString(),
             null);
 
     /// <summary>

@@ -63,8 +63,9 @@ internal static class SecurityTool
     public static IReadOnlyList<string> InteractiveArguments() => ["-i"];
 
     /// <summary>
-    /// The stdin line of <c>security -i</c> that creates or updates the entry's item. The value goes through stdin so
-    /// it never appears in the process list, as it would with <c>-w</c> on the command line.
+    /// The stdin line of <c>security -i</c> that creates or updates the entry's item, exactly as go-keyring's Set writes
+    /// it (no label: the keychain then labels the item with its service). The value goes through stdin so it never
+    /// appears in the process list, as it would with <c>-w</c> on the command line.
     /// </summary>
     /// <param name="name">The entry name.</param>
     /// <param name="secret">The value.</param>
@@ -81,7 +82,7 @@ internal static class SecurityTool
 
         var line = string.Create(
             CultureInfo.InvariantCulture,
-            $"add-generic-password -U -s {Quote(name)} -a {Quote(IKeyring.User)} -l {Quote($"{IKeyring.User}: {name}")} -w {Quote(Encode(secret))}\n");
+            $"add-generic-password -U -s {Quote(name)} -a {Quote(IKeyring.User)} -w {Quote(Encode(secret))}\n");
         if (Encoding.UTF8.GetByteCount(line) > MaxInteractiveLine)
         {
             throw new KeyringOperationException(

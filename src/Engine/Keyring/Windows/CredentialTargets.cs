@@ -42,6 +42,14 @@ internal static class CredentialTargets
             ? target[..^Suffix.Length]
             : null;
 
+    /// <summary>
+    /// Whether a credential Credential Manager returned for <paramref name="name"/> is that entry: lookups ignore case,
+    /// entry names do not (atmos stores <c>atmos_dev-admin</c>; <c>atmos_Dev-Admin</c> is another name).
+    /// </summary>
+    /// <param name="name">The entry name looked up.</param>
+    /// <param name="target">The target name of the credential found.</param>
+    public static bool IsExactly(string name, string? target) => string.Equals(TryParseTarget(target), name, StringComparison.Ordinal);
+
     /// <summary>The UTF-8 blob of a value, refused when Credential Manager cannot hold it.</summary>
     /// <param name="name">The entry name, for the error.</param>
     /// <param name="byteCount">The value's size in UTF-8 bytes.</param>

@@ -52,10 +52,10 @@ public sealed class WindowsCredentialManager : IKeyring
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyDictionary<string, string>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<string, string?>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(names);
-        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        var found = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var name in names.Distinct(StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -65,13 +65,23 @@ public sealed class WindowsCredentialManager : IKeyring
             }
         }
 
-        return Task.FromResult<IReadOnlyDictionary<string, string>>(found);
+        return Task.FromResult<IReadOnlyDictionary<string, string?>>(found);
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Target names are case-insensitive in Credential Manager, so the credential is read first and removed only when
+    /// its target is exactly this name's: removing <c>atmos_Dev-Admin</c> never deletes what atmos stored as
+    /// <c>atmos_dev-admin</c> (that name's own removal does).
+    /// </remarks>
     public Task<bool> RemoveAsync(string name, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (Read(name) is null)
+        {
+            return Task.FromResult(false);
+        }
+
         if (Advapi32.CredDelete(CredentialTargets.Target(name), Advapi32.CredTypeGeneric, 0))
         {
             return Task.FromResult(true);
@@ -118,6 +128,7 @@ public sealed class WindowsCredentialManager : IKeyring
         return Task.CompletedTask;
     }
 
+    // The value of the credential whose target is exactly this name's (lookups ignore case), or null.
     private static string? Read(string name)
     {
         if (!Advapi32.CredRead(CredentialTargets.Target(name), Advapi32.CredTypeGeneric, 0, out var pointer))
@@ -129,6 +140,11 @@ public sealed class WindowsCredentialManager : IKeyring
         try
         {
             var credential = Marshal.PtrToStructure<Advapi32.Credential>(pointer);
+            if (!CredentialTargets.IsExactly(name, Marshal.PtrToStringUni(credential.TargetName)))
+            {
+                return null;
+            }
+
             var blob = new byte[credential.CredentialBlobSize];
             Marshal.Copy(credential.CredentialBlob, blob, 0, blob.Length);
             var secret = Encoding.UTF8.GetString(blob);
