@@ -34,6 +34,9 @@ public static class RunList
             case ScopeKind.AllRealms:
                 command.Append(" --all-realms");
                 break;
+            case ScopeKind.Tags:
+                command.Append(" --tags ").Append(request.Target);
+                break;
         }
 
         command.Append(request?.DryRun == true ? " --dry-run" : string.Empty)

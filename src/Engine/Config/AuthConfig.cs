@@ -48,8 +48,11 @@ public sealed record AuditSettings(bool Enabled, string? Path)
 /// <summary>The <c>auth:</c> section of atmos.yaml.</summary>
 public sealed record AuthConfig
 {
-    /// <summary>The file it was read from, or null for an in-memory config.</summary>
+    /// <summary>The main atmos.yaml with the last word (its folder anchors relative paths), or null for an in-memory config.</summary>
     public string? SourcePath { get; init; }
+
+    /// <summary>Every file read to build this config, in the order atmos merges them (main files, <c>.atmos.d/</c>, imports, profiles).</summary>
+    public IReadOnlyList<string> Files { get; init; } = [];
 
     /// <summary>Providers by name, in file order.</summary>
     public IReadOnlyList<ProviderConfig> Providers { get; init; } = [];

@@ -3,7 +3,6 @@ using Atmos.Plugins.Contracts;
 using Atmos.Plugins.Contracts.Safety;
 using Atmos.Plugins.Engine.Keyring;
 using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Atmos.Plugins.Engine.Config;
@@ -26,217 +25,120 @@ public static class AuthConfigLoader
 
     private static readonly HashSet<string> AuthKeys = ["providers", "identities", "integrations", "keyring", "audit", "logs", "realm", "plugins"];
 
-    /// <summary>Reads a file.</summary>
+    /// <summary>
+    /// Finds, reads and merges every atmos.yaml real atmos reads (see <see cref="ConfigLoader"/>) and reads its
+    /// <c>auth:</c> section.
+    /// </summary>
+    /// <param name="request">Flags and process.</param>
+    public static AuthConfig Load(ConfigRequest request) => ConfigLoader.Load(request);
+
+    /// <summary>Reads one file on its own (no discovery, imports or profiles).</summary>
     /// <param name="path">The file.</param>
     /// <param name="displayName">How to name it in messages (for example with <c>~</c> for home).</param>
     public static AuthConfig LoadFile(string path, string displayName)
     {
-        try
-        {
-            var info = SafeFile.Probe(path, followLinks: true);
-            if (info.Kind == EntryKind.File && info.Length > MaxBytes)
-            {
-                return Failed(path, new SourceLocation(displayName, 1, 1), $"file is {info.Length / 1024 / 1024} MiB; atmos.yaml may be at most {MaxBytes / 1024 / 1024} MiB");
-            }
-
-            // Opened without blocking (a FIFO fails at once, naming the file) and used only if it is a regular file.
-            return Parse(SafeFile.ReadAllText(path, MaxBytes, followLinks: true), displayName) with { SourcePath = path };
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return Failed(path, null, $"cannot read {displayName}: {SafeFile.Explain(ex)}");
-        }
+        var root = ConfigDocument.Load(path, displayName, out var problem);
+        return problem is not null
+            ? new AuthConfig { SourcePath = path, Files = [path], Problems = [problem] }
+            : FromTree(root, displayName, DefaultFunctions) with { SourcePath = path, Files = [path] };
     }
 
-    /// <summary>Parses YAML text.</summary>
+    /// <summary>Parses YAML text on its own (no discovery, imports or profiles).</summary>
     /// <param name="text">The content.</param>
     /// <param name="displayName">How to name the file in messages.</param>
-    public static AuthConfig Parse(string text, string displayName)
+    /// <param name="functions">What YAML functions read; by default no variables, and <c>!exec</c> does not run.</param>
+    public static AuthConfig Parse(string text, string displayName, FunctionContext? functions = null)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        var reader = new Reader(displayName);
-        try
+        var root = ConfigDocument.Parse(text, displayName, out var problem);
+        return problem is not null ? new AuthConfig { Problems = [problem] } : FromTree(root, displayName, functions ?? DefaultFunctions);
+    }
+
+    private static FunctionContext DefaultFunctions => new(new Dictionary<string, string>(), "/", RunCommands: false, FunctionContext.DefaultCommandTimeout);
+
+    private static AuthConfig FromTree(YamlNode? root, string displayName, FunctionContext functions)
+    {
+        var locations = new ConfigLocations(displayName);
+        var problems = new List<ConfigProblem>();
+        var evaluator = new YamlFunctions(functions, locations, problems);
+        if (root is YamlMappingNode map && ConfigMerge.Child(map, "auth") is { } auth)
         {
-            // One scan of the text: the shape check records the events and the tree is built from that record.
-            var events = new List<ParsingEvent>();
-            if (reader.CheckShape(text, events) is { } shapeProblem)
+            var resolved = evaluator.Resolve(auth, displayName, displayName);
+            var tree = new YamlMappingNode();
+            locations.Set(tree, locations.Of(map));
+            foreach (var (key, value) in map.Children)
             {
-                return new AuthConfig { Problems = [shapeProblem] };
+                tree.Children.Add(key, ReferenceEquals(value, auth) ? resolved is null ? new YamlScalarNode(string.Empty) : ConfigMerge.Clean(resolved, locations) : value);
             }
 
-            var stream = new YamlStream();
-            Guarded(() => stream.Load(new RecordedEvents(events)), Mark.Empty);
-            return reader.Read(stream);
+            root = tree;
         }
-        catch (YamlException ex)
-        {
-            var where = new SourceLocation(displayName, (int)ex.Start.Line, (int)ex.Start.Column);
-            var message = ex.InnerException?.Message ?? ex.Message;
-            return new AuthConfig { Problems = [ConfigProblem.Error(where, $"invalid YAML: {OneLine(message)}; fix the syntax at this line")] };
-        }
+
+        return Read(root, locations, evaluator.Failed, problems);
     }
 
-    // YamlDotNet fails on some malformed input with other exceptions than YamlException (an InvalidOperationException
-    // from its scanner, for one): that is still invalid YAML, reported where reading stopped.
-    private static T Guarded<T>(Func<T> read, Mark readUpTo)
+    /// <summary>Reads the <c>auth:</c> section of a merged tree.</summary>
+    /// <param name="root">The merged tree, or null when nothing usable was read.</param>
+    /// <param name="locations">Where each node was written.</param>
+    /// <param name="failed">Nodes whose YAML function failed (already reported).</param>
+    /// <param name="problems">Problems found before reading (discovery, files, functions).</param>
+    public static AuthConfig Read(YamlMappingNode? root, ConfigLocations locations, IReadOnlySet<YamlNode> failed, IReadOnlyList<ConfigProblem> problems) =>
+        Read((YamlNode?)root, locations, failed, problems);
+
+    private static AuthConfig Read(YamlNode? root, ConfigLocations locations, IReadOnlySet<YamlNode> failed, IReadOnlyList<ConfigProblem> problems)
     {
+        ArgumentNullException.ThrowIfNull(locations);
+        var reader = new Reader(locations, failed, problems);
         try
         {
-            return read();
+            return reader.Read(root);
         }
-        catch (Exception ex) when (ex is not (YamlException or OutOfMemoryException))
+        catch (TooLargeException ex)
         {
-            throw new YamlException(readUpTo, readUpTo, "the YAML parser cannot read past this point");
+            return new AuthConfig { Problems = [.. problems, ConfigProblem.Error(ex.Location, $"invalid YAML: {ex.Message}")] };
         }
     }
 
-    private static void Guarded(Action read, Mark readUpTo) => Guarded(() => { read(); return true; }, readUpTo);
-
-    // Replays events already read, for YamlStream.Load.
-    private sealed class RecordedEvents(List<ParsingEvent> events) : IParser
+    private sealed class TooLargeException(SourceLocation location, string message) : Exception(message)
     {
-        private int _next;
-
-        public ParsingEvent? Current { get; private set; }
-
-        public bool MoveNext()
-        {
-            Current = _next < events.Count ? events[_next++] : null;
-            return Current is not null;
-        }
+        public SourceLocation Location { get; } = location;
     }
-
-    private static AuthConfig Failed(string path, SourceLocation? location, string message) =>
-        new() { SourcePath = path, Problems = [ConfigProblem.Error(location, message)] };
-
-    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
 
     private sealed class Reader
     {
-        private readonly string _file;
-        private readonly List<ConfigProblem> _problems = [];
+        private readonly ConfigLocations _locations;
+        private readonly IReadOnlySet<YamlNode> _failed;
+        private readonly List<ConfigProblem> _problems;
         private int _nodes;
 
-        public Reader(string file) => _file = file;
-
-        // Cheap event scan before building a tree, so hostile input can neither overflow the stack nor hang: nesting
-        // depth; the number of values with aliases expanded (YamlDotNet hashes a mapping key by walking it, so an alias
-        // bomb used as a key hangs the load itself); and aliases to an anchor that is not complete yet, which would make
-        // a cycle (YAML requires an anchor to be defined before its aliases).
-        public ConfigProblem? CheckShape(string text, List<ParsingEvent> record)
+        public Reader(ConfigLocations locations, IReadOnlySet<YamlNode> failed, IReadOnlyList<ConfigProblem> problems)
         {
-            var scanner = new Scanner(new StringReader(text));
-            var parser = new Parser(scanner);
-            var anchors = new Dictionary<string, long>(StringComparer.Ordinal);
-            var open = new List<(string? Anchor, long Size)>();
-            long total = 0;
-            ConfigProblem? broken;
-            while (MoveNext(parser, scanner, out broken))
-            {
-                var current = parser.Current!;
-                record.Add(current);
-                long added;
-                switch (current)
-                {
-                    case DocumentStart:
-                        anchors.Clear();
-                        continue;
-                    case MappingStart or SequenceStart:
-                        if (open.Count + 1 > MaxDepth)
-                        {
-                            return ConfigProblem.Error(At(current.Start), $"nesting is deeper than {MaxDepth} levels; atmos.yaml needs only a few");
-                        }
-
-                        open.Add((AnchorOf(current), 1));
-                        continue;
-                    case MappingEnd or SequenceEnd:
-                        var (anchor, size) = open[^1];
-                        open.RemoveAt(open.Count - 1);
-                        Define(anchors, anchor, size);
-                        added = size;
-                        break;
-                    case Scalar:
-                        Define(anchors, AnchorOf(current), 1);
-                        added = 1;
-                        break;
-                    case AnchorAlias alias:
-                        var name = alias.Value.Value;
-                        if (!anchors.TryGetValue(name, out added) || open.Any(o => o.Anchor == name))
-                        {
-                            return ConfigProblem.Error(At(current.Start), $"alias *{name} refers to an anchor that is not defined before it or that contains it (a cycle); define &{name} first, outside what uses it");
-                        }
-
-                        break;
-                    default:
-                        continue;
-                }
-
-                // Count the value in its parent (or the document); stop as soon as anything grows past the limit.
-                var count = (open.Count > 0 ? open[^1].Size : total) + added;
-                if (count > MaxNodes)
-                {
-                    return ConfigProblem.Error(At(current.Start), $"more than {MaxNodes} values, counting alias expansions; atmos.yaml needs far fewer");
-                }
-
-                if (open.Count > 0)
-                {
-                    open[^1] = open[^1] with { Size = count };
-                }
-                else
-                {
-                    total = count;
-                }
-            }
-
-            return broken;
+            _locations = locations;
+            _failed = failed;
+            _problems = [.. problems];
         }
 
-        // Some malformed input (an unclosed flow mapping running into the next line, "...\ne") makes YamlDotNet's scanner
-        // throw other exceptions than YamlException (InvalidOperationException, for one): report it at the scanner's
-        // position like any syntax error.
-        private bool MoveNext(Parser parser, Scanner scanner, out ConfigProblem? broken)
+        public AuthConfig Read(YamlNode? root)
         {
-            broken = null;
-            try
+            if (root is null || root is YamlScalarNode { Value: null or "" or "~" or "null" } || root is YamlMappingNode { Children.Count: 0 })
             {
-                return parser.MoveNext();
-            }
-            catch (Exception ex) when (ex is not (YamlException or OutOfMemoryException))
-            {
-                broken = ConfigProblem.Error(At(scanner.CurrentPosition), "invalid YAML: the parser cannot continue here (an unclosed {, [ or quote?); fix the syntax at this line");
-                return false;
-            }
-        }
+                if (!_problems.Any(p => p.Severity == ProblemSeverity.Error))
+                {
+                    _problems.Add(ConfigProblem.Warning(new SourceLocation(_locations.DefaultFile ?? "atmos.yaml", 1, 1), "the file is empty; add an auth: section with providers and identities"));
+                }
 
-        private static string? AnchorOf(ParsingEvent current) =>
-            current is NodeEvent { Anchor.IsEmpty: false } node ? node.Anchor.Value : null;
-
-        private static void Define(Dictionary<string, long> anchors, string? anchor, long size)
-        {
-            if (anchor is not null)
-            {
-                anchors[anchor] = size;
-            }
-        }
-
-        public AuthConfig Read(YamlStream stream)
-        {
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" or "~" or "null" })
-            {
-                _problems.Add(ConfigProblem.Warning(new SourceLocation(_file, 1, 1), "the file is empty; add an auth: section with providers and identities"));
                 return new AuthConfig { Problems = _problems };
             }
 
-            if (stream.Documents[0].RootNode is not YamlMappingNode root)
+            if (root is not YamlMappingNode rootMap)
             {
-                _problems.Add(ConfigProblem.Error(At(stream.Documents[0].RootNode), "the top level must be a mapping (key: value pairs) holding an auth: section"));
+                _problems.Add(ConfigProblem.Error(At(root), "the top level must be a mapping (key: value pairs) holding an auth: section"));
                 return new AuthConfig { Problems = _problems };
             }
 
-            var auth = Child(root, "auth");
+            var auth = Child(rootMap, "auth");
             if (auth is null)
             {
-                _problems.Add(ConfigProblem.Warning(At(root), "no auth: section; add auth.providers and auth.identities"));
+                _problems.Add(ConfigProblem.Warning(At(rootMap), "no auth: section; add auth.providers and auth.identities"));
                 return new AuthConfig { Problems = _problems };
             }
 
@@ -252,7 +154,8 @@ public static class AuthConfigLoader
 
             foreach (var key in authMap.Children.Keys)
             {
-                if (key is YamlScalarNode { Value: { } name } && !AuthKeys.Contains(name))
+                // Keys starting with "_" are atmos's own bookkeeping (provisioned identity files carry auth._metadata).
+                if (key is YamlScalarNode { Value: { } name } && !AuthKeys.Contains(name) && !name.StartsWith('_'))
                 {
                     _problems.Add(ConfigProblem.Warning(At(key), $"unknown key auth.{name} is ignored; known keys are {string.Join(", ", AuthKeys.Order(StringComparer.Ordinal))}"));
                 }
@@ -461,6 +364,12 @@ public static class AuthConfigLoader
                 return value;
             }
 
+            if (node is null && ConfigMerge.Child(map, key) is { } failed && _failed.Contains(failed))
+            {
+                // Its YAML function failed and was reported where it is written.
+                return null;
+            }
+
             _problems.Add(ConfigProblem.Error(node is null ? location : At(node), $"{owner} has no {key}; add {key}: with one of the kinds the plugins provide"));
             return null;
         }
@@ -496,17 +405,18 @@ public static class AuthConfigLoader
             return new Settings(values);
         }
 
-        // CheckShape bounds the text; this bounds the tree as built, in case aliases resolve in a way it did not foresee.
+        // The document check bounds each file's text; this bounds the tree as merged and evaluated, in case aliases,
+        // merge keys or includes resolve in a way it did not foresee.
         private object? ToValue(YamlNode node, int depth)
         {
             if (++_nodes > MaxNodes)
             {
-                throw new YamlException(node.Start, node.End, $"more than {MaxNodes} values (alias expansion?); atmos.yaml needs far fewer");
+                throw new TooLargeException(At(node), $"more than {MaxNodes} values (alias expansion?); atmos.yaml needs far fewer");
             }
 
             if (depth > MaxDepth)
             {
-                throw new YamlException(node.Start, node.End, $"nesting is deeper than {MaxDepth} levels with aliases expanded; atmos.yaml needs only a few");
+                throw new TooLargeException(At(node), $"nesting is deeper than {MaxDepth} levels with aliases expanded; atmos.yaml needs only a few");
             }
 
             return node switch
@@ -519,15 +429,15 @@ public static class AuthConfigLoader
             };
         }
 
-        private static YamlNode? Child(YamlNode? node, string key) =>
-            node is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : null;
+        // Keys match as atmos matches them (Viper lower-cases every key): exactly, else ignoring case. A value whose YAML
+        // function failed reads as absent: the failure is already reported where it is written.
+        private YamlNode? Child(YamlNode? node, string key) =>
+            ConfigMerge.Child(node, key) is { } child && !_failed.Contains(child) ? child : null;
 
         private static bool IsNull(YamlNode node) =>
             node is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any, Value: null or "" or "~" or "null" or "Null" or "NULL" };
 
-        private SourceLocation At(YamlNode node) => At(node.Start);
-
-        private SourceLocation At(Mark mark) => new(_file, (int)mark.Line, (int)mark.Column);
+        private SourceLocation At(YamlNode node) => _locations.Of(node);
     }
 }
 

@@ -27,12 +27,14 @@ internal static class EventWriter
                 json.WriteBoolean("force", e.Force);
                 Optional(json, "home", e.Home);
                 Optional(json, "realm", e.Realm);
+                OptionalStrings(json, "config_files", e.ConfigFiles);
                 break;
             case LogoutRejected e:
                 json.WriteString("error", e.Error);
                 Optional(json, "choices_title", e.ChoicesTitle);
                 Strings(json, "choices", e.Choices);
                 Optional(json, "hint", e.Hint);
+                OptionalStrings(json, "searched", e.Searched);
                 break;
             case ChainResolved e:
                 json.WriteString("identity", e.Identity);
@@ -115,6 +117,7 @@ internal static class EventWriter
         ScopeKind.Provider => "provider",
         ScopeKind.All => "all",
         ScopeKind.AllRealms => "all-realms",
+        ScopeKind.Tags => "tags",
         _ => "none",
     };
 

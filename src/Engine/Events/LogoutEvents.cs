@@ -62,6 +62,9 @@ public enum ScopeKind
     /// <summary>Everything, plus what atmos left in every other realm of this machine (<c>--all-realms</c>).</summary>
     [JsonStringEnumMemberName("all-realms")]
     AllRealms,
+    /// <summary>Every provider and identity carrying any of the requested tags (<c>--tags</c>).</summary>
+    [JsonStringEnumMemberName("tags")]
+    Tags,
 }
 
 /// <summary>A logout was asked for.</summary>
@@ -70,7 +73,7 @@ public sealed record LogoutRequested : LogoutEvent
     /// <summary>Identity, provider, all, or none yet.</summary>
     public required ScopeKind Scope { get; init; }
 
-    /// <summary>The identity or provider name (null for all/none).</summary>
+    /// <summary>The identity or provider name, or the tags comma-separated (null for all/none).</summary>
     public string? Target { get; init; }
 
     /// <summary><c>--dry-run</c>.</summary>
@@ -87,6 +90,8 @@ public sealed record LogoutRequested : LogoutEvent
 
     /// <summary>The realm the run's keys and paths are scoped to (<c>ATMOS_AUTH_REALM</c>, else <c>auth.realm</c>), or null for none.</summary>
     public string? Realm { get; init; }
+    /// <summary>Every configuration file the run read, in the order atmos merges them (absent in runs recorded before it was kept).</summary>
+    public IReadOnlyList<string>? ConfigFiles { get; init; }
 }
 
 /// <summary>The command could not run: a usage or configuration error (exit 2). Nothing was changed.</summary>
@@ -103,6 +108,9 @@ public sealed record LogoutRejected : LogoutEvent
 
     /// <summary>What to do next.</summary>
     public string? Hint { get; init; }
+
+    /// <summary>For a name not found: the configuration files that were searched for it.</summary>
+    public IReadOnlyList<string>? Searched { get; init; }
 }
 
 /// <summary>The identity's authentication chain, root first.</summary>

@@ -14,6 +14,9 @@ public sealed record LogoutOptions
     /// <summary><c>--provider NAME</c>.</summary>
     public string? Provider { get; init; }
 
+    /// <summary><c>--tags a,b</c>: every provider and identity carrying any of them; null when not given.</summary>
+    public IReadOnlyList<string>? Tags { get; init; }
+
     /// <summary><c>--all</c>.</summary>
     public bool All { get; init; }
 
@@ -60,6 +63,12 @@ public sealed class LogoutOptionsValidator : AbstractValidator<LogoutOptions>
         RuleFor(o => o)
             .Must(o => !(o.AllRealms && o.All))
             .WithMessage("--all-realms cannot be combined with --all; --all-realms already includes everything --all removes");
+        RuleFor(o => o)
+            .Must(o => o.Tags is null || (!o.All && !o.AllRealms && o.Provider is null && o.Identity is null && !o.PickIdentity))
+            .WithMessage("--tags cannot be combined with an identity, --provider, --all or --all-realms; use one way to choose what to log out");
+        RuleFor(o => o.Tags)
+            .Must(t => t is null || t.Count > 0)
+            .WithMessage("--tags needs at least one tag, e.g. --tags ci,production");
         RuleFor(o => o.Provider)
             .Must(p => p is null || p.Trim().Length > 0)
             .WithMessage("--provider needs a provider name, e.g. --provider aws-sso");

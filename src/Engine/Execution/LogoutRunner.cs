@@ -42,11 +42,17 @@ public sealed class LogoutRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         var optionErrors = LogoutOptionsValidator.Shared.Validate(options).Errors.Where(e => e.Severity == FluentValidation.Severity.Error).ToList();
-        var scope = options.AllRealms ? ScopeKind.AllRealms : options.All ? ScopeKind.All : options.Provider is not null ? ScopeKind.Provider : options.Identity is not null && !options.PickIdentity ? ScopeKind.Identity : ScopeKind.None;
+        var scope = options.AllRealms ? ScopeKind.AllRealms
+            : options.All ? ScopeKind.All
+            : options.Tags is not null ? ScopeKind.Tags
+            : options.Provider is not null ? ScopeKind.Provider
+            : options.Identity is not null && !options.PickIdentity ? ScopeKind.Identity
+            : ScopeKind.None;
         var target = scope switch
         {
             ScopeKind.Identity => options.Identity,
             ScopeKind.Provider => options.Provider,
+            ScopeKind.Tags => string.Join(",", options.Tags!),
             _ => null,
         };
 
@@ -233,13 +239,14 @@ public sealed class LogoutRunner
         return resolved;
     }
 
-    /// <summary>The picker's rows, in order: identities, providers, all (each group sorted by name).</summary>
+    /// <summary>The picker's rows, in order: identities, providers, tags, all (each group sorted by name).</summary>
     /// <param name="config">The config.</param>
     public static IReadOnlyList<PickChoice> Choices(AuthConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         var choices = config.Identities.OrderBy(i => i.Name, StringComparer.Ordinal).Select(i => new PickChoice($"Identity: {i.Name}", ScopeKind.Identity, i.Name))
             .Concat(config.Providers.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => new PickChoice($"Provider: {p.Name} (removes all identities)", ScopeKind.Provider, p.Name)))
+            .Concat(ConfigTags.All(config).Select(tag => new PickChoice($"Tag: {tag} ({TagReach(config, tag)})", ScopeKind.Tags, tag)))
             .ToList();
         if (choices.Count > 0)
         {
@@ -250,12 +257,31 @@ public sealed class LogoutRunner
         return choices;
     }
 
+    private static string TagReach(AuthConfig config, string tag)
+    {
+        var wanted = new[] { tag };
+        var providers = config.Providers.Count(p => ConfigTags.MatchesAny(ConfigTags.Of(p.Settings), wanted));
+        var identities = config.Identities.Count(i => ConfigTags.MatchesAny(ConfigTags.Of(i.Settings), wanted));
+        var parts = new List<string>();
+        if (providers > 0)
+        {
+            parts.Add(providers == 1 ? "1 provider" : $"{providers} providers");
+        }
+
+        if (identities > 0)
+        {
+            parts.Add(identities == 1 ? "1 identity" : $"{identities} identities");
+        }
+
+        return string.Join(", ", parts);
+    }
+
     private ResolvedTarget? Resolve(ScopeKind scope, string target)
     {
         var (resolved, rejection) = TargetResolver.Resolve(_context.Config, scope, target, "Run 'atmos auth logout' without arguments for interactive selection.");
         if (rejection is not null)
         {
-            Reject(rejection.Error, rejection.ChoicesTitle, rejection.Choices, rejection.Hint);
+            Reject(rejection.Error, rejection.ChoicesTitle, rejection.Choices, rejection.Hint, rejection.Searched);
         }
 
         return resolved;
@@ -271,12 +297,13 @@ public sealed class LogoutRunner
             Force = options.Force,
             Home = _context.Paths.Home,
             Realm = _context.Realm.Value,
+            ConfigFiles = _context.Config.Files.Count > 0 ? _context.Config.Files : null,
         });
 
-    private RunState Reject(string error, string? choicesTitle = null, IReadOnlyList<string>? choices = null, string? hint = null)
+    private RunState Reject(string error, string? choicesTitle = null, IReadOnlyList<string>? choices = null, string? hint = null, IReadOnlyList<string>? searched = null)
     {
         _lifecycle.Fire(Trigger.Reject);
-        _log.Record(new LogoutRejected { Error = error, ChoicesTitle = choicesTitle, Choices = choices ?? [], Hint = hint });
+        _log.Record(new LogoutRejected { Error = error, ChoicesTitle = choicesTitle, Choices = choices ?? [], Hint = hint, Searched = searched });
         return Complete();
     }
 

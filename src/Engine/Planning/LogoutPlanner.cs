@@ -6,15 +6,22 @@ using Atmos.Plugins.Engine.Plugins;
 
 namespace Atmos.Plugins.Engine.Planning;
 
-/// <summary>A resolved target: the configured identity or provider, or everything.</summary>
-/// <param name="Scope">Identity, provider or all.</param>
+/// <summary>A resolved target: the configured identity or provider, what carries some tags, or everything.</summary>
+/// <param name="Scope">Identity, provider, tags or all.</param>
 /// <param name="Identity">For identity scope.</param>
 /// <param name="Provider">For provider scope.</param>
-public sealed record ResolvedTarget(ScopeKind Scope, IdentityConfig? Identity = null, ProviderConfig? Provider = null)
+/// <param name="Tagged">For tags scope.</param>
+public sealed record ResolvedTarget(ScopeKind Scope, IdentityConfig? Identity = null, ProviderConfig? Provider = null, TaggedTargets? Tagged = null)
 {
     /// <summary>The name shown in output.</summary>
-    public string? Name => Identity?.Name ?? Provider?.Name;
+    public string? Name => Identity?.Name ?? Provider?.Name ?? (Tagged is null ? null : $"everything tagged {string.Join(", ", Tagged.Tags)}");
 }
+
+/// <summary>What <c>--tags</c> selects: the providers (logged out whole) and identities carrying any of the tags.</summary>
+/// <param name="Tags">The tags asked for.</param>
+/// <param name="Providers">Providers carrying one, sorted by name.</param>
+/// <param name="Identities">Identities carrying one, sorted by name.</param>
+public sealed record TaggedTargets(IReadOnlyList<string> Tags, IReadOnlyList<ProviderConfig> Providers, IReadOnlyList<IdentityConfig> Identities);
 
 /// <summary>
 /// Builds a <see cref="LogoutPlan"/> (SPEC §3): keyring steps for the chain or the provider's tree, then the plugins'

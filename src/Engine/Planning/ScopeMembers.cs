@@ -66,24 +66,21 @@ internal sealed class ScopeMembers
         switch (target.Scope)
         {
             case ScopeKind.Identity:
-                var identity = target.Identity!;
-                var root = graph.RootProvider(identity);
-                foreach (var name in graph.Chain(identity))
-                {
-                    // A dangling via names nothing: that link is reported by Blocked, not planned.
-                    if (_context.Config.FindProvider(name) is { } provider)
-                    {
-                        result.Add(Principal(name, provider.Kind, PrincipalRole.Provider, null, true));
-                    }
-                    else if (_context.Config.FindIdentity(name) is { } link)
-                    {
-                        result.Add(Principal(name, link.Kind, PrincipalRole.Identity, root?.Name, true));
-                    }
-                }
-
+                result.AddRange(ChainOf(target.Identity!, alwaysPlanned: true));
                 break;
             case ScopeKind.Provider:
                 AddTree(target.Provider!, graph, result);
+                break;
+            case ScopeKind.Tags:
+                // Tagged providers whole, then tagged identities with their chains; each principal once.
+                var tree = new List<ScopePrincipal>();
+                foreach (var provider in target.Tagged!.Providers)
+                {
+                    AddTree(provider, graph, tree);
+                }
+
+                var added = new HashSet<string>(StringComparer.Ordinal);
+                result.AddRange(tree.Concat(target.Tagged.Identities.SelectMany(i => ChainOf(i, alwaysPlanned: false))).Where(p => added.Add($"{p.Role}:{p.Name}")));
                 break;
             default:
                 foreach (var provider in ProvidersByName())
@@ -121,6 +118,8 @@ internal sealed class ScopeMembers
         {
             ScopeKind.Identity => _context.Graph.Chain(target.Identity!).Select(n => (n, _context.Config.FindProvider(n) is null ? PrincipalRole.Identity : PrincipalRole.Provider)),
             ScopeKind.Provider => _context.Graph.Descendants(target.Provider!.Name).Select(i => (i.Name, PrincipalRole.Identity)).Prepend((target.Provider.Name, PrincipalRole.Provider)),
+            ScopeKind.Tags => target.Tagged!.Providers.SelectMany(p => _context.Graph.Descendants(p.Name).Select(i => (i.Name, PrincipalRole.Identity)).Prepend((p.Name, PrincipalRole.Provider)))
+                .Concat(target.Tagged.Identities.SelectMany(i => _context.Graph.Chain(i)).Select(n => (n, _context.Config.FindProvider(n) is null ? PrincipalRole.Identity : PrincipalRole.Provider))),
             _ => _context.Config.Providers.Select(p => (p.Name, PrincipalRole.Provider))
                 .Concat(_context.Config.Identities.Select(i => (i.Name, PrincipalRole.Identity)))
                 .Concat(blocked.Keys.Where(n => _context.Config.FindProvider(n) is null && _context.Config.FindIdentity(n) is null).Order(StringComparer.Ordinal).Select(n => (n, PrincipalRole.Identity))),
@@ -199,12 +198,14 @@ internal sealed class ScopeMembers
         {
             ScopeKind.Identity => [target.Identity!],
             ScopeKind.Provider => graph.Descendants(target.Provider!.Name).ToList(),
+            ScopeKind.Tags => target.Tagged!.Providers.SelectMany(p => graph.Descendants(p.Name)).Concat(target.Tagged.Identities).Distinct().ToList(),
             _ => _context.Config.Identities.ToList(),
         };
         List<ProviderConfig> providers = target.Scope switch
         {
             ScopeKind.Identity => [],
             ScopeKind.Provider => [target.Provider!],
+            ScopeKind.Tags => target.Tagged!.Providers.ToList(),
             _ => _context.Config.Providers.ToList(),
         };
         foreach (var integration in _context.Config.Integrations)
@@ -246,6 +247,23 @@ internal sealed class ScopeMembers
             case ScopeKind.Provider:
                 For(target.Provider!.Kind).Providers.Add(target.Provider);
                 foreach (var identity in graph.Descendants(target.Provider.Name))
+                {
+                    For(identity.Kind).Identities.Add(identity);
+                }
+
+                break;
+            case ScopeKind.Tags:
+                var asked = new HashSet<IdentityConfig>(ReferenceEqualityComparer.Instance);
+                foreach (var provider in target.Tagged!.Providers)
+                {
+                    For(provider.Kind).Providers.Add(provider);
+                    foreach (var identity in graph.Descendants(provider.Name).Where(asked.Add))
+                    {
+                        For(identity.Kind).Identities.Add(identity);
+                    }
+                }
+
+                foreach (var identity in target.Tagged.Identities.Where(asked.Add))
                 {
                     For(identity.Kind).Identities.Add(identity);
                 }
@@ -433,6 +451,24 @@ internal sealed class ScopeMembers
         }
 
         return new IdentityTarget(identity.Name, identity.Kind, graph.Chain(identity), provider, identity.Settings);
+    }
+
+    // An identity's chain, root first, as identity scope plans it.
+    private IEnumerable<ScopePrincipal> ChainOf(IdentityConfig identity, bool alwaysPlanned)
+    {
+        var root = _context.Graph.RootProvider(identity);
+        foreach (var name in _context.Graph.Chain(identity))
+        {
+            // A dangling via names nothing: that link is reported by Blocked, not planned.
+            if (_context.Config.FindProvider(name) is { } provider)
+            {
+                yield return Principal(name, provider.Kind, PrincipalRole.Provider, null, alwaysPlanned);
+            }
+            else if (_context.Config.FindIdentity(name) is { } link)
+            {
+                yield return Principal(name, link.Kind, PrincipalRole.Identity, root?.Name, alwaysPlanned);
+            }
+        }
     }
 
     private void AddTree(ProviderConfig provider, ConfigGraph graph, List<ScopePrincipal> result)

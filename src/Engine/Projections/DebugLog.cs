@@ -69,6 +69,11 @@ public static class DebugLog
         switch (logoutEvent)
         {
             case LogoutRequested e:
+                if (e.ConfigFiles is { Count: > 0 } files)
+                {
+                    yield return (LogLevel.Debug, $"Read config files={Quote(string.Join(",", files.Select(f => HumanOutput.Display(f, e.Home))))}");
+                }
+
                 yield return (LogLevel.Debug, $"Starting logout {Subject(state)}{(e.Realm is null ? string.Empty : $" realm={e.Realm}")}{(e.DryRun ? " dry_run=true" : string.Empty)}{(e.Keychain ? " keychain=true" : string.Empty)}");
                 break;
             case LogoutRejected e:
@@ -134,6 +139,7 @@ public static class DebugLog
         ScopeKind.Provider => $"provider={state.Request?.Target}",
         ScopeKind.All => "all=true",
         ScopeKind.AllRealms => "all_realms=true",
+        ScopeKind.Tags => $"tags={state.Request?.Target}",
         _ => "target=none",
     };
 

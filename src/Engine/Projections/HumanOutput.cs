@@ -105,7 +105,7 @@ public static class HumanOutput
     {
         return logoutEvent switch
         {
-            LogoutRejected e => Rejection(e),
+            LogoutRejected e => Rejection(e, state.Request?.Home),
             LogoutCancelled e => [Cancelled(e)],
             CredentialRemoved e => [new($"✓ {Label(state.Steps[e.Step], state)}", Tone.Success)],
             CredentialNotFound when NothingToRemove(state) && state.Removed == 0 && state.Failed == 0 => [],
@@ -164,6 +164,10 @@ public static class HumanOutput
                 yield return new("Logging out from all identities in every realm...");
                 yield return new("Removing all credentials atmos left on this machine...");
                 break;
+            case ScopeKind.Tags:
+                yield return new($"Logging out from providers and identities tagged: {TagList(request.Target)}{realm}");
+                yield return new("Removing their credentials...");
+                break;
             default:
                 yield return new($"Logging out from all identities{realm}...");
                 yield return new("Removing all credentials...");
@@ -171,9 +175,10 @@ public static class HumanOutput
         }
     }
 
-    /// <summary>A usage or configuration error: the error, the valid choices and what to do next.</summary>
+    /// <summary>A usage or configuration error: the error, the valid choices, the files searched and what to do next.</summary>
     /// <param name="e">The rejection.</param>
-    public static IEnumerable<OutputLine> Rejection(LogoutRejected e)
+    /// <param name="home">The home folder the run recorded (files show it as <c>~</c>).</param>
+    public static IEnumerable<OutputLine> Rejection(LogoutRejected e, string? home = null)
     {
         ArgumentNullException.ThrowIfNull(e);
         yield return new($"Error: {e.Error}", Tone.Failure);
@@ -185,6 +190,12 @@ public static class HumanOutput
             {
                 yield return new($"• {choice}");
             }
+        }
+
+        if (e.Searched is { Count: > 0 } searched)
+        {
+            yield return new(string.Empty);
+            yield return new($"Searched: {string.Join(", ", searched.Select(f => Display(f, home)))}");
         }
 
         if (e.Hint is not null)
@@ -200,7 +211,7 @@ public static class HumanOutput
 
     private static string Label(StepData step, RunState state) => step.Type switch
     {
-        StepType.Keyring when state.Scope == ScopeKind.Provider && step.Via is not null && step.Via != step.Target => $"Keyring: {step.Target}{KeyList(step)} (via {step.Via})",
+        StepType.Keyring when state.Scope is ScopeKind.Provider or ScopeKind.Tags && step.Via is not null && step.Via != step.Target => $"Keyring: {step.Target}{KeyList(step)} (via {step.Via})",
         StepType.Keyring => $"Keyring: {step.Target}{KeyList(step)}",
         StepType.Plugin => $"Plugin {step.Target}: {string.Join(", ", step.Principals)}",
         StepType.Config => $"Config: {step.Target}",
@@ -277,7 +288,7 @@ public static class HumanOutput
         if (state.Removed > 0 && state.Failed == 0 && state.NotFound == 0 && !state.Interrupted)
         {
             yield return new(headline, Tone.Success);
-            if (state.Scope is ScopeKind.Identity or ScopeKind.All or ScopeKind.AllRealms)
+            if (state.Scope is ScopeKind.Identity or ScopeKind.All or ScopeKind.AllRealms or ScopeKind.Tags)
             {
                 yield return new(string.Empty);
                 foreach (var line in BrowserNote)
@@ -322,6 +333,7 @@ public static class HumanOutput
         ScopeKind.Provider => $"Provider '{state.Request?.Target}' is already logged out.",
         ScopeKind.All => "All identities are already logged out.",
         ScopeKind.AllRealms => "Every realm is already logged out.",
+        ScopeKind.Tags => $"Everything tagged {TagList(state.Request?.Target)} is already logged out.",
         _ => $"Identity '{state.Request?.Target}' is already logged out.",
     };
 
@@ -375,6 +387,7 @@ public static class HumanOutput
             {
                 ScopeKind.Provider => $"Would remove from provider: {state.Request?.Target}{realm}",
                 ScopeKind.AllRealms => "Would remove from every realm:",
+                ScopeKind.Tags => $"Would remove from everything tagged: {TagList(state.Request?.Target)}{realm}",
                 _ => $"Would remove from identity: {state.Request?.Target}{realm}",
             });
             foreach (var step in state.Steps)
@@ -408,6 +421,8 @@ public static class HumanOutput
             yield return new(Headline(state)!);
         }
     }
+
+    private static string TagList(string? tags) => string.Join(", ", (tags ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries));
 
     private static string Count(int identities) => identities == 1 ? "1 identity" : $"{identities} identities";
 }

@@ -28,13 +28,15 @@ public static class JsonReport
             json.WriteNumber("schema_version", SchemaVersion);
             json.WriteString("command", "auth logout");
             json.WriteString("run", state.Run);
-            json.WriteString("scope", state.Scope switch { ScopeKind.Identity => "identity", ScopeKind.Provider => "provider", ScopeKind.All => "all", ScopeKind.AllRealms => "all-realms", _ => "none" });
+            json.WriteString("scope", state.Scope switch { ScopeKind.Identity => "identity", ScopeKind.Provider => "provider", ScopeKind.All => "all", ScopeKind.AllRealms => "all-realms", ScopeKind.Tags => "tags", _ => "none" });
             json.WriteString("target", state.Request?.Target);
             json.WriteString("realm", state.Realm);
             json.WriteBoolean("dry_run", state.DryRun);
             json.WriteBoolean("keychain", state.Request?.Keychain ?? false);
             json.WritePropertyName("chain");
             WriteStrings(json, state.Chain ?? []);
+            json.WritePropertyName("config_files");
+            WriteStrings(json, state.Request?.ConfigFiles ?? []);
 
             json.WriteStartArray("steps");
             foreach (var step in state.Steps)
@@ -79,6 +81,8 @@ public static class JsonReport
                 json.WritePropertyName("choices");
                 WriteStrings(json, rejected.Choices);
                 json.WriteString("hint", rejected.Hint);
+                json.WritePropertyName("searched");
+                WriteStrings(json, rejected.Searched ?? []);
                 json.WriteEndObject();
             }
             else

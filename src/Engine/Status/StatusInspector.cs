@@ -81,6 +81,7 @@ public static class StatusInspector
             At = context.Clock.GetUtcNow(),
             Home = context.Paths.Home,
             Realm = context.Realm.Value,
+            ConfigFiles = context.Config.Files,
             KeyringBackend = context.Keyring.Backend,
             KeyringProblem = keyringProblem,
             Principals = statuses,

@@ -26,6 +26,14 @@ public static class StatusOutput
         return report.Complete ? Complete : Incomplete;
     }
 
+    /// <summary>The configuration files read, on one line: <c>Config: ~/project/atmos.yaml, ~/project/.atmos.d/auth.yaml</c>.</summary>
+    /// <param name="report">The report.</param>
+    public static OutputLine ConfigLine(StatusReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return new($"Config: {(report.ConfigFiles.Count == 0 ? "(none)" : string.Join(", ", report.ConfigFiles.Select(f => HumanOutput.Display(f, report.Home))))}", Tone.Muted);
+    }
+
     /// <summary>The first line: which keyring was read, or why it could not be.</summary>
     /// <param name="report">The report.</param>
     public static OutputLine Heading(StatusReport report)
@@ -127,6 +135,7 @@ public static class StatusOutput
     public static IEnumerable<OutputLine> Lines(StatusReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
+        yield return ConfigLine(report);
         yield return Heading(report);
         foreach (var principal in report.Principals)
         {
@@ -165,6 +174,13 @@ public static class StatusOutput
             json.WriteString("target", report.Target);
             json.WriteString("realm", report.Realm);
             json.WriteString("at", report.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+            json.WriteStartArray("config_files");
+            foreach (var file in report.ConfigFiles)
+            {
+                json.WriteStringValue(file);
+            }
+
+            json.WriteEndArray();
             json.WriteStartObject("keyring");
             json.WriteString("backend", report.KeyringBackend);
             json.WriteString("problem", report.KeyringProblem);

@@ -55,6 +55,9 @@ public sealed record StatusReport
     /// <summary>The realm keys and paths are scoped to, or null for none.</summary>
     public string? Realm { get; init; }
 
+    /// <summary>Every configuration file read, in the order atmos merges them.</summary>
+    public IReadOnlyList<string> ConfigFiles { get; init; } = [];
+
     /// <summary>The keyring backend read.</summary>
     public required string KeyringBackend { get; init; }
 

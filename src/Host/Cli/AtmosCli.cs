@@ -84,12 +84,8 @@ public static class AtmosCli
 
     private static (RootCommand Root, LogoutCommand Logout) Build(HostEnvironment host)
     {
-        var config = new Option<string?>("--config")
-        {
-            Description = "Path to atmos.yaml (default: $ATMOS_CLI_CONFIG_PATH/atmos.yaml, ./atmos.yaml, ~/.atmos/atmos.yaml).",
-            Recursive = true,
-            HelpName = "file",
-        };
+        var config = new ConfigOptions();
+        config.Profile.CompletionSources.Add(context => ConfigOptions.Complete(context, config.Profile, Completions.Profiles(host, config)));
         var logout = new LogoutCommand(host, config);
         var auth = new Command("auth", "Manage cloud authentication: log out, show what is stored, validate configuration, replay audited runs.")
         {
@@ -98,7 +94,12 @@ public static class AtmosCli
             new StatusCommand(host, config).Command,
             new ReplayCommand(host).Command,
         };
-        var root = new RootCommand("atmos: remove locally cached cloud credentials safely, with a clear report.") { auth, new PluginsCommand(host, config).Command, config };
+        var root = new RootCommand("atmos: remove locally cached cloud credentials safely, with a clear report.") { auth, new PluginsCommand(host, config).Command };
+        foreach (var option in config.All)
+        {
+            root.Options.Add(option);
+        }
+
         Help.Configure(root, new Dictionary<Command, IReadOnlyList<HelpExample>> { [logout.Command] = LogoutCommand.Examples });
         return (root, logout);
     }

@@ -1,36 +1,45 @@
 using System.CommandLine;
 using System.CommandLine.Completions;
 using Atmos.Plugins.Engine.Config;
-using Atmos.Plugins.Engine.Projections;
 
 namespace Atmos.Plugins.Host.Cli;
 
 /// <summary>
-/// Shell completion of identity and provider names: atmos.yaml is found and read exactly as a run does (<c>--config</c>
-/// on the line being completed, then the usual places), but no plugin is loaded and the keyring is not touched, so
-/// completing stays fast and has no side effects. A missing or unreadable config completes nothing.
+/// Shell completion of identity, provider, tag and profile names: the config is found, merged and evaluated exactly as
+/// a run does (the <c>--config</c>, <c>--config-path</c> and <c>--profile</c> already on the line included), except
+/// that <c>!exec</c> never runs; no plugin is loaded and the keyring is not touched, so completing stays fast and has
+/// no side effects. A missing or unreadable config completes nothing.
 /// </summary>
 internal static class Completions
 {
-    public static Func<CompletionContext, IEnumerable<CompletionItem>> Identities(HostEnvironment host, Option<string?> config) =>
-        context => Names(host, context, config, c => c.Identities.Select(i => i.Name));
+    public static Func<CompletionContext, IEnumerable<CompletionItem>> Identities(HostEnvironment host, ConfigOptions options) =>
+        context => Offer(context, Merged(host, context, options).Names("identities"));
 
-    public static Func<CompletionContext, IEnumerable<CompletionItem>> Providers(HostEnvironment host, Option<string?> config) =>
-        context => Names(host, context, config, c => c.Providers.Select(p => p.Name));
+    public static Func<CompletionContext, IEnumerable<CompletionItem>> Providers(HostEnvironment host, ConfigOptions options) =>
+        context => Offer(context, Merged(host, context, options).Names("providers"));
 
-    private static IEnumerable<CompletionItem> Names(HostEnvironment host, CompletionContext context, Option<string?> config, Func<AuthConfig, IEnumerable<string>> names)
-    {
-        var path = ConfigDiscovery.Find(context.ParseResult.GetValue(config), host.Variables, host.WorkingDirectory, host.Home, out _);
-        if (path is null)
+    /// <summary>Tags of providers and identities; after a comma, the next tag of the list.</summary>
+    public static Func<CompletionContext, IEnumerable<CompletionItem>> Tags(HostEnvironment host, ConfigOptions options) =>
+        context =>
         {
-            return [];
-        }
+            var word = context.WordToComplete;
+            var comma = word.LastIndexOf(',');
+            var merged = Merged(host, context, options);
+            var tags = ConfigTags.All(AuthConfigLoader.Read(merged.Root, merged.Locations, merged.Failed, merged.Problems)).Select(t => word[..(comma + 1)] + t);
+            return Offer(context, tags);
+        };
 
-        var loaded = AuthConfigLoader.LoadFile(path, HumanOutput.Display(path, host.Home));
-        return names(loaded)
-            .Where(n => n.StartsWith(context.WordToComplete, StringComparison.Ordinal))
+    /// <summary>The profile folders in atmos's profile locations.</summary>
+    public static Func<CompletionContext, IEnumerable<CompletionItem>> Profiles(HostEnvironment host, ConfigOptions options) =>
+        context => Offer(context, ConfigLoader.AvailableProfiles(options.Request(context.ParseResult, host, runCommands: false) with { Profiles = [] }));
+
+    private static MergedConfig Merged(HostEnvironment host, CompletionContext context, ConfigOptions options) =>
+        ConfigLoader.Merge(options.Request(context.ParseResult, host, runCommands: false));
+
+    private static List<CompletionItem> Offer(CompletionContext context, IEnumerable<string> names) =>
+        names.Where(n => n.StartsWith(context.WordToComplete, StringComparison.Ordinal))
+            .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .Select(n => new CompletionItem(n))
             .ToList();
-    }
 }

@@ -1,4 +1,5 @@
 using System.Collections;
+using Atmos.Plugins.Engine.Config;
 using Atmos.Plugins.Engine.Execution;
 using Atmos.Plugins.Engine.Keyring;
 
@@ -35,6 +36,9 @@ public sealed record HostEnvironment
     /// <summary>The folder holding the atmos executable and the built-in plugins.json.</summary>
     public required string InstallFolder { get; init; }
 
+    /// <summary>atmos's system config folder (<c>/usr/local/etc/atmos</c>); null reads none (tests).</summary>
+    public string? SystemConfigFolder { get; init; }
+
     /// <summary>The clock for events.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
@@ -65,6 +69,7 @@ public sealed record HostEnvironment
             ErrorIsTerminal = !Console.IsErrorRedirected,
             InputIsTerminal = !Console.IsInputRedirected,
             InstallFolder = AppContext.BaseDirectory,
+            SystemConfigFolder = ConfigRequest.DefaultSystemFolder,
         };
     }
 

@@ -56,21 +56,28 @@ internal sealed class LogoutCommand
 
     private readonly Option<string> _output = OutputFormat.Option("Output format: text (human output on stderr) or json (one JSON document on stdout; human output stays on stderr).");
 
-    private readonly Option<string?> _config;
+    private readonly Option<string?> _tags = new("--tags")
+    {
+        Description = "Logout from every provider and identity carrying any of these tags (comma-separated: --tags=ci,production). A provider goes whole, with its identities; an identity goes with its chain's session entries. Cannot be combined with an identity, --provider or --all.",
+        HelpName = "tags",
+    };
+
+    private readonly ConfigOptions _config;
     private readonly HostEnvironment _host;
 
-    public LogoutCommand(HostEnvironment host, Option<string?> config)
+    public LogoutCommand(HostEnvironment host, ConfigOptions config)
     {
         _host = host;
         _config = config;
         Command = new Command("logout", "Clear local session data (tokens, cached credentials) while preserving your keychain credentials for faster re-authentication. Only local credentials are removed: browser sessions with your identity provider stay active.")
         {
-            _identityArgument, _identityOption, _all, _allRealms, _provider, _dryRun, _keychain, _force, _output,
+            _identityArgument, _identityOption, _all, _allRealms, _provider, _tags, _dryRun, _keychain, _force, _output,
         };
         Command.SetAction((parseResult, cancellationToken) => ExecuteAsync(parseResult, cancellationToken));
         _identityArgument.CompletionSources.Add(Completions.Identities(host, config));
         _identityOption.CompletionSources.Add(Completions.Identities(host, config));
         _provider.CompletionSources.Add(Completions.Providers(host, config));
+        _tags.CompletionSources.Add(Completions.Tags(host, config));
     }
 
     public Command Command { get; }
@@ -82,6 +89,7 @@ internal sealed class LogoutCommand
         new("Logout from all identities", "atmos auth logout --all"),
         new("Logout from every realm on this machine (every atmos_ keyring entry and realm folder)", "atmos auth logout --all-realms"),
         new("Logout from a specific provider (removes its whole config directory)", "atmos auth logout --provider aws-sso"),
+        new("Logout from every provider and identity tagged ci or production", "atmos auth logout --tags ci,production"),
         new("Interactive mode: choose what to logout from", "atmos auth logout"),
         new("Preview what would be removed without deleting anything", "atmos auth logout dev-admin --dry-run", "atmos auth logout --all --dry-run"),
         new("Also delete keychain credentials (interactive confirmation)", "atmos auth logout dev-admin --keychain"),
@@ -93,7 +101,7 @@ internal sealed class LogoutCommand
     public async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var options = Options(parseResult);
-        var context = RunSetup.Build(_host, Value(parseResult, _config));
+        var context = RunSetup.Build(_host, _config.Request(parseResult, _host));
         using var plugins = context.Catalog; // stops the plugin processes the run started
         // Warnings, and errors that block only some entries without naming them (a broken plugins.json): the run goes on.
         foreach (var warning in context.Problems.Where(p => p.Severity == Engine.Config.ProblemSeverity.Warning || (p.IsLocal && p.Principals.Count == 0)))
@@ -125,6 +133,7 @@ internal sealed class LogoutCommand
         var all = Value(parseResult, _all);
         var allRealms = Value(parseResult, _allRealms);
         var provider = Value(parseResult, _provider);
+        var tags = Value(parseResult, _tags);
         string? usageError = positional is not null && positional.StartsWith('-')
             ? $"unknown option '{positional}'; run 'atmos auth logout --help' for usage"
             : parseResult.Errors.Count > 0 ? $"{AtmosCli.FirstError(parseResult)}; run 'atmos auth logout --help' for usage" : null;
@@ -134,7 +143,7 @@ internal sealed class LogoutCommand
         }
 
         var identity = positional ?? optionValue;
-        if (identity is null && !pick && !all && !allRealms && provider is null)
+        if (identity is null && !pick && !all && !allRealms && provider is null && tags is null)
         {
             identity = _host.Variable("ATMOS_IDENTITY") ?? _host.Variable("IDENTITY");
         }
@@ -144,6 +153,7 @@ internal sealed class LogoutCommand
             Identity = identity,
             PickIdentity = pick,
             Provider = provider,
+            Tags = tags is null ? null : Engine.Config.ConfigDiscovery.Split(tags),
             All = all,
             AllRealms = allRealms,
             DryRun = Value(parseResult, _dryRun),

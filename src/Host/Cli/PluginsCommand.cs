@@ -40,19 +40,19 @@ internal sealed class PluginsCommand
 
     private readonly Option<string> _checkOutput = OutputFormat.Option("Output format: text (on stderr) or json (one JSON document on stdout).");
 
-    private readonly Option<string?> _config;
+    private readonly Option<string[]> _config;
     private readonly HostEnvironment _host;
 
-    public PluginsCommand(HostEnvironment host, Option<string?> config)
+    public PluginsCommand(HostEnvironment host, ConfigOptions config)
     {
         _host = host;
-        _config = config;
+        _config = config.Config;
         var list = new Command("list", "List the plugins of plugins.json (or $ATMOS_PLUGINS_MANIFEST) and the user manifest <config home>/atmos/plugins.json: path, version, contract version, where each runs, its grants, kinds, and why any cannot be used.")
         {
             _load, _output,
         };
         list.SetAction(Execute);
-        var check = new Command("check", "Run the conformance checks atmos's own plugins pass on a plugin: loaded in a process of its own against a sandbox home (with --config, the entries of its kinds in that atmos.yaml; else one of each kind), every call checked as a logout makes it. Exit 1 when any check fails.")
+        var check = new Command("check", "Run the conformance checks atmos's own plugins pass on a plugin: loaded in a process of its own against a sandbox home (with --config, the entries of its kinds in that atmos.yaml, the first one given; else one of each kind), every call checked as a logout makes it. Exit 1 when any check fails.")
         {
             _assembly, _name, _home, _checkOutput,
         };
@@ -99,7 +99,7 @@ internal sealed class PluginsCommand
         // The entry that lists this assembly, if the manifests have one: its name and grants are the plugin's.
         using var catalog = RunSetup.Catalog(_host, out _, readAllMetadata: false);
         var listed = catalog.Plugins.FirstOrDefault(p => p.Entry.AssemblyPath == assembly)?.Entry;
-        var config = parseResult.GetValue(_config) is { } file ? Path.GetFullPath(file, _host.WorkingDirectory) : null;
+        var config = parseResult.GetValue(_config) is [var file, ..] ? Path.GetFullPath(file, _host.WorkingDirectory) : null;
         var home = parseResult.GetValue(_home) is { } folder ? Path.GetFullPath(PathExpansion.ExpandTilde(folder, _host.Home) ?? folder, _host.WorkingDirectory) : null;
         if (home is not null && !Directory.Exists(home))
         {

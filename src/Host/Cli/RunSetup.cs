@@ -7,19 +7,16 @@ using Atmos.Plugins.Host.Plugins;
 
 namespace Atmos.Plugins.Host.Cli;
 
-/// <summary>Builds a run's context from the process: finds and validates atmos.yaml, reads the plugin manifests, opens the keyring.</summary>
+/// <summary>Builds a run's context from the process: finds, merges and validates atmos.yaml, reads the plugin manifests, opens the keyring.</summary>
 internal static class RunSetup
 {
     /// <summary>The default limit for one call into a plugin.</summary>
     public static readonly TimeSpan DefaultPluginTimeout = TimeSpan.FromSeconds(30);
 
-    public static RunContext Build(HostEnvironment host, string? configFlag)
+    public static RunContext Build(HostEnvironment host, ConfigRequest request)
     {
-        var configPath = ConfigDiscovery.Find(configFlag, host.Variables, host.WorkingDirectory, host.Home, out var discoveryError);
-        var config = configPath is null
-            ? new AuthConfig { Problems = [ConfigProblem.Error(null, discoveryError!)] }
-            : AuthConfigLoader.LoadFile(configPath, HumanOutput.Display(configPath, host.Home));
-        var paths = new PathContext(host.Home, host.WorkingDirectory, configPath is null ? null : Path.GetDirectoryName(configPath), host.Variables);
+        var config = AuthConfigLoader.Load(request);
+        var paths = new PathContext(host.Home, host.WorkingDirectory, config.SourcePath is null ? null : Path.GetDirectoryName(config.SourcePath), host.Variables);
         var catalog = Catalog(host, out var manifestProblems);
         var problems = ConfigValidation.Validate(config, catalog, host.Home, host.Variables).Concat(manifestProblems).ToList();
 

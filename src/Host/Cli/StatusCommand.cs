@@ -27,10 +27,10 @@ internal sealed class StatusCommand
 
     private readonly Option<string> _output = OutputFormat.Option("Output format: text (a table on a terminal, plain lines otherwise, on stderr) or json (one JSON document on stdout).");
 
-    private readonly Option<string?> _config;
+    private readonly ConfigOptions _config;
     private readonly HostEnvironment _host;
 
-    public StatusCommand(HostEnvironment host, Option<string?> config)
+    public StatusCommand(HostEnvironment host, ConfigOptions config)
     {
         _host = host;
         _config = config;
@@ -47,7 +47,7 @@ internal sealed class StatusCommand
 
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var context = RunSetup.Build(_host, parseResult.GetValue(_config));
+        var context = RunSetup.Build(_host, _config.Request(parseResult, _host));
         using var plugins = context.Catalog; // stops the plugin processes the run started
         foreach (var warning in context.Problems.Where(p => p.Severity == Engine.Config.ProblemSeverity.Warning || (p.IsLocal && p.Principals.Count == 0)))
         {

@@ -8,13 +8,13 @@ namespace Atmos.Plugins.Host.Cli;
 internal sealed class ValidateCommand
 {
     private readonly HostEnvironment _host;
-    private readonly Option<string?> _config;
+    private readonly ConfigOptions _config;
 
-    public ValidateCommand(HostEnvironment host, Option<string?> config)
+    public ValidateCommand(HostEnvironment host, ConfigOptions config)
     {
         _host = host;
         _config = config;
-        Command = new Command("validate", "Validate the auth configuration in atmos.yaml: names, kinds, via chains (dangling or cyclic), spec.files.base_path, and each plugin's own settings.");
+        Command = new Command("validate", "Validate the auth configuration atmos reads (atmos.yaml with its .atmos.d/, imports and profiles): names, kinds, via chains (dangling or cyclic), spec.files.base_path, YAML functions, and each plugin's own settings. Every problem is shown at its file:line:column.");
         Command.SetAction(Execute);
     }
 
@@ -22,9 +22,15 @@ internal sealed class ValidateCommand
 
     private int Execute(ParseResult parseResult)
     {
-        var context = RunSetup.Build(_host, parseResult.GetValue(_config));
+        var context = RunSetup.Build(_host, _config.Request(parseResult, _host));
         using var plugins = context.Catalog; // stops the plugin processes the run started
         var problems = context.Problems.Concat(PluginValidation.Validate(context)).ToList();
+        var files = context.Config.Files;
+        if (files.Count > 0)
+        {
+            _host.Error.WriteLine(TerminalText.Line($"Config: {string.Join(", ", files.Select(f => HumanOutput.Display(f, _host.Home)))}"));
+        }
+
         foreach (var problem in problems)
         {
             _host.Error.WriteLine(TerminalText.Line(problem.ToString()));
@@ -32,7 +38,8 @@ internal sealed class ValidateCommand
 
         var errors = problems.Count(p => p.Severity == ProblemSeverity.Error);
         var warnings = problems.Count - errors;
-        var file = TerminalText.Line(context.Config.SourcePath is { } path ? HumanOutput.Display(path, _host.Home) : "atmos.yaml");
+        var file = TerminalText.Line(context.Config.SourcePath is { } path ? HumanOutput.Display(path, _host.Home) : "atmos.yaml")
+            + (files.Count > 1 ? $" (with {files.Count - 1} more file{(files.Count == 2 ? string.Empty : "s")})" : string.Empty);
         if (errors > 0)
         {
             _host.Error.WriteLine($"✗ {file}: {errors} error{(errors == 1 ? string.Empty : "s")}{(warnings > 0 ? $", {warnings} warning{(warnings == 1 ? string.Empty : "s")}" : string.Empty)}");

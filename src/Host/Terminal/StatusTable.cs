@@ -49,6 +49,7 @@ internal static class StatusTable
         var type = room - typeNatural >= credentialLeast ? typeNatural : Math.Max(typeLeast, room - credentialLeast);
         var credential = Math.Min(credentialNatural, room - type);
 
+        console.Write(Paint(StatusOutput.ConfigLine(report)));
         console.Write(Paint(StatusOutput.Heading(report)));
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn(new TableColumn("Name").NoWrap())

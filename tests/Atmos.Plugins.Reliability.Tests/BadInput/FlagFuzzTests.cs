@@ -60,20 +60,30 @@ public sealed class FlagFuzzTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--config", "--config")]
+    [InlineData("--tags", "--tags")]
     [InlineData("-i", "--identity")]
     [InlineData("--provider", "--provider")]
     [InlineData("--output", "-o")]
     public async Task An_option_given_twice_is_a_usage_error(string first, string second)
     {
         // Used to throw from reading the option's value: an unhandled exception and exit 134.
-        var value = first is "--output" ? "json" : first is "--config" ? _tree.Config : "dev-admin";
+        var value = first is "--output" ? "json" : "dev-admin";
 
         var result = await _tree.Cli.RunBounded("auth", "logout", first, value, second, value, "--config", _tree.Config);
 
         CliChecks.AssertCleanOutcome(result, $"{first} twice");
         Assert.Equal(2, result.ExitCode);
         Assert.Matches(@"^Error: Option '-[-a-z]+' expects a single argument but [23] were provided; run 'atmos auth logout --help' for usage$", result.Lines[0]);
+    }
+
+    [Fact]
+    public async Task The_config_flags_may_repeat_as_in_atmos()
+    {
+        // --config, --config-path and --profile are pflag string slices in atmos: repeatable, unlike the other options.
+        var result = await _tree.Cli.RunBounded("auth", "logout", "dev-admin", "--dry-run", "--config", _tree.Config, "--config", _tree.Config);
+
+        CliChecks.AssertCleanOutcome(result, "--config twice");
+        Assert.Equal(0, result.ExitCode);
     }
 
     [Fact]

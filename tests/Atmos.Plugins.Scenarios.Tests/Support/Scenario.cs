@@ -66,6 +66,9 @@ public sealed record Scenario
     /// <summary>Environment variables of the run.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The folder the command runs in, relative to HOME (default <c>project</c>, where atmos.yaml is).</summary>
+    public string WorkingDirectory { get; init; } = "project";
+
     /// <summary>Extra plugins.json entries: name to "missing", "broken" or "faulty".</summary>
     public IReadOnlyDictionary<string, string> Plugins { get; init; } = new Dictionary<string, string>();
 
@@ -127,7 +130,7 @@ public sealed record Scenario
         }
 
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
-        var known = new HashSet<string>(StringComparer.Ordinal) { "description", "command", "files", "symlinks", "keyring", "environment", "plugins", "terminal", "inject", "snapshot_files", "expect" };
+        var known = new HashSet<string>(StringComparer.Ordinal) { "description", "command", "files", "symlinks", "keyring", "environment", "plugins", "terminal", "inject", "snapshot_files", "expect", "working_directory" };
         var unknown = root.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).Where(k => !known.Contains(k)).ToList();
         if (unknown.Count > 0)
         {
@@ -159,6 +162,7 @@ public sealed record Scenario
             },
             KeyringEntries = Strings(Map(keyring, "entries")),
             Environment = Strings(Map(root, "environment")),
+            WorkingDirectory = Scalar(root, "working_directory") ?? "project",
             Plugins = Strings(Map(root, "plugins")),
             Terminal = terminal is null ? null : new TerminalScript(Scalar(terminal, "pick"), Scalar(terminal, "confirm")),
             DenyWrite = List(inject, "deny_write"),

@@ -32,6 +32,7 @@ public sealed class ScenarioRun : IAsyncDisposable
         Root = Directory.CreateTempSubdirectory("atmos-scenario-").FullName;
         Home = Path.Join(Root, "home");
         Directory.CreateDirectory(Path.Join(Home, "project"));
+        Directory.CreateDirectory(Path.Join(Home, scenario.WorkingDirectory));
     }
 
     public Scenario Scenario { get; }
@@ -291,7 +292,7 @@ public sealed class ScenarioRun : IAsyncDisposable
         {
             Variables = variables,
             Home = Home,
-            WorkingDirectory = Path.Join(Home, "project"),
+            WorkingDirectory = Path.Join(Home, Scenario.WorkingDirectory),
             Out = stdout,
             Error = stderr,
             InstallFolder = HostOutput,

@@ -50,7 +50,7 @@ public sealed class HelpAndCompletionTests : IDisposable
         Assert.Equal(
             [
                 "atmos auth logout dev-admin", "atmos auth logout --identity dev-admin", "atmos auth logout -i dev-admin",
-                "atmos auth logout --all", "atmos auth logout --all-realms", "atmos auth logout --provider aws-sso", "atmos auth logout",
+                "atmos auth logout --all", "atmos auth logout --all-realms", "atmos auth logout --provider aws-sso", "atmos auth logout --tags ci,production", "atmos auth logout",
                 "atmos auth logout dev-admin --dry-run", "atmos auth logout --all --dry-run",
                 "atmos auth logout dev-admin --keychain", "atmos auth logout dev-admin --keychain --force",
                 "atmos auth logout --all --output json",

@@ -321,6 +321,8 @@ public sealed class LogoutCliTests : IDisposable
                 "• prod-admin",
                 "• staging-admin",
                 "",
+                "Searched: ~/project/atmos.yaml",
+                "",
                 "Run 'atmos auth logout' without arguments for interactive selection.",
             ],
             result.Lines);

@@ -50,7 +50,7 @@ public sealed class StatusCliTests : IDisposable
         var result = await cli.RunAsync("auth", "status", "ci-user", "--config", _config);
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal("  • Keyring: keychain credential", result.Lines[2]);
+        Assert.Equal("  • Keyring: keychain credential", result.Lines[3]);
         Assert.Equal(before, TempHome.Fingerprint(_home.Home));
     }
 
@@ -105,6 +105,7 @@ public sealed class StatusCliTests : IDisposable
         Assert.Equal(0, after.ExitCode);
         Assert.Equal(
             [
+                "Config: ~/project/atmos.yaml",
                 "Keyring: memory",
                 "aws-sso (provider, aws/iam-identity-center)",
                 "  • nothing stored",
@@ -125,6 +126,7 @@ public sealed class StatusCliTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(
             [
+                "Config: ~/project/atmos.yaml",
                 "Keyring: memory",
                 "backup-provider (provider, aws/iam-identity-center)",
                 "  • Keyring: session",
@@ -230,7 +232,7 @@ public sealed class StatusCliTests : IDisposable
         var result = await locked.RunAsync("auth", "status", "dev-admin", "--config", _config);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("Keyring: secret-service (cannot check: keyring is locked)", result.Lines[0]);
+        Assert.Equal(["Config: ~/project/atmos.yaml", "Keyring: secret-service (cannot check: keyring is locked)"], result.Lines.Take(2));
         Assert.Contains("  • Keyring: cannot check", result.Lines);
         Assert.Contains("  • Files: ~/.config/atmos/aws/aws-sso/credentials (profile in credentials, session)", result.Lines);
         Assert.Equal("2 of 3 identities and providers hold local credentials (incomplete: see above).", result.Lines[^1]);

@@ -14,7 +14,7 @@ public sealed class ValidateCliTests : IDisposable
         var result = await new CliRun(_home).RunAsync("auth", "validate", "--config", AwsTree.Seed(_home));
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(["✓ ~/project/atmos.yaml is valid: 3 providers, 10 identities"], result.Lines);
+        Assert.Equal(["Config: ~/project/atmos.yaml", "✓ ~/project/atmos.yaml is valid: 3 providers, 10 identities"], result.Lines);
     }
 
     [Fact]
@@ -39,6 +39,7 @@ public sealed class ValidateCliTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Equal(
             [
+                "Config: ~/atmos.yaml",
                 "~/atmos.yaml:6:5: warning: provider 'weird': no plugin owns kind 'aws/nope' (a newer atmos's kind, or a plugin that is not installed); its files are not looked for and its keyring entries are kept unless --keychain; known provider kinds: atmos/pro, aws/iam-identity-center, aws/saml, azure/cli, azure/device-code, azure/interactive, azure/oidc, gcp/adc, gcp/workload-identity-federation, github/oidc, mock, mock/aws",
                 "~/atmos.yaml:9:5: error: identity 'admin': via.provider 'ssso' is not defined under auth.providers; define it or fix the name",
                 "~/atmos.yaml:3:5: error: provider 'sso' (aws/iam-identity-center) has no region; add region: e.g. us-east-1",

@@ -23,7 +23,7 @@ public sealed partial class JsonOutputTests : IDisposable
 
     private static readonly string[] TopLevelKeys =
     [
-        "schema_version", "command", "run", "scope", "target", "realm", "dry_run", "keychain", "chain", "steps", "preserved",
+        "schema_version", "command", "run", "scope", "target", "realm", "dry_run", "keychain", "chain", "config_files", "steps", "preserved",
         "plugin_failures", "counts", "outcome", "summary", "exit_code", "error", "events",
     ];
 

@@ -189,6 +189,7 @@ public sealed class ReferenceExampleTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(
             [
+                "2025-10-17T10:15:30Z DEBUG Read config files=~/project/atmos.yaml",
                 "2025-10-17T10:15:30Z DEBUG Starting logout provider=aws-sso",
                 "2025-10-17T10:15:30Z DEBUG Removing keyring entry alias=aws-sso",
                 "2025-10-17T10:15:30Z INFO Logout completed provider=aws-sso removed=1",

@@ -220,7 +220,7 @@ public sealed class KeyringLogoutTests : IDisposable
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("Keyring: secret-service (cannot check: keyring is locked)", result.Lines[0]);
+        Assert.Equal(["Config: ~/project/atmos.yaml", "Keyring: secret-service (cannot check: keyring is locked)"], result.Lines.Take(2));
         Assert.Contains("  • Files: ~/.config/atmos/aws/aws-sso/credentials (profile in credentials, session)", result.Lines);
         Assert.EndsWith("(incomplete: see above).", result.Lines[^1], StringComparison.Ordinal);
     }

@@ -198,6 +198,7 @@ public static class AwsTree
     /// <summary>What `atmos auth status dev-admin` shows for the seeded tree, read from <paramref name="backend"/>.</summary>
     public static IReadOnlyList<string> DevAdminStatus(string backend) =>
     [
+        "Config: ~/project/atmos.yaml",
         $"Keyring: {backend}",
         "aws-sso (provider, aws/iam-identity-center)",
         "  • Keyring: session, expires 2030-01-01T00:00:00Z",

@@ -1,0 +1,1 @@
+# a component folder, no atmos config here
