@@ -18,13 +18,22 @@ public sealed partial class EventJsonContext : JsonSerializerContext;
 /// <summary>Writes and reads events as single JSON lines.</summary>
 public static class EventJson
 {
-    private static readonly HashSet<string> KnownTypes =
-    [
-        nameof(LogoutRequested), nameof(LogoutRejected), nameof(ChainResolved), nameof(StepPlanned),
-        nameof(CredentialPreserved), nameof(PluginLoadFailed), nameof(LogoutConfirmed), nameof(LogoutCancelled),
-        nameof(RemovalStarted), nameof(CredentialRemoved), nameof(CredentialNotFound), nameof(StepFailed),
-        nameof(LogoutInterrupted), nameof(LogoutCompleted),
-    ];
+    // Type -> wire name, read once from the family's one declaration (the attributes on LogoutEvent). Plain reflection:
+    // the serializer's own metadata would cost its start-up on every run, which the hand-written writer exists to avoid.
+    private static readonly Dictionary<Type, string> WireNames = typeof(LogoutEvent)
+        .GetCustomAttributes(typeof(JsonDerivedTypeAttribute), inherit: false)
+        .Cast<JsonDerivedTypeAttribute>()
+        .ToDictionary(a => a.DerivedType, a => (string)a.TypeDiscriminator!);
+
+    private static readonly HashSet<string> KnownTypes = [.. WireNames.Values];
+
+    /// <summary>The event's wire name: the <c>"type"</c> of its JSON line, stable across class renames.</summary>
+    /// <param name="logoutEvent">An event of the family.</param>
+    /// <exception cref="ArgumentException">The event is not of the closed family.</exception>
+    public static string WireName(LogoutEvent logoutEvent) =>
+        WireNames.TryGetValue(logoutEvent.GetType(), out var name)
+            ? name
+            : throw new ArgumentException($"{logoutEvent.GetType().Name} is not an event of the closed family", nameof(logoutEvent));
 
     /// <summary>
     /// One event as one line of JSON (no line breaks inside), exactly as <see cref="EventJsonContext"/> serializes it,

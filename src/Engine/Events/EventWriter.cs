@@ -13,7 +13,7 @@ internal static class EventWriter
     public static void Write(Utf8JsonWriter json, LogoutEvent logoutEvent)
     {
         json.WriteStartObject();
-        json.WriteString("type", logoutEvent.GetType().Name);
+        json.WriteString("type", EventJson.WireName(logoutEvent));
         json.WriteNumber("v", logoutEvent.Version);
         json.WriteString("run", logoutEvent.Run);
         json.WriteString("at", logoutEvent.At);

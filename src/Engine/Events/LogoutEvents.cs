@@ -3,24 +3,29 @@ using System.Text.Json.Serialization;
 namespace Atmos.Plugins.Engine.Events;
 
 /// <summary>
-/// Something that happened during a logout run. The family is closed: these records, with these names, are the whole
-/// truth of a run. The summary, the exit code, the audit trail and <c>--output json</c> are computed from them alone.
+/// Something that happened during a logout run. The family is closed: these records are the whole truth of a run. The
+/// summary, the exit code, the audit trail and <c>--output json</c> are computed from them alone.
 /// </summary>
+/// <remarks>
+/// The attributes below are the one declaration of the family and of each event's wire name (the <c>"type"</c> of its
+/// JSON line). The names are literals on purpose: renaming a class must not change them, or every audit trail on disk
+/// stops replaying. <see cref="EventJson.WireName"/> and the reader take them from here.
+/// </remarks>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
-[JsonDerivedType(typeof(LogoutRequested), nameof(LogoutRequested))]
-[JsonDerivedType(typeof(LogoutRejected), nameof(LogoutRejected))]
-[JsonDerivedType(typeof(ChainResolved), nameof(ChainResolved))]
-[JsonDerivedType(typeof(StepPlanned), nameof(StepPlanned))]
-[JsonDerivedType(typeof(CredentialPreserved), nameof(CredentialPreserved))]
-[JsonDerivedType(typeof(PluginLoadFailed), nameof(PluginLoadFailed))]
-[JsonDerivedType(typeof(LogoutConfirmed), nameof(LogoutConfirmed))]
-[JsonDerivedType(typeof(LogoutCancelled), nameof(LogoutCancelled))]
-[JsonDerivedType(typeof(RemovalStarted), nameof(RemovalStarted))]
-[JsonDerivedType(typeof(CredentialRemoved), nameof(CredentialRemoved))]
-[JsonDerivedType(typeof(CredentialNotFound), nameof(CredentialNotFound))]
-[JsonDerivedType(typeof(StepFailed), nameof(StepFailed))]
-[JsonDerivedType(typeof(LogoutInterrupted), nameof(LogoutInterrupted))]
-[JsonDerivedType(typeof(LogoutCompleted), nameof(LogoutCompleted))]
+[JsonDerivedType(typeof(LogoutRequested), "LogoutRequested")]
+[JsonDerivedType(typeof(LogoutRejected), "LogoutRejected")]
+[JsonDerivedType(typeof(ChainResolved), "ChainResolved")]
+[JsonDerivedType(typeof(StepPlanned), "StepPlanned")]
+[JsonDerivedType(typeof(CredentialPreserved), "CredentialPreserved")]
+[JsonDerivedType(typeof(PluginLoadFailed), "PluginLoadFailed")]
+[JsonDerivedType(typeof(LogoutConfirmed), "LogoutConfirmed")]
+[JsonDerivedType(typeof(LogoutCancelled), "LogoutCancelled")]
+[JsonDerivedType(typeof(RemovalStarted), "RemovalStarted")]
+[JsonDerivedType(typeof(CredentialRemoved), "CredentialRemoved")]
+[JsonDerivedType(typeof(CredentialNotFound), "CredentialNotFound")]
+[JsonDerivedType(typeof(StepFailed), "StepFailed")]
+[JsonDerivedType(typeof(LogoutInterrupted), "LogoutInterrupted")]
+[JsonDerivedType(typeof(LogoutCompleted), "LogoutCompleted")]
 public abstract record LogoutEvent
 {
     /// <summary>The schema version written with every event; readers skip events of a newer major shape they do not know.</summary>
