@@ -19,6 +19,9 @@ internal static class EventWriter
         json.WriteString("at", logoutEvent.At);
         switch (logoutEvent)
         {
+            case ConfigWarningReported e:
+                json.WriteString("warning", e.Warning);
+                break;
             case LogoutRequested e:
                 json.WriteString("scope", Name(e.Scope));
                 Optional(json, "target", e.Target);

@@ -12,6 +12,7 @@ namespace Atmos.Plugins.Engine.Events;
 /// stops replaying. <see cref="EventJson.WireName"/> and the reader take them from here.
 /// </remarks>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(ConfigWarningReported), "ConfigWarningReported")]
 [JsonDerivedType(typeof(LogoutRequested), "LogoutRequested")]
 [JsonDerivedType(typeof(LogoutRejected), "LogoutRejected")]
 [JsonDerivedType(typeof(ChainResolved), "ChainResolved")]
@@ -70,6 +71,16 @@ public enum ScopeKind
     /// <summary>Every provider and identity carrying any of the requested tags (<c>--tags</c>).</summary>
     [JsonStringEnumMemberName("tags")]
     Tags,
+}
+
+/// <summary>
+/// A problem in the configuration that does not stop the run (an unknown key, a plugin entry that cannot be used), as
+/// printed before it. Recorded first, so a replay shows it too.
+/// </summary>
+public sealed record ConfigWarningReported : LogoutEvent
+{
+    /// <summary>The warning, one line, as printed.</summary>
+    public required string Warning { get; init; }
 }
 
 /// <summary>A logout was asked for.</summary>

@@ -26,16 +26,14 @@ public static class LogoutEngine
     {
         ArgumentNullException.ThrowIfNull(context);
         var log = new EventLog(runId ?? EventLog.NewRunId(context.Clock), context.Clock, sinks);
-        var services = Services(context, log);
-        var runner = new LogoutRunner(context, interaction, log, services.GetRequiredService<ISender>());
+        var runner = new LogoutRunner(context, interaction, log, Services(context).GetRequiredService<ISender>());
         return await runner.RunAsync(options, cancellationToken).ConfigureAwait(false);
     }
 
-    internal static SingletonServiceProvider Services(RunContext context, EventLog log)
+    internal static SingletonServiceProvider Services(RunContext context)
     {
         var services = new ServiceCollection();
         services.AddSingleton(context);
-        services.AddSingleton(log);
         services.AddSingleton<IValidator<RemoveKeyringEntry>, RemoveKeyringEntryValidator>();
         services.AddSingleton<IValidator<RunPluginStep>, RunPluginStepValidator>();
         services.AddSingleton<IValidator<RemoveRealmEntry>, RemoveRealmEntryValidator>();
@@ -45,10 +43,10 @@ public static class LogoutEngine
             options.ServiceLifetime = ServiceLifetime.Singleton;
             options.GenerateTypesAsInternal = true;
 
-            // Order matters: recording wraps validation, so an invalid step is still recorded as failed.
+            // Order matters: the outcome guard wraps validation, so whatever fails inside still ends as one outcome.
             options.PipelineBehaviors =
             [
-                typeof(StepRecordingBehaviour<,>),
+                typeof(StepOutcomeBehaviour<,>),
                 typeof(StepValidationBehaviour<,>),
             ];
         });

@@ -32,7 +32,7 @@ public sealed record LogoutOptions
     /// <summary><c>--force</c>.</summary>
     public bool Force { get; init; }
 
-    /// <summary>A command-line parse error (unknown flag, missing value...): the run is rejected with it.</summary>
+    /// <summary>A command-line parse error (unknown flag, missing value...): the decider rejects the run with it, before any rule.</summary>
     public string? UsageError { get; init; }
 }
 
@@ -47,7 +47,6 @@ public sealed class LogoutOptionsValidator : AbstractValidator<LogoutOptions>
     /// <summary>Defines the rules.</summary>
     public LogoutOptionsValidator()
     {
-        RuleFor(o => o.UsageError).Null().WithMessage(o => o.UsageError!);
         RuleFor(o => o)
             .Must(o => !(o.All && (o.Identity is not null || o.PickIdentity)))
             .WithMessage("--all cannot be combined with an identity; use either --all or an identity");
@@ -75,9 +74,5 @@ public sealed class LogoutOptionsValidator : AbstractValidator<LogoutOptions>
         RuleFor(o => o.Identity)
             .Must(i => i is null || i.Trim().Length > 0)
             .WithMessage("the identity name is empty; pass a name or run 'atmos auth logout' without arguments to choose one");
-        RuleFor(o => o)
-            .Must(o => !(o.Force && !o.Keychain))
-            .WithMessage("--force only skips the --keychain confirmation; add --keychain or drop --force")
-            .WithSeverity(Severity.Warning);
     }
 }

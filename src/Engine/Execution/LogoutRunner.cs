@@ -3,13 +3,13 @@ using Atmos.Plugins.Engine.Events;
 using Atmos.Plugins.Engine.Planning;
 using Atmos.Plugins.Engine.Projections;
 using Mediator;
-using static Atmos.Plugins.Engine.Execution.LogoutLifecycle;
 
 namespace Atmos.Plugins.Engine.Execution;
 
 /// <summary>
-/// Runs one logout: target, plan, confirmation, steps. Each turn fires the lifecycle and records events; the steps go
-/// through the mediator pipeline. Returns the folded state, from which the host takes the exit code.
+/// Runs one logout as a thin loop around <see cref="LogoutDecider"/>: it carries out the effects the run needs (the
+/// picker, planning, the confirmation, each step through the mediator), hands each result to the decider and records the
+/// events it returns. Where the run stands is the folded state's <see cref="RunState.Phase"/>, nothing else.
 /// </summary>
 public sealed class LogoutRunner
 {
@@ -17,7 +17,6 @@ public sealed class LogoutRunner
     private readonly IUserInteraction _interaction;
     private readonly EventLog _log;
     private readonly ISender _sender;
-    private readonly LogoutLifecycle _lifecycle = new();
 
     /// <summary>Creates a runner for one run.</summary>
     /// <param name="context">Config, plugins, keyring, paths.</param>
@@ -32,211 +31,82 @@ public sealed class LogoutRunner
         _sender = sender;
     }
 
-    /// <summary>Where the lifecycle ended.</summary>
-    public State Lifecycle => _lifecycle.Current;
-
     /// <summary>Runs the logout.</summary>
     /// <param name="options">The flags.</param>
     /// <param name="cancellationToken">Ctrl-C.</param>
     public async Task<RunState> RunAsync(LogoutOptions options, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var optionErrors = LogoutOptionsValidator.Shared.Validate(options).Errors.Where(e => e.Severity == FluentValidation.Severity.Error).ToList();
-        var scope = options.AllRealms ? ScopeKind.AllRealms
-            : options.All ? ScopeKind.All
-            : options.Tags is not null ? ScopeKind.Tags
-            : options.Provider is not null ? ScopeKind.Provider
-            : options.Identity is not null && !options.PickIdentity ? ScopeKind.Identity
-            : ScopeKind.None;
-        var target = scope switch
+        var request = new RequestLogout(options, _context, _interaction.CanPrompt);
+        var state = Apply(request);
+        if (LogoutDecider.AwaitsPick(state))
         {
-            ScopeKind.Identity => options.Identity,
-            ScopeKind.Provider => options.Provider,
-            ScopeKind.Tags => string.Join(",", options.Tags!),
-            _ => null,
-        };
-
-        if (optionErrors.Count > 0)
-        {
-            Requested(scope, target, options);
-            return Reject(optionErrors[0].ErrorMessage, hint: "Run 'atmos auth logout --help' for usage.");
+            state = Apply(request with { Pick = new TargetPick(await PickAsync(cancellationToken).ConfigureAwait(false)) });
         }
 
-        // Only errors about the configuration as a whole stop the run; an error about some identities or providers fails
-        // their steps (the planner's config steps) and the rest is logged out.
-        var configErrors = _context.Problems.Where(p => p.IsGlobalError).ToList();
-        if (configErrors.Count > 0)
+        if (state.Completed)
         {
-            Requested(scope, target, options);
-            return configErrors.Count == 1
-                ? Reject($"invalid configuration: {configErrors[0]}", hint: "Fix it, then check with 'atmos auth validate'.")
-                : Reject($"invalid configuration ({configErrors.Count} problems)", "Problems:", configErrors.Select(p => p.ToString()).ToList(), "Fix them, then check with 'atmos auth validate'.");
+            return state;
         }
 
-        if (options.Keychain && !options.Force && !options.DryRun && !_interaction.CanPrompt)
-        {
-            Requested(scope, target, options);
-            return Reject("--keychain permanently deletes keychain credentials and needs confirmation, but there is no terminal to ask; add --force to confirm non-interactively (CI/CD)");
-        }
-
-        ResolvedTarget resolved;
-        if (scope == ScopeKind.None)
-        {
-            var picked = await PickAsync(options, cancellationToken).ConfigureAwait(false);
-            if (picked is null)
-            {
-                return _log.State;
-            }
-
-            resolved = picked;
-        }
-        else
-        {
-            Requested(scope, target, options);
-            var found = Resolve(scope, target!);
-            if (found is null)
-            {
-                return _log.State;
-            }
-
-            resolved = found;
-            _lifecycle.Fire(Trigger.Plan);
-        }
-
-        // A chain through a broken link is not known: nothing is claimed about it (the planner fails that identity's step).
-        if (resolved.Identity is not null && !_context.BlockedPrincipals.ContainsKey(resolved.Identity.Name))
-        {
-            _log.Record(new ChainResolved { Identity = resolved.Identity.Name, Chain = _context.Graph.Chain(resolved.Identity) });
-        }
-
+        var (target, _) = TargetResolver.Resolve(_context.Config, state.Scope, state.Request!.Target, string.Empty);
         LogoutPlan plan;
         try
         {
-            plan = await new LogoutPlanner(_context).PlanAsync(resolved, options.Keychain, cancellationToken).ConfigureAwait(false);
+            plan = await new LogoutPlanner(_context).PlanAsync(target!, options.Keychain, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            _lifecycle.Fire(Trigger.Cancel);
-            _log.Record(new LogoutCancelled { Reason = CancelReason.Interrupted });
-            return Complete();
+            return Apply(new CancelLogout(CancelReason.Interrupted));
         }
 
-        foreach (var (plugin, reason) in plan.PluginFailures)
+        state = Apply(new RecordPlan(plan));
+        if (state.Completed)
         {
-            _log.Record(new PluginLoadFailed { Plugin = plugin, Reason = reason });
+            return state;
         }
 
+        state = Apply(new StartRemoval(LogoutDecider.AwaitsConfirmation(state) ? await ConfirmAsync(target!, plan, cancellationToken).ConfigureAwait(false) : null));
         foreach (var step in plan.Steps)
         {
-            _log.Record(new StepPlanned { Step = step });
-        }
-
-        foreach (var kept in plan.Preserved)
-        {
-            _log.Record(new CredentialPreserved { Step = kept });
-        }
-
-        if (options.DryRun)
-        {
-            _lifecycle.Fire(Trigger.Preview);
-            return Complete();
-        }
-
-        if (options.Keychain)
-        {
-            if (options.Force)
-            {
-                _log.Record(new LogoutConfirmed { Forced = true });
-            }
-            else
-            {
-                _lifecycle.Fire(Trigger.AskConfirmation);
-                var subject = resolved.Scope switch { ScopeKind.All => "all identities", ScopeKind.AllRealms => "all identities in every realm", _ => resolved.Name! };
-                var entries = plan.KeychainSteps.Select(s => s.Type == StepType.Keyring ? $"Keyring: {s.Target}" : $"Files: {HumanOutput.Display(s.Target, _context.Paths.Home)}").ToList();
-                var answer = await _interaction.ConfirmKeychainDeletionAsync(subject, entries, cancellationToken).ConfigureAwait(false);
-                if (answer is not true)
-                {
-                    _lifecycle.Fire(Trigger.Cancel);
-                    _log.Record(new LogoutCancelled { Reason = answer is false ? CancelReason.Declined : CancelReason.Interrupted });
-                    return Complete();
-                }
-
-                _log.Record(new LogoutConfirmed { Forced = false });
-            }
-        }
-
-        _lifecycle.Fire(Trigger.Remove);
-        _log.Record(new RemovalStarted { Steps = plan.Steps.Count });
-        foreach (var step in plan.Steps)
-        {
-            if (cancellationToken.IsCancellationRequested)
+            if (state.Completed || cancellationToken.IsCancellationRequested)
             {
                 break;
             }
 
-            await _sender.Send(StepCommand.For(step), cancellationToken).ConfigureAwait(false);
+            var outcome = await _sender.Send(StepCommand.For(step), cancellationToken).ConfigureAwait(false);
+            state = Apply(new RecordOutcome(step.Index, outcome));
         }
 
-        if (cancellationToken.IsCancellationRequested)
-        {
-            _lifecycle.Fire(Trigger.Interrupt);
-            _log.Record(new LogoutInterrupted());
-        }
-
-        _lifecycle.Fire(Trigger.Finish);
-        return Complete();
+        return state.Completed ? state : Apply(new FinishLogout(cancellationToken.IsCancellationRequested));
     }
 
-    // The picker: identities, then providers, then everything (SPEC §3). Without a terminal it is a usage error listing the choices.
-    private async Task<ResolvedTarget?> PickAsync(LogoutOptions options, CancellationToken cancellationToken)
+    private RunState Apply(RunCommand command)
     {
-        var choices = Choices(_context.Config);
-        if (!_interaction.CanPrompt)
+        foreach (var logoutEvent in LogoutDecider.Decide(command, _log.State))
         {
-            Requested(ScopeKind.None, null, options);
-            Reject(
-                "no identity given and no terminal to choose one; pass an identity, --provider NAME or --all",
-                "Choices:",
-                choices.Select(c => c.Label).ToList(),
-                "Run 'atmos auth logout <identity>' or set ATMOS_IDENTITY.");
-            return null;
+            _log.Record(logoutEvent);
         }
 
-        _lifecycle.Fire(Trigger.NeedTarget);
-        PickChoice? chosen;
+        return _log.State;
+    }
+
+    private async Task<PickChoice?> PickAsync(CancellationToken cancellationToken)
+    {
         try
         {
-            chosen = choices.Count == 0 ? null : await _interaction.PickTargetAsync(choices, cancellationToken).ConfigureAwait(false);
+            return await _interaction.PickTargetAsync(Choices(_context.Config), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            chosen = null;
-        }
-
-        if (choices.Count == 0)
-        {
-            Requested(ScopeKind.None, null, options);
-            Reject("there is nothing to log out from: atmos.yaml defines no identities or providers", hint: "Add them under auth: in atmos.yaml.");
             return null;
         }
+    }
 
-        if (chosen is null)
-        {
-            Requested(ScopeKind.None, null, options);
-            _lifecycle.Fire(Trigger.Cancel);
-            _log.Record(new LogoutCancelled { Reason = CancelReason.Interrupted });
-            Complete();
-            return null;
-        }
-
-        Requested(chosen.Scope, chosen.Target, options);
-        var resolved = Resolve(chosen.Scope, chosen.Target!);
-        if (resolved is not null)
-        {
-            _lifecycle.Fire(Trigger.Plan);
-        }
-
-        return resolved;
+    private Task<bool?> ConfirmAsync(ResolvedTarget target, LogoutPlan plan, CancellationToken cancellationToken)
+    {
+        var subject = target.Scope switch { ScopeKind.All => "all identities", ScopeKind.AllRealms => "all identities in every realm", _ => target.Name! };
+        var entries = plan.KeychainSteps.Select(s => s.Type == StepType.Keyring ? $"Keyring: {s.Target}" : $"Files: {HumanOutput.Display(s.Target, _context.Paths.Home)}").ToList();
+        return _interaction.ConfirmKeychainDeletionAsync(subject, entries, cancellationToken);
     }
 
     /// <summary>The picker's rows, in order: identities, providers, tags, all (each group sorted by name).</summary>
@@ -274,42 +144,5 @@ public sealed class LogoutRunner
         }
 
         return string.Join(", ", parts);
-    }
-
-    private ResolvedTarget? Resolve(ScopeKind scope, string target)
-    {
-        var (resolved, rejection) = TargetResolver.Resolve(_context.Config, scope, target, "Run 'atmos auth logout' without arguments for interactive selection.");
-        if (rejection is not null)
-        {
-            Reject(rejection.Error, rejection.ChoicesTitle, rejection.Choices, rejection.Hint, rejection.Searched);
-        }
-
-        return resolved;
-    }
-
-    private void Requested(ScopeKind scope, string? target, LogoutOptions options) =>
-        _log.Record(new LogoutRequested
-        {
-            Scope = scope,
-            Target = target,
-            DryRun = options.DryRun,
-            Keychain = options.Keychain,
-            Force = options.Force,
-            Home = _context.Paths.Home,
-            Realm = _context.Realm.Value,
-            ConfigFiles = _context.Config.Files.Count > 0 ? _context.Config.Files : null,
-        });
-
-    private RunState Reject(string error, string? choicesTitle = null, IReadOnlyList<string>? choices = null, string? hint = null, IReadOnlyList<string>? searched = null)
-    {
-        _lifecycle.Fire(Trigger.Reject);
-        _log.Record(new LogoutRejected { Error = error, ChoicesTitle = choicesTitle, Choices = choices ?? [], Hint = hint, Searched = searched });
-        return Complete();
-    }
-
-    private RunState Complete()
-    {
-        _log.Record(new LogoutCompleted());
-        return _log.State;
     }
 }

@@ -7,20 +7,14 @@ using Mediator;
 namespace Atmos.Plugins.Engine.Execution;
 
 /// <summary>
-/// Outermost behaviour: whatever happens inside (an outcome, an exception, a cancellation), exactly one outcome event is
-/// recorded for the step. Handlers return outcomes; this is where they become history.
+/// Outermost behaviour: whatever happens inside (an outcome, an exception, a cancellation), the step ends with exactly
+/// one outcome, which the runner records. Handlers return outcomes; nothing a step does escapes as an exception.
 /// </summary>
 /// <typeparam name="TMessage">A step command.</typeparam>
 /// <typeparam name="TResponse">Always <see cref="StepOutcome"/>.</typeparam>
-public sealed class StepRecordingBehaviour<TMessage, TResponse> : IPipelineBehavior<TMessage, TResponse>
+public sealed class StepOutcomeBehaviour<TMessage, TResponse> : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IStepCommand
 {
-    private readonly EventLog _log;
-
-    /// <summary>Creates the behaviour.</summary>
-    /// <param name="log">The run's event log.</param>
-    public StepRecordingBehaviour(EventLog log) => _log = log;
-
     /// <inheritdoc />
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
@@ -39,13 +33,6 @@ public sealed class StepRecordingBehaviour<TMessage, TResponse> : IPipelineBehav
             outcome = new StepOutcome(StepStatus.Failed, "unexpected error", $"{ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}");
         }
 
-        var index = message.Step.Index;
-        _ = outcome.Status switch
-        {
-            StepStatus.Removed => (LogoutEvent)_log.Record(new CredentialRemoved { Step = index, Keys = outcome.Keys }),
-            StepStatus.NotFound => _log.Record(new CredentialNotFound { Step = index, Detail = outcome.Detail }),
-            _ => _log.Record(new StepFailed { Step = index, Reason = outcome.Reason ?? "failed", Detail = outcome.Detail, Fix = outcome.Fix }),
-        };
         return (TResponse)(object)outcome;
     }
 }

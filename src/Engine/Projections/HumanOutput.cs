@@ -105,6 +105,7 @@ public static class HumanOutput
     {
         return logoutEvent switch
         {
+            ConfigWarningReported e => [new(e.Warning)],
             LogoutRejected e => Rejection(e, state.Request?.Home),
             LogoutCancelled e => [Cancelled(e)],
             CredentialRemoved e => [new($"✓ {Label(state.Steps[e.Step], state)}", Tone.Success)],

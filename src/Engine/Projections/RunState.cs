@@ -65,14 +65,20 @@ public sealed record RunState
     /// <summary>Set when the run was cancelled before removing anything.</summary>
     public LogoutCancelled? Cancelled { get; init; }
 
-    /// <summary>Whether removal started.</summary>
+    /// <summary>Where the run stands (<see cref="RunPhases"/>).</summary>
+    public RunPhase Phase { get; init; }
+
+    /// <summary>Whether removal started (the run is removing, or was, before it ended).</summary>
     public bool RemovalStarted { get; init; }
 
     /// <summary>Whether Ctrl-C stopped the removal.</summary>
     public bool Interrupted { get; init; }
 
     /// <summary>Whether the run is over.</summary>
-    public bool Completed { get; init; }
+    public bool Completed => Phase == RunPhase.Completed;
+
+    /// <summary>Configuration warnings reported before the run, in order.</summary>
+    public ImmutableList<string> Warnings { get; init; } = [];
 
     /// <summary>The realm of the run, or null for none.</summary>
     public string? Realm => Request?.Realm;
@@ -108,9 +114,13 @@ public sealed record RunState
     public static RunState Evolve(RunState state, LogoutEvent logoutEvent)
     {
         ArgumentNullException.ThrowIfNull(state);
-        state = state with { Run = state.Run ?? logoutEvent.Run };
+
+        // An event the phases do not allow here (a hand-edited or truncated stream) keeps the phase: replays never crash.
+        RunPhases.TryAfter(state.Phase, logoutEvent, out var phase);
+        state = state with { Run = state.Run ?? logoutEvent.Run, Phase = phase };
         return logoutEvent switch
         {
+            ConfigWarningReported e => state with { Warnings = state.Warnings.Add(e.Warning) },
             LogoutRequested e => state with { Request = e },
             LogoutRejected e => state with { Rejected = e },
             ChainResolved e => state with { Chain = e.Chain },
@@ -124,7 +134,6 @@ public sealed record RunState
             CredentialNotFound e => WithOutcome(state, e.Step, new StepOutcome(StepStatus.NotFound, "not found - already logged out", e.Detail)),
             StepFailed e => WithOutcome(state, e.Step, new StepOutcome(StepStatus.Failed, e.Reason, e.Detail) { Fix = e.Fix }),
             LogoutInterrupted => state with { Interrupted = true },
-            LogoutCompleted => state with { Completed = true },
             _ => state,
         };
     }

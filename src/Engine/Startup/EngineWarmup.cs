@@ -49,10 +49,9 @@ public static class EngineWarmup
     private static void SendOneStep(AuthConfig config, PluginCatalog catalog)
     {
         var context = new RunContext(config, catalog, new MemoryKeyring(), new PathContext("/", "/", null, new Dictionary<string, string>()), TimeProvider.System, TimeSpan.FromSeconds(1));
-        var log = new EventLog("warm-up", TimeProvider.System, []);
         var step = new StepData { Index = 0, Type = StepType.Plugin, Target = "warm-up", Principals = ["i"], Class = StepClass.Unknown, Blocked = "warm-up" };
-        log.Record(new StepPlanned { Step = step });
-        var sender = LogoutEngine.Services(context, log).GetRequiredService<ISender>();
+        _ = LogoutDecider.Decide(new RecordOutcome(0, new StepOutcome(StepStatus.Failed, "warm-up", null)), RunState.Initial with { Phase = RunPhase.Removing });
+        var sender = LogoutEngine.Services(context).GetRequiredService<ISender>();
         _ = sender.Send(StepCommand.For(step), CancellationToken.None).AsTask().GetAwaiter().GetResult();
     }
 

@@ -103,12 +103,6 @@ internal sealed class LogoutCommand
         var options = Options(parseResult);
         var context = RunSetup.Build(_host, _config.Request(parseResult, _host));
         using var plugins = context.Catalog; // stops the plugin processes the run started
-        // Warnings, and errors that block only some entries without naming them (a broken plugins.json): the run goes on.
-        foreach (var warning in context.Problems.Where(p => p.Severity == Engine.Config.ProblemSeverity.Warning || (p.IsLocal && p.Principals.Count == 0)))
-        {
-            _host.Error.WriteLine(TerminalText.Line(warning.ToString()));
-        }
-
         var collector = new EventCollector();
         IEventSink[] sinks = [new ConsoleSink(_host.Error, _host.UseColor, DebugLog.ParseLevel(_host.Variable("ATMOS_LOGS_LEVEL"))), collector];
         sinks = [.. sinks, .. Engine.Audit.AuditTrail.For(context.Config.Audit, context.Paths, context.LockTimeout, _host.Error, cancellationToken)];

@@ -1,35 +1,38 @@
-using Atmos.Plugins.Engine.Execution;
+using Atmos.Plugins.Engine.Projections;
 using Atmos.Plugins.Tests.Support;
 
 namespace Atmos.Plugins.Tests.Docs;
 
 /// <summary>
-/// docs/lifecycle.md shows the Stateless machine of <see cref="LogoutLifecycle"/> as exported by the machine itself, so
-/// the picture cannot drift from the code. After changing the lifecycle, regenerate it with
+/// docs/lifecycle.md draws the phases of a run from <see cref="RunPhases.Transitions"/>, the table the fold and the
+/// decider use, so the picture cannot drift from the code. After changing the table, regenerate it with
 /// <c>ATMOS_UPDATE_DOCS=1 scripts/test --filter Lifecycle</c> and review the diff.
 /// </summary>
 public sealed class LifecycleDocTests
 {
-    private const string Begin = "<!-- BEGIN generated from LogoutLifecycle: edit the code, not this block -->";
+    private const string Begin = "<!-- BEGIN generated from RunPhases.Transitions: edit the code, not this block -->";
     private const string End = "<!-- END generated -->";
 
     private static string DocPath => Path.Join(RepoPaths.Root, "docs", "lifecycle.md");
 
-    /// <summary>The generated block: the Mermaid diagram (rendered by GitHub) and the DOT graph (for Graphviz).</summary>
+    /// <summary>The generated block: a Mermaid state diagram (rendered by GitHub), one arrow per pair of phases.</summary>
     public static string Generated()
     {
-        var lifecycle = new LogoutLifecycle();
-        static string Normalized(string text) => text.ReplaceLineEndings("\n").TrimEnd();
+        var arrows = RunPhases.Transitions
+            .Where(t => t.From != t.To)
+            .GroupBy(t => (t.From, t.To))
+            .Select(g => $"    {g.Key.From} --> {g.Key.To} : {string.Join(", ", g.Select(t => t.Event.Name))}");
+        var loops = RunPhases.Transitions
+            .Where(t => t.From == t.To)
+            .GroupBy(t => t.From)
+            .Select(g => $"    {g.Key} --> {g.Key} : {string.Join(", ", g.Select(t => t.Event.Name))}");
         return $"""
             {Begin}
             ```mermaid
-            {Normalized(lifecycle.ToMermaidGraph())}
-            ```
-
-            The same graph in DOT (`dot -Tsvg`):
-
-            ```dot
-            {Normalized(lifecycle.ToDotGraph())}
+            stateDiagram-v2
+                [*] --> {RunPhase.Created}
+            {string.Join("\n", arrows.Concat(loops))}
+                {RunPhase.Completed} --> [*]
             ```
             {End}
             """;
@@ -53,6 +56,6 @@ public sealed class LifecycleDocTests
 
         Assert.True(
             committed == generated,
-            $"docs/lifecycle.md is out of date with LogoutLifecycle; regenerate it with ATMOS_UPDATE_DOCS=1 scripts/test --filter Lifecycle and review the diff.\nExpected:\n{generated}");
+            $"docs/lifecycle.md is out of date with RunPhases.Transitions; regenerate it with ATMOS_UPDATE_DOCS=1 scripts/test --filter Lifecycle and review the diff.\nExpected:\n{generated}");
     }
 }
