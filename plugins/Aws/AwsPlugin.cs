@@ -23,7 +23,6 @@ public sealed class AwsPlugin : IProviderPlugin
     private static readonly string[] ProviderFolderNames = [ProfileFiles.Credentials, ProfileFiles.Config];
 
     // The token files this instance's plans found to be a provider's, so that removal re-reads only those that changed.
-    private readonly SsoTokenCache.CheckedFiles _checkedTokens = new();
 
     /// <inheritdoc />
     public string Cloud => "aws";
@@ -209,7 +208,7 @@ public sealed class AwsPlugin : IProviderPlugin
             .Where(p => p.Kind == AwsKinds.IdentityCenter)
             .DistinctBy(p => p.Name)
             .ToList();
-        var filesOf = new List<string>[ssoProviders.Count];
+        var filesOf = new List<(string Path, string Stamp)>[ssoProviders.Count];
         if (ssoProviders.Count > 0)
         {
             var listing = SsoTokenCache.CacheListing.Read(SsoTokenCache.Folder(environment));
@@ -217,12 +216,13 @@ public sealed class AwsPlugin : IProviderPlugin
             // that are there, independent of the others: with many providers, on every core (the order of the step's
             // files stays the providers' order).
             Parallel.For(0, ssoProviders.Count, SsoTokenCache.Parallelism(ssoProviders.Count), i =>
-                filesOf[i] = SsoTokenCache.FilesOf(ssoProviders[i], environment, listing, _checkedTokens));
+                filesOf[i] = SsoTokenCache.FilesOf(ssoProviders[i], environment, listing));
         }
 
         var tokenFiles = new List<string>();
         var tokenOwners = new List<string>();
         var tokenUrls = new List<string>();
+        var tokenStamps = new List<string>();
         for (var i = 0; i < ssoProviders.Count; i++)
         {
             var provider = ssoProviders[i];
@@ -232,10 +232,11 @@ public sealed class AwsPlugin : IProviderPlugin
                 tokenOwners.Add(provider.Name);
             }
 
-            foreach (var file in files)
+            foreach (var (file, stamp) in files)
             {
                 tokenFiles.Add(file);
                 tokenUrls.Add(provider.Settings.GetString("start_url")!);
+                tokenStamps.Add(stamp);
             }
         }
 
@@ -248,7 +249,11 @@ public sealed class AwsPlugin : IProviderPlugin
                 Target = FolderRemovalStep.AsFolder(SsoTokenCache.Folder(environment)),
                 Paths = tokenFiles,
                 Note = "SSO token cache",
-                Arguments = new Dictionary<string, string> { [SsoTokenCache.StartUrlsArgument] = string.Join('\n', tokenUrls) },
+                Arguments = new Dictionary<string, string>
+                {
+                    [SsoTokenCache.StartUrlsArgument] = string.Join('\n', tokenUrls),
+                    [SsoTokenCache.StampsArgument] = string.Join('\n', tokenStamps),
+                },
             });
         }
 
@@ -429,7 +434,11 @@ public sealed class AwsPlugin : IProviderPlugin
                 return ProfileFiles.Remove(step.Arguments["base"], step.Arguments["folder"], profiles, environment, cancellationToken);
 
             case ClearSsoCache:
-                return SsoTokenCache.Clear(step.Paths, step.Arguments[SsoTokenCache.StartUrlsArgument].Split('\n'), environment, _checkedTokens);
+                return SsoTokenCache.Clear(
+                    step.Paths,
+                    step.Arguments[SsoTokenCache.StartUrlsArgument].Split('\n'),
+                    step.Arguments.TryGetValue(SsoTokenCache.StampsArgument, out var stamps) ? stamps.Split('\n') : [],
+                    environment);
 
             case ClearAtmosSsoCache:
                 // A session file is re-checked just before it goes: it must still name the portal it was planned for.
@@ -511,7 +520,7 @@ public sealed class AwsPlugin : IProviderPlugin
         {
             if (provider.Kind == AwsKinds.IdentityCenter)
             {
-                foreach (var file in SsoTokenCache.FilesOf(provider, environment))
+                foreach (var (file, _) in SsoTokenCache.FilesOf(provider, environment))
                 {
                     artifacts.Add(new StoredArtifact(provider.Name, file, CredentialClass.Session, "SSO token", SsoTokenCache.ExpiresAt(file)));
                 }

@@ -18,6 +18,13 @@ internal static class SsoTokenCache
     public const string StartUrlsArgument = "start_urls";
 
     /// <summary>
+    /// The step's argument with each planned file's size and modification time when planning read it ("length ticks",
+    /// one line per path): the removal takes a file whose <c>lstat</c> still shows both without reading it again. It lives
+    /// in the step, so any plugin instance, or another process, can execute the plan.
+    /// </summary>
+    public const string StampsArgument = "stamps";
+
+    /// <summary>
     /// The largest token file read: a token is a few hundred bytes; anything far larger (or a link to <c>/dev/zero</c>)
     /// is no token, and fails only its own file.
     /// </summary>
@@ -29,11 +36,11 @@ internal static class SsoTokenCache
     /// <param name="provider">An Identity Center provider.</param>
     /// <param name="environment">The home folder.</param>
     /// <param name="listing">The cache folder's listing, read once for many providers (read here when null).</param>
-    /// <param name="checkedFiles">Where to note, for the removal's re-check, each file found to be the provider's.</param>
-    public static List<string> FilesOf(ProviderTarget provider, PluginEnvironment environment, CacheListing? listing = null, CheckedFiles? checkedFiles = null)
+    /// <returns>Each file with its stamp as read (see <see cref="StampsArgument"/>).</returns>
+    public static List<(string Path, string Stamp)> FilesOf(ProviderTarget provider, PluginEnvironment environment, CacheListing? listing = null)
     {
         var startUrl = provider.Settings.GetString("start_url");
-        var files = new List<string>();
+        var files = new List<(string Path, string Stamp)>();
         // A start URL with a line break or other control character is no URL the AWS CLI could have cached a token for
         // (and the step carries start URLs one per line).
         if (string.IsNullOrWhiteSpace(startUrl) || HasControlCharacter(startUrl))
@@ -47,10 +54,9 @@ internal static class SsoTokenCache
             // A name not in the listing costs nothing: only files that are there are opened.
             var name = Sha1(key) + ".json";
             var path = Path.Join(listing.Folder, name);
-            if (listing.Contains(name) && !files.Contains(path) && Belongs(path, startUrl, isStartUrl, out var seen))
+            if (listing.Contains(name) && !files.Exists(f => f.Path == path) && Belongs(path, startUrl, isStartUrl, out var stamp))
             {
-                files.Add(path);
-                checkedFiles?.Note(path, startUrl, seen);
+                files.Add((path, stamp));
             }
         }
 
@@ -77,16 +83,16 @@ internal static class SsoTokenCache
 
     /// <summary>
     /// Removes the planned cache files, re-checking each still belongs to its provider; <paramref name="startUrls"/>
-    /// holds the start URL of each path, in the same order. A file that planning read (noted in
-    /// <paramref name="checkedFiles"/>) and that has not changed since (same size and modification time, one
-    /// <c>lstat</c>) is not read again; any other file is.
+    /// holds the start URL of each path and <paramref name="stamps"/> its stamp as planning read it (empty lines, or no
+    /// stamps at all: read again), in the same order. A file whose <c>lstat</c> still shows its stamp is not read again;
+    /// any other file is.
     /// </summary>
-    public static StepResult Clear(IReadOnlyList<string> paths, IReadOnlyList<string> startUrls, PluginEnvironment environment, CheckedFiles? checkedFiles = null)
+    public static StepResult Clear(IReadOnlyList<string> paths, IReadOnlyList<string> startUrls, IReadOnlyList<string> stamps, PluginEnvironment environment)
     {
         var folder = Folder(environment);
-        if (startUrls.Count != paths.Count)
+        if (startUrls.Count != paths.Count || (stamps.Count != 0 && stamps.Count != paths.Count))
         {
-            return StepResult.Failed("invalid step", $"the step names {paths.Count} cache files but {startUrls.Count} start URLs");
+            return StepResult.Failed("invalid step", $"the step names {paths.Count} cache files but {startUrls.Count} start URLs and {stamps.Count} stamps");
         }
 
         // Every path is checked before any file is touched: one unsafe path refuses the whole step.
@@ -127,7 +133,7 @@ internal static class SsoTokenCache
                 var path = paths[i];
                 try
                 {
-                    if (StillBelongs(cache, path, startUrls[i], checkedFiles))
+                    if (StillBelongs(cache, path, startUrls[i], stamps.Count == 0 ? string.Empty : stamps[i]))
                     {
                         removedAt[i] = cache.Unlink(Path.GetFileName(path));
                     }
@@ -164,7 +170,7 @@ internal static class SsoTokenCache
 
     // Whether a planned file may go: a link always (it is removed as the link); a folder never; a file unchanged since
     // planning found it ours (same size and modification time, from one lstat) yes; anything else is read again.
-    private static bool StillBelongs(FolderHandle cache, string path, string startUrl, CheckedFiles? checkedFiles)
+    private static bool StillBelongs(FolderHandle cache, string path, string startUrl, string plannedStamp)
     {
         var entry = cache.GetEntry(Path.GetFileName(path));
         switch (entry.Kind)
@@ -175,7 +181,7 @@ internal static class SsoTokenCache
                 return true; // removed as the link
             case EntryKind.Folder:
                 return false; // a folder where the token file was: never a token, never removed
-            case EntryKind.File when checkedFiles is not null && checkedFiles.IsUnchanged(path, startUrl, new FileStamp(entry.Length, entry.LastWriteTimeUtc.Ticks)):
+            case EntryKind.File when plannedStamp.Length > 0 && plannedStamp == Stamp(entry.Length, entry.LastWriteTimeUtc.Ticks):
                 return true;
         }
 
@@ -205,9 +211,9 @@ internal static class SsoTokenCache
     // A file named after the start URL is ours unless it names another start URL; a file named after a session name
     // must name our start URL, because another tool may use the same session name for another organisation. The stamp
     // is the size and modification time of the file as read.
-    private static bool Belongs(string path, string startUrl, bool namedAfterStartUrl, out FileStamp stamp)
+    private static bool Belongs(string path, string startUrl, bool namedAfterStartUrl, out string stamp)
     {
-        stamp = default;
+        stamp = string.Empty;
         try
         {
             // Read through a link (a token may be linked from elsewhere), but never blocking and only a regular file of a
@@ -216,7 +222,7 @@ internal static class SsoTokenCache
             // The time before the read: a write after it moves the time, so the removal's lstat sees the change.
             var modified = SafeFile.GetInfo(handle).LastWriteTimeUtc.Ticks;
             var parsed = ReadToken(handle, out var length);
-            stamp = new FileStamp(length, modified);
+            stamp = Stamp(length, modified);
             if (parsed.IsObject && parsed.StartUrl is { } url)
             {
                 return string.Equals(url.TrimEnd('/'), startUrl.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
@@ -333,34 +339,8 @@ internal static class SsoTokenCache
         public bool Contains(string name) => _names is null || _names.Contains(name);
     }
 
-    /// <summary>
-    /// The token files planning read and found to be a provider's, with the size and modification time each had when
-    /// read. The removal's re-check takes a file whose <c>lstat</c> still shows both as the file it checked, and reads
-    /// any other again. One per plugin instance: the engine plans and executes with the same instance.
-    /// </summary>
-    internal sealed class CheckedFiles
-    {
-        private readonly ConcurrentDictionary<string, Seen> _files = new(StringComparer.Ordinal);
-
-        /// <summary>Notes that <paramref name="path"/>, as read with <paramref name="stamp"/>, is the token of <paramref name="startUrl"/>.</summary>
-        public void Note(string path, string startUrl, FileStamp stamp) => _files[path] = new Seen(startUrl, stamp);
-
-        /// <summary>Whether the file was found to be <paramref name="startUrl"/>'s and still has the size and time it had then.</summary>
-        public bool IsUnchanged(string path, string startUrl, FileStamp now) =>
-            _files.TryGetValue(path, out var seen) && seen.Stamp.Equals(now) && string.Equals(seen.StartUrl, startUrl, StringComparison.Ordinal);
-
-        private sealed record Seen(string StartUrl, FileStamp Stamp);
-    }
-
-    /// <summary>A file's size and modification time (ticks, UTC).</summary>
-    internal readonly struct FileStamp(long length, long ticks)
-    {
-        public long Length { get; } = length;
-
-        public long Ticks { get; } = ticks;
-
-        public bool Equals(FileStamp other) => Length == other.Length && Ticks == other.Ticks;
-    }
+    // A file's size and modification time (ticks, UTC), as the step carries it.
+    private static string Stamp(long length, long ticks) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{length} {ticks}");
 
     /// <summary>
     /// What a token file's JSON says, read with a forward-only reader (no document tree): whether it is one whole JSON

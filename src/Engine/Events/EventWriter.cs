@@ -76,6 +76,9 @@ internal static class EventWriter
                 Optional(json, "detail", e.Detail);
                 Optional(json, "fix", e.Fix);
                 break;
+            case LogoutFailed e:
+                json.WriteString("error", e.Error);
+                break;
             case LogoutInterrupted or LogoutCompleted:
                 break;
             default:

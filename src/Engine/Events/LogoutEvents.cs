@@ -26,6 +26,7 @@ namespace Atmos.Plugins.Engine.Events;
 [JsonDerivedType(typeof(CredentialNotFound), "CredentialNotFound")]
 [JsonDerivedType(typeof(StepFailed), "StepFailed")]
 [JsonDerivedType(typeof(LogoutInterrupted), "LogoutInterrupted")]
+[JsonDerivedType(typeof(LogoutFailed), "LogoutFailed")]
 [JsonDerivedType(typeof(LogoutCompleted), "LogoutCompleted")]
 public abstract record LogoutEvent
 {
@@ -234,6 +235,13 @@ public sealed record StepFailed : LogoutEvent
 
 /// <summary>Ctrl-C during removal: later steps did not run (exit 130).</summary>
 public sealed record LogoutInterrupted : LogoutEvent;
+
+/// <summary>Something unexpected (a bug) stopped the run; later steps did not run (exit 1).</summary>
+public sealed record LogoutFailed : LogoutEvent
+{
+    /// <summary>What failed, one line: the exception's type and message, never a stack trace.</summary>
+    public required string Error { get; init; }
+}
 
 /// <summary>The run is over; nothing follows.</summary>
 public sealed record LogoutCompleted : LogoutEvent;

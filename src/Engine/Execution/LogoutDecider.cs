@@ -43,6 +43,10 @@ public sealed record CancelLogout(CancelReason Reason) : RunCommand;
 /// <param name="Interrupted">Whether Ctrl-C stopped it.</param>
 public sealed record FinishLogout(bool Interrupted) : RunCommand;
 
+/// <summary>Something unexpected (an exception: a bug) stopped the run.</summary>
+/// <param name="Error">What failed, one line.</param>
+public sealed record FailLogout(string Error) : RunCommand;
+
 /// <summary>
 /// The other half of <see cref="RunState.Evolve"/>: given what the runner learned and the state so far, what happened.
 /// Pure (no I/O, no clock): the runner carries out the effects (picker, planning, prompt, steps) and records the events
@@ -65,6 +69,7 @@ public static class LogoutDecider
             StartRemoval c => Remove(c, state),
             RecordOutcome c => [Outcome(c.Step, c.Outcome)],
             CancelLogout c => [new LogoutCancelled { Reason = c.Reason }, new LogoutCompleted()],
+            FailLogout c => [new LogoutFailed { Error = c.Error }, new LogoutCompleted()],
             FinishLogout c => c.Interrupted ? [new LogoutInterrupted(), new LogoutCompleted()] : [new LogoutCompleted()],
             _ => throw new ArgumentException($"{command?.GetType().Name} is not a logout command", nameof(command)),
         };
@@ -101,7 +106,9 @@ public static class LogoutDecider
                 .Select(p => new ConfigWarningReported { Warning = p.ToString() }));
         }
 
-        var (scope, target) = command.Pick?.Choice is { } choice ? (choice.Scope, choice.Target) : ScopeOf(options);
+        var choice = command.Pick?.Choice;
+        var scope = choice is null ? ScopeOf(options) : choice.Scope;
+        var target = choice is null ? TargetOf(options, scope) : choice.Target;
         LogoutRequested Requested(ScopeKind scope, string? target) => new()
         {
             Scope = scope,
@@ -186,21 +193,26 @@ public static class LogoutDecider
         return events;
     }
 
-    /// <summary>The scope and target the flags name (none: the picker chooses).</summary>
+    /// <summary>The scope the flags name (none: the picker chooses).</summary>
     /// <param name="options">The flags.</param>
-    public static (ScopeKind Scope, string? Target) ScopeOf(LogoutOptions options)
+    public static ScopeKind ScopeOf(LogoutOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options switch
-        {
-            { AllRealms: true } => (ScopeKind.AllRealms, null),
-            { All: true } => (ScopeKind.All, null),
-            { Tags: { } tags } => (ScopeKind.Tags, string.Join(",", tags)),
-            { Provider: { } provider } => (ScopeKind.Provider, provider),
-            { Identity: { } identity, PickIdentity: false } => (ScopeKind.Identity, identity),
-            _ => (ScopeKind.None, null),
-        };
+        return options.AllRealms ? ScopeKind.AllRealms
+            : options.All ? ScopeKind.All
+            : options.Tags is not null ? ScopeKind.Tags
+            : options.Provider is not null ? ScopeKind.Provider
+            : options.Identity is not null && !options.PickIdentity ? ScopeKind.Identity
+            : ScopeKind.None;
     }
+
+    private static string? TargetOf(LogoutOptions options, ScopeKind scope) => scope switch
+    {
+        ScopeKind.Identity => options.Identity,
+        ScopeKind.Provider => options.Provider,
+        ScopeKind.Tags => string.Join(",", options.Tags!),
+        _ => null,
+    };
 
     private static List<LogoutEvent> Planned(LogoutPlan plan, RunState state)
     {

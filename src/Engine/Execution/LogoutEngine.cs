@@ -26,8 +26,30 @@ public static class LogoutEngine
     {
         ArgumentNullException.ThrowIfNull(context);
         var log = new EventLog(runId ?? EventLog.NewRunId(context.Clock), context.Clock, sinks);
-        var runner = new LogoutRunner(context, interaction, log, Services(context).GetRequiredService<ISender>());
-        return await runner.RunAsync(options, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var runner = new LogoutRunner(context, interaction, log, Services(context).GetRequiredService<ISender>());
+            return await runner.RunAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!log.State.Completed)
+        {
+            // A bug still ends the run in its events: one line on the console, and the audit trail keeps the record.
+            // The host's error boundary (AtmosCli) handles whatever escapes from here or happens outside a run.
+            foreach (var logoutEvent in LogoutDecider.Decide(new FailLogout(OneLine(ex)), log.State))
+            {
+                log.Record(logoutEvent);
+            }
+
+            return log.State;
+        }
+    }
+
+    /// <summary>An exception as one line: its type and message, never its stack trace.</summary>
+    /// <param name="exception">The exception.</param>
+    public static string OneLine(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return $"{exception.GetType().Name}: {exception.Message.ReplaceLineEndings(" ")}";
     }
 
     internal static SingletonServiceProvider Services(RunContext context)

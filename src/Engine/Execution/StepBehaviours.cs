@@ -30,7 +30,7 @@ public sealed class StepOutcomeBehaviour<TMessage, TResponse> : IPipelineBehavio
         }
         catch (Exception ex)
         {
-            outcome = new StepOutcome(StepStatus.Failed, "unexpected error", $"{ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}");
+            outcome = new StepOutcome(StepStatus.Failed, "unexpected error", LogoutEngine.OneLine(ex));
         }
 
         return (TResponse)(object)outcome;

@@ -8,7 +8,7 @@ public static class ExitCodes
     /// <summary>Success, including "already logged out" and "with warnings".</summary>
     public const int Success = 0;
 
-    /// <summary>Nothing removed and at least one step failed.</summary>
+    /// <summary>Nothing removed and at least one step failed; or something unexpected stopped the run.</summary>
     public const int Failed = 1;
 
     /// <summary>Usage or configuration error; nothing was changed.</summary>
@@ -25,6 +25,11 @@ public static class ExitCodes
         if (state.Rejected is not null)
         {
             return Usage;
+        }
+
+        if (state.Failure is not null)
+        {
+            return Failed;
         }
 
         if (state.Interrupted || state.Cancelled?.Reason == CancelReason.Interrupted)

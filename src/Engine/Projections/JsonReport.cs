@@ -104,7 +104,7 @@ public static class JsonReport
     }
 
     /// <summary>
-    /// The run's outcome as one word: <c>rejected</c>, <c>cancelled</c>, <c>interrupted</c>, <c>dry_run</c>,
+    /// The run's outcome as one word: <c>rejected</c>, <c>error</c> (something unexpected stopped it), <c>cancelled</c>, <c>interrupted</c>, <c>dry_run</c>,
     /// <c>already_logged_out</c>, <c>failed</c>, <c>partial</c> or <c>success</c>.
     /// </summary>
     /// <param name="state">The run.</param>
@@ -112,6 +112,7 @@ public static class JsonReport
     {
         ArgumentNullException.ThrowIfNull(state);
         return state.Rejected is not null ? "rejected"
+            : state.Failure is not null ? "error"
             : state.Cancelled is not null ? (state.Cancelled.Reason == CancelReason.Declined ? "cancelled" : "interrupted")
             : state.Interrupted ? "interrupted"
             : state.DryRun ? "dry_run"

@@ -29,6 +29,9 @@ public enum RunPhase
     /// <summary>Declined, or Esc/Ctrl-C before anything was removed.</summary>
     Cancelled,
 
+    /// <summary>Something unexpected stopped the run (exit 1).</summary>
+    Failed,
+
     /// <summary>The run is over; nothing follows.</summary>
     Completed,
 }
@@ -45,35 +48,52 @@ public sealed record PhaseTransition(RunPhase From, Type Event, RunPhase To);
 /// </summary>
 public static class RunPhases
 {
-    private static readonly RunPhase[] BeforeRemoval = [RunPhase.Requested, RunPhase.Planned];
-
     /// <summary>Every legal move, in the order a run meets them.</summary>
-    public static IReadOnlyList<PhaseTransition> Transitions { get; } =
-    [
-        new(RunPhase.Created, typeof(ConfigWarningReported), RunPhase.Created),
-        new(RunPhase.Created, typeof(LogoutRequested), RunPhase.Requested),
-        new(RunPhase.Requested, typeof(LogoutRejected), RunPhase.Rejected),
-        new(RunPhase.Requested, typeof(ChainResolved), RunPhase.Requested),
-        .. BeforeRemoval.SelectMany(from => new PhaseTransition[]
+    public static IReadOnlyList<PhaseTransition> Transitions { get; } = Define();
+
+    // Plain loops, no LINQ: a generic method over a value type (RunPhase) is compiled at every start (docs/performance.md).
+    private static List<PhaseTransition> Define()
+    {
+        List<PhaseTransition> moves =
+        [
+            new(RunPhase.Created, typeof(ConfigWarningReported), RunPhase.Created),
+            new(RunPhase.Created, typeof(LogoutRequested), RunPhase.Requested),
+            new(RunPhase.Requested, typeof(LogoutRejected), RunPhase.Rejected),
+            new(RunPhase.Requested, typeof(ChainResolved), RunPhase.Requested),
+        ];
+        foreach (var from in new[] { RunPhase.Requested, RunPhase.Planned })
         {
-            new(from, typeof(PluginLoadFailed), RunPhase.Planned),
-            new(from, typeof(StepPlanned), RunPhase.Planned),
-            new(from, typeof(CredentialPreserved), RunPhase.Planned),
-            new(from, typeof(LogoutCancelled), RunPhase.Cancelled),
-            new(from, typeof(LogoutConfirmed), RunPhase.Confirmed),
-            new(from, typeof(RemovalStarted), RunPhase.Removing),
-            new(from, typeof(LogoutCompleted), RunPhase.Completed),
-        }),
-        new(RunPhase.Confirmed, typeof(RemovalStarted), RunPhase.Removing),
-        new(RunPhase.Removing, typeof(CredentialRemoved), RunPhase.Removing),
-        new(RunPhase.Removing, typeof(CredentialNotFound), RunPhase.Removing),
-        new(RunPhase.Removing, typeof(StepFailed), RunPhase.Removing),
-        new(RunPhase.Removing, typeof(LogoutInterrupted), RunPhase.Interrupted),
-        new(RunPhase.Removing, typeof(LogoutCompleted), RunPhase.Completed),
-        new(RunPhase.Interrupted, typeof(LogoutCompleted), RunPhase.Completed),
-        new(RunPhase.Rejected, typeof(LogoutCompleted), RunPhase.Completed),
-        new(RunPhase.Cancelled, typeof(LogoutCompleted), RunPhase.Completed),
-    ];
+            moves.Add(new(from, typeof(PluginLoadFailed), RunPhase.Planned));
+            moves.Add(new(from, typeof(StepPlanned), RunPhase.Planned));
+            moves.Add(new(from, typeof(CredentialPreserved), RunPhase.Planned));
+            moves.Add(new(from, typeof(LogoutCancelled), RunPhase.Cancelled));
+            moves.Add(new(from, typeof(LogoutConfirmed), RunPhase.Confirmed));
+            moves.Add(new(from, typeof(RemovalStarted), RunPhase.Removing));
+            moves.Add(new(from, typeof(LogoutCompleted), RunPhase.Completed));
+        }
+
+        moves.AddRange(
+        [
+            new(RunPhase.Confirmed, typeof(RemovalStarted), RunPhase.Removing),
+            new(RunPhase.Removing, typeof(CredentialRemoved), RunPhase.Removing),
+            new(RunPhase.Removing, typeof(CredentialNotFound), RunPhase.Removing),
+            new(RunPhase.Removing, typeof(StepFailed), RunPhase.Removing),
+            new(RunPhase.Removing, typeof(LogoutInterrupted), RunPhase.Interrupted),
+            new(RunPhase.Removing, typeof(LogoutCompleted), RunPhase.Completed),
+            new(RunPhase.Interrupted, typeof(LogoutCompleted), RunPhase.Completed),
+            new(RunPhase.Rejected, typeof(LogoutCompleted), RunPhase.Completed),
+            new(RunPhase.Cancelled, typeof(LogoutCompleted), RunPhase.Completed),
+        ]);
+
+        // A bug can stop a run anywhere before its end.
+        foreach (var from in new[] { RunPhase.Created, RunPhase.Requested, RunPhase.Planned, RunPhase.Confirmed, RunPhase.Removing, RunPhase.Interrupted, RunPhase.Rejected, RunPhase.Cancelled })
+        {
+            moves.Add(new(from, typeof(LogoutFailed), RunPhase.Failed));
+        }
+
+        moves.Add(new(RunPhase.Failed, typeof(LogoutCompleted), RunPhase.Completed));
+        return moves;
+    }
 
     /// <summary>The phase after <paramref name="logoutEvent"/>; false when the event is not legal in <paramref name="phase"/>.</summary>
     /// <param name="phase">The phase before.</param>

@@ -65,6 +65,9 @@ public sealed record RunState
     /// <summary>Set when the run was cancelled before removing anything.</summary>
     public LogoutCancelled? Cancelled { get; init; }
 
+    /// <summary>Set when something unexpected stopped the run (exit 1).</summary>
+    public LogoutFailed? Failure { get; init; }
+
     /// <summary>Where the run stands (<see cref="RunPhases"/>).</summary>
     public RunPhase Phase { get; init; }
 
@@ -134,6 +137,7 @@ public sealed record RunState
             CredentialNotFound e => WithOutcome(state, e.Step, new StepOutcome(StepStatus.NotFound, "not found - already logged out", e.Detail)),
             StepFailed e => WithOutcome(state, e.Step, new StepOutcome(StepStatus.Failed, e.Reason, e.Detail) { Fix = e.Fix }),
             LogoutInterrupted => state with { Interrupted = true },
+            LogoutFailed e => state with { Failure = e },
             _ => state,
         };
     }

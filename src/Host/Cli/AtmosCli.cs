@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Atmos.Plugins.Engine.Execution;
 using Atmos.Plugins.Engine.Projections;
 
 namespace Atmos.Plugins.Host.Cli;
@@ -10,12 +11,34 @@ public static class AtmosCli
     /// <param name="host">The process (or a test's stand-in).</param>
     public static RootCommand Root(HostEnvironment host) => Build(host).Root;
 
-    /// <summary>Parses and runs a command line; returns the exit code.</summary>
+    /// <summary>
+    /// Parses and runs a command line; returns the exit code. The one error boundary of the host: a usage error is one
+    /// line and exit 2; anything unexpected is one line and exit 1 (a logout records it in its events first, so the audit
+    /// trail keeps it), never a stack trace. Each command returns its own exit code.
+    /// </summary>
     /// <param name="args">The arguments.</param>
     /// <param name="host">The process (or a test's stand-in).</param>
     public static async Task<int> RunAsync(string[] args, HostEnvironment host)
     {
         ArgumentNullException.ThrowIfNull(host);
+        try
+        {
+            return await ParseAndRunAsync(args, host).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await host.Error.WriteLineAsync("Interrupted").ConfigureAwait(false);
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception ex)
+        {
+            await host.Error.WriteLineAsync(TerminalText.Line($"Error: unexpected failure: {LogoutEngine.OneLine(ex)} (a bug: please report it)")).ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+    }
+
+    private static async Task<int> ParseAndRunAsync(string[] args, HostEnvironment host)
+    {
         var (root, logout) = Build(host);
 
         // No response files: "atmos auth logout @name" must not read a file called "name" for more arguments.
@@ -48,7 +71,7 @@ public static class AtmosCli
                 return await logout.ExecuteAsync(parseResult, interrupt.Token).ConfigureAwait(false);
             }
 
-            var invocation = new InvocationConfiguration { Output = host.Out, Error = host.Error, ProcessTerminationTimeout = null };
+            var invocation = new InvocationConfiguration { Output = host.Out, Error = host.Error, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
             return await parseResult.InvokeAsync(invocation, interrupt.Token).ConfigureAwait(false);
         }
         finally

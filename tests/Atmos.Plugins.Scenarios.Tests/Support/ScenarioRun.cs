@@ -161,6 +161,9 @@ public sealed class ScenarioRun : IAsyncDisposable
             var path = Path.Join(Home, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await File.WriteAllTextAsync(path, content, new UTF8Encoding(false));
+
+            // A fixed time, so what a plan records about a file (the SSO token stamps) is the same on every run.
+            File.SetLastWriteTimeUtc(path, FixedClock.Now.UtcDateTime);
         }
 
         foreach (var (relative, target) in Scenario.Symlinks)

@@ -158,25 +158,26 @@ public sealed class SsoTokenCacheTests : IDisposable
     [Fact]
     public void A_file_with_the_size_and_time_planning_saw_is_taken_as_the_file_it_checked_without_reading_it_again()
     {
-        // What makes the re-check one lstat: a file whose size and modification time are those planning read is not
-        // read again. Only a rewrite to the same size within the same timestamp could pass unseen (kernels since 6.13
-        // give a write that follows a stat a fine-grained time, so even that shows); here the time is forced back.
+        // What makes the re-check one lstat: a file whose size and modification time are those planning read (the stamps
+        // the step carries) is not read again. Only a rewrite to the same size within the same timestamp could pass
+        // unseen (kernels since 6.13 give a write that follows a stat a fine-grained time, so even that shows); here the
+        // time is forced back.
         var path = _home.Write(AwsTree.CacheFile(UrlA), $"{{\"startUrl\": \"{UrlA}\", \"accessToken\": \"SECRET-a\"}}");
         var other = $"{{\"startUrl\": \"{UrlA.Replace("org-a", "org-z", StringComparison.Ordinal)}\", \"accessToken\": \"SECRET-z\"}}";
-        var plugin = new AwsPlugin();
         var environment = Environment();
-        var step = Assert.Single(plugin.Plan(new PlanRequest(LogoutScope.All, [Provider("a", UrlA)], [], environment)));
+        var step = Assert.Single(new AwsPlugin().Plan(new PlanRequest(LogoutScope.All, [Provider("a", UrlA)], [], environment)));
         var planned = File.GetLastWriteTimeUtc(path);
         File.WriteAllText(path, other);
         File.SetLastWriteTimeUtc(path, planned);
 
-        // A plugin instance that did not plan the step reads the file, and keeps it.
-        Assert.Equal(StepStatus.NotFound, new AwsPlugin().Execute(step, environment, CancellationToken.None).Status);
+        // A step without stamps (a plan made before they were recorded) reads the file, and keeps it.
+        var unstamped = step with { Arguments = step.Arguments.Where(a => a.Key != SsoTokenCache.StampsArgument).ToDictionary() };
+        Assert.Equal(StepStatus.NotFound, new AwsPlugin().Execute(unstamped, environment, CancellationToken.None).Status);
         Assert.Equal(other, File.ReadAllText(path));
 
-        // The instance that planned it trusts the unchanged size and time.
+        // The plan is data: any plugin instance, not only the one that planned, trusts the stamp the step carries.
         File.SetLastWriteTimeUtc(path, planned);
-        Assert.Equal(StepStatus.Removed, plugin.Execute(step, environment, CancellationToken.None).Status);
+        Assert.Equal(StepStatus.Removed, new AwsPlugin().Execute(step, environment, CancellationToken.None).Status);
         Assert.False(File.Exists(path));
     }
 

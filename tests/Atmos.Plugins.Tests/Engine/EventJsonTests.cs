@@ -37,6 +37,7 @@ public sealed class EventJsonTests
 
     public static TheoryData<LogoutEvent> Samples() =>
     [
+        new ConfigWarningReported { Warning = "~/project/atmos.yaml:3:5: warning: unknown key " + Odd },
         new LogoutRequested { Scope = ScopeKind.Identity, Target = Odd, DryRun = true, Keychain = true, Force = true, Home = "/home/u" },
         new LogoutRequested { Scope = ScopeKind.None },
         new LogoutRequested { Scope = ScopeKind.Provider, Target = "aws-sso" },
@@ -60,8 +61,27 @@ public sealed class EventJsonTests
         new StepFailed { Step = 4, Reason = "permission denied", Detail = Odd, Fix = "The system keyring requires authentication. " + Odd },
         new StepFailed { Step = 4, Reason = "r" },
         new LogoutInterrupted(),
+        new LogoutFailed { Error = "InvalidOperationException: " + Odd },
         new LogoutCompleted(),
     ];
+
+    /// <summary>
+    /// The wire names are the ones every audit trail on disk carries: a class rename must not change them (they are
+    /// literals on the family's declaration, and this list is what was written before).
+    /// </summary>
+    [Fact]
+    public void Wire_names_are_the_recorded_ones_whatever_the_class_is_called()
+    {
+        var names = ((IEnumerable<object[]>)Samples()).Select(row => (LogoutEvent)row[0]).Select(EventJson.WireName).Distinct();
+
+        Assert.Equal(
+            [
+                "ConfigWarningReported", "LogoutRequested", "LogoutRejected", "ChainResolved", "StepPlanned", "CredentialPreserved",
+                "PluginLoadFailed", "LogoutConfirmed", "LogoutCancelled", "RemovalStarted", "CredentialRemoved", "CredentialNotFound",
+                "StepFailed", "LogoutInterrupted", "LogoutFailed", "LogoutCompleted",
+            ],
+            names);
+    }
 
     [Theory]
     [MemberData(nameof(Samples))]
