@@ -23,7 +23,7 @@ internal static class EventWriter
                 json.WriteString("warning", e.Warning);
                 break;
             case LogoutRequested e:
-                json.WriteString("scope", Name(e.Scope));
+                json.WriteString("scope", ScopeName(e.Scope));
                 Optional(json, "target", e.Target);
                 json.WriteBoolean("dry_run", e.DryRun);
                 json.WriteBoolean("keychain", e.Keychain);
@@ -79,10 +79,6 @@ internal static class EventWriter
             case LogoutFailed e:
                 json.WriteString("error", e.Error);
                 break;
-            case LogoutInterrupted or LogoutCompleted:
-                break;
-            default:
-                throw new ArgumentException($"{logoutEvent.GetType().Name} is not an event of the closed family", nameof(logoutEvent));
         }
 
         json.WriteEndObject();
@@ -117,7 +113,9 @@ internal static class EventWriter
         json.WriteEndObject();
     }
 
-    private static string Name(ScopeKind scope) => scope switch
+    /// <summary>A scope as the events name it.</summary>
+    /// <param name="scope">The scope.</param>
+    public static string ScopeName(ScopeKind scope) => scope switch
     {
         ScopeKind.Identity => "identity",
         ScopeKind.Provider => "provider",

@@ -137,4 +137,43 @@ public sealed record StepData
     /// <param name="credentialClass">The class.</param>
     public static StepClass From(CredentialClass credentialClass) =>
         credentialClass == CredentialClass.LongLived ? StepClass.LongLived : StepClass.Session;
+
+    /// <summary>
+    /// A plugin's file step as a plan step. <see cref="ToFileStep"/> gives back exactly the plugin's step (a test holds
+    /// the round trip): the plan records everything the plugin needs to execute it, in any instance or process.
+    /// </summary>
+    /// <param name="plugin">The plugin that planned it (and executes it).</param>
+    /// <param name="fileStep">The plugin's step.</param>
+    public static StepData ForFiles(string plugin, FileStep fileStep)
+    {
+        ArgumentNullException.ThrowIfNull(fileStep);
+        return new StepData
+        {
+            Index = 0,
+            Type = StepType.Files,
+            Target = fileStep.Target,
+            Principals = fileStep.Principals.ToList(),
+            Class = From(fileStep.Class),
+            Plugin = plugin,
+            Action = fileStep.Action,
+            Paths = fileStep.Paths.ToList(),
+            Note = fileStep.Note,
+            Arguments = new Dictionary<string, string>(fileStep.Arguments, StringComparer.Ordinal),
+        };
+    }
+
+    /// <summary>The plugin's file step this plan step was made from (<see cref="ForFiles"/>), for its <c>Execute</c>.</summary>
+    /// <exception cref="InvalidOperationException">Not a file step.</exception>
+    public FileStep ToFileStep() => Type == StepType.Files && Action is not null && Class != StepClass.Unknown
+        ? new FileStep
+        {
+            Action = Action,
+            Principals = Principals,
+            Target = Target,
+            Paths = Paths,
+            Note = Note,
+            Class = Class == StepClass.LongLived ? CredentialClass.LongLived : CredentialClass.Session,
+            Arguments = Arguments,
+        }
+        : throw new InvalidOperationException($"step {Index} is not a plugin's file step");
 }

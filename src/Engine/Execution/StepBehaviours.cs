@@ -104,8 +104,8 @@ public sealed class RunPluginStepValidator : AbstractValidator<RunPluginStep>
     public RunPluginStepValidator()
     {
         RuleFor(c => c.Step)
-            .Must(s => s.Type == StepType.Files && !string.IsNullOrEmpty(s.Plugin) && !string.IsNullOrEmpty(s.Action))
-            .WithMessage(c => $"file step {c.Step.Index} names no plugin or action");
+            .Must(s => s.Type == StepType.Files && !string.IsNullOrEmpty(s.Plugin) && !string.IsNullOrEmpty(s.Action) && s.Class != StepClass.Unknown)
+            .WithMessage(c => $"file step {c.Step.Index} names no plugin, action or class");
         RuleFor(c => c.Step)
             .Must(s => s.Paths.Prepend(s.Target).All(p => !string.IsNullOrEmpty(p) && Path.IsPathFullyQualified(p)))
             .WithMessage(c => $"file step {c.Step.Index} has a path that is not absolute");

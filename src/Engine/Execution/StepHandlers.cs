@@ -85,16 +85,7 @@ public sealed class RunPluginStepHandler : ICommandHandler<RunPluginStep, StepOu
         }
 
         var plugin = _context.Catalog.Load(descriptor);
-        var fileStep = new FileStep
-        {
-            Action = step.Action!,
-            Principals = step.Principals,
-            Target = step.Target,
-            Paths = step.Paths,
-            Note = step.Note,
-            Class = step.Class == Events.StepClass.LongLived ? CredentialClass.LongLived : CredentialClass.Session,
-            Arguments = step.Arguments,
-        };
+        var fileStep = step.ToFileStep();
         var environment = _context.EnvironmentFor(plugin.Cloud, plugin.Name);
         var action = step.Action!;
         var call = plugin.Call("Execute", (p, token) => PluginAnswers.Result(p.Execute(fileStep, environment, token), action), cancellationToken);

@@ -341,19 +341,7 @@ public sealed class LogoutPlanner
                 continue;
             }
 
-            var data = new StepData
-            {
-                Index = 0,
-                Type = StepType.Files,
-                Target = fileStep!.Target,
-                Principals = fileStep.Principals.ToList(),
-                Class = StepData.From(fileStep.Class),
-                Plugin = plugin.Name,
-                Action = fileStep.Action,
-                Paths = fileStep.Paths.ToList(),
-                Note = fileStep.Note,
-                Arguments = new Dictionary<string, string>(fileStep.Arguments, StringComparer.Ordinal),
-            };
+            var data = StepData.ForFiles(plugin.Name, fileStep!);
             if (data.Class == StepClass.LongLived && !keychain)
             {
                 preserved.Add(data);

@@ -28,7 +28,7 @@ public static class JsonReport
             json.WriteNumber("schema_version", SchemaVersion);
             json.WriteString("command", "auth logout");
             json.WriteString("run", state.Run);
-            json.WriteString("scope", state.Scope switch { ScopeKind.Identity => "identity", ScopeKind.Provider => "provider", ScopeKind.All => "all", ScopeKind.AllRealms => "all-realms", ScopeKind.Tags => "tags", _ => "none" });
+            json.WriteString("scope", EventWriter.ScopeName(state.Scope));
             json.WriteString("target", state.Request?.Target);
             json.WriteString("realm", state.Realm);
             json.WriteBoolean("dry_run", state.DryRun);
