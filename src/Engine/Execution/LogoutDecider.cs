@@ -15,12 +15,9 @@ public abstract record RunCommand;
 /// <param name="Options">The flags.</param>
 /// <param name="Context">Config, realm, paths (read only: deciding does no I/O).</param>
 /// <param name="CanPrompt">Whether a terminal can show the picker and the confirmation.</param>
-/// <param name="Pick">Null until the picker was shown; then its answer (a null choice: Esc or Ctrl-C).</param>
-public sealed record RequestLogout(LogoutOptions Options, RunContext Context, bool CanPrompt, TargetPick? Pick = null) : RunCommand;
-
-/// <summary>What the picker answered.</summary>
-/// <param name="Choice">The chosen row, or null when the user pressed Esc or Ctrl-C.</param>
-public sealed record TargetPick(PickChoice? Choice);
+/// <param name="Picked">Whether the picker was shown (then <paramref name="Choice"/> is its answer).</param>
+/// <param name="Choice">The picker's chosen row, or null when the user pressed Esc or Ctrl-C.</param>
+public sealed record RequestLogout(LogoutOptions Options, RunContext Context, bool CanPrompt, bool Picked = false, PickChoice? Choice = null) : RunCommand;
 
 /// <summary>The plan the planner made for the requested target.</summary>
 /// <param name="Plan">The plan.</param>
@@ -91,14 +88,15 @@ public static class LogoutDecider
     public static bool AwaitsPick(RunState state) => state.Phase == RunPhase.Created;
 
     /// <summary>Whether the removal needs the <c>--keychain</c> confirmation first.</summary>
-    /// <param name="state">The run so far (planned).</param>
-    public static bool AwaitsConfirmation(RunState state) => state.Request is { Keychain: true, Force: false } && state.Phase == RunPhase.Planned;
+    /// <param name="state">The run so far (planned: an empty plan leaves it in <see cref="RunPhase.Requested"/>).</param>
+    public static bool AwaitsConfirmation(RunState state) =>
+        state.Request is { Keychain: true, Force: false } && state.Phase is RunPhase.Requested or RunPhase.Planned;
 
     private static List<LogoutEvent> Request(RequestLogout command, RunState state)
     {
         var (options, context) = (command.Options, command.Context);
         var events = new List<LogoutEvent>();
-        if (command.Pick is null)
+        if (!command.Picked)
         {
             // Warnings, and errors that block only some entries without naming them (a broken plugins.json): the run goes on.
             events.AddRange(context.Problems
@@ -106,7 +104,7 @@ public static class LogoutDecider
                 .Select(p => new ConfigWarningReported { Warning = p.ToString() }));
         }
 
-        var choice = command.Pick?.Choice;
+        var choice = command.Choice;
         var scope = choice is null ? ScopeOf(options) : choice.Scope;
         var target = choice is null ? TargetOf(options, scope) : choice.Target;
         LogoutRequested Requested(ScopeKind scope, string? target) => new()
@@ -167,7 +165,7 @@ public static class LogoutDecider
                 return Reject(new LogoutRejected { Error = "there is nothing to log out from: atmos.yaml defines no identities or providers", Hint = "Add them under auth: in atmos.yaml." });
             }
 
-            if (command.Pick is null)
+            if (!command.Picked)
             {
                 return events; // the target comes from the picker: nothing more happens until it answers
             }

@@ -52,7 +52,7 @@ public static class LogoutEngine
         return $"{exception.GetType().Name}: {exception.Message.ReplaceLineEndings(" ")}";
     }
 
-    internal static SingletonServiceProvider Services(RunContext context)
+    internal static ServiceProvider Services(RunContext context)
     {
         var services = new ServiceCollection();
         services.AddSingleton(context);
@@ -72,6 +72,6 @@ public static class LogoutEngine
                 typeof(StepValidationBehaviour<,>),
             ];
         });
-        return new SingletonServiceProvider(services);
+        return services.BuildServiceProvider();
     }
 }

@@ -40,7 +40,7 @@ public sealed class LogoutRunner
         var state = Apply(request);
         if (LogoutDecider.AwaitsPick(state))
         {
-            state = Apply(request with { Pick = new TargetPick(await PickAsync(cancellationToken).ConfigureAwait(false)) });
+            state = Apply(request with { Picked = true, Choice = await PickAsync(cancellationToken).ConfigureAwait(false) });
         }
 
         if (state.Completed)

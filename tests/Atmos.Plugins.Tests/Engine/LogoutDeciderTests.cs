@@ -53,6 +53,16 @@ public sealed class LogoutDeciderTests
     }
 
     [Fact]
+    public void An_empty_keychain_plan_still_asks_before_going_ahead()
+    {
+        var planned = Decided(Requested(keychain: true), new RecordPlan(new LogoutPlan(null, [], [], [])));
+
+        Assert.Equal(RunPhase.Requested, planned.Phase);
+        Assert.True(LogoutDecider.AwaitsConfirmation(planned));
+        Assert.Equal(["LogoutConfirmed", "RemovalStarted"], Types(LogoutDecider.Decide(new StartRemoval(true), planned)));
+    }
+
+    [Fact]
     public void Each_outcome_is_one_event_and_an_interrupted_removal_ends_with_exit_130()
     {
         var removing = Decided(Decided(Requested(), new RecordPlan(Plan)), new StartRemoval());
