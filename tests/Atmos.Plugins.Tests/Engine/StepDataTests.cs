@@ -31,7 +31,7 @@ public sealed class StepDataTests
         Assert.Equal(planned.Note, back.Note);
         Assert.Equal(planned.Class, back.Class);
         Assert.Equal(planned.Arguments.OrderBy(a => a.Key), back.Arguments.OrderBy(a => a.Key));
-        Assert.Equal(typeof(FileStep).GetProperties().Length, 7); // a new FileStep property must be carried above
+        Assert.Equal(7, typeof(FileStep).GetProperties().Length); // a new FileStep property must be carried above
     }
 
     [Fact]
