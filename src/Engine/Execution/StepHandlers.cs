@@ -94,12 +94,7 @@ public sealed class RunPluginStepHandler : ICommandHandler<RunPluginStep, StepOu
             return ValueTask.FromResult(new StepOutcome(StepStatus.Failed, "plugin error", call.Failure));
         }
 
-        return ValueTask.FromResult(call.Value! switch
-        {
-            { Status: StepStatus.Removed } => new StepOutcome(StepStatus.Removed, null, null),
-            { Status: StepStatus.NotFound } r => new StepOutcome(StepStatus.NotFound, "not found - already logged out", r.Detail),
-            var r => new StepOutcome(StepStatus.Failed, r.Reason ?? "failed", r.Detail ?? r.Reason),
-        });
+        return ValueTask.FromResult(StepOutcome.From(call.Value!));
     }
 }
 
@@ -136,12 +131,7 @@ public sealed class RemoveRealmEntryHandler : ICommandHandler<RemoveRealmEntry, 
             }
         }
 
-        return ValueTask.FromResult(result.Status switch
-        {
-            StepStatus.Removed => new StepOutcome(StepStatus.Removed, null, null),
-            StepStatus.NotFound => new StepOutcome(StepStatus.NotFound, "not found - already logged out", result.Detail),
-            _ => new StepOutcome(StepStatus.Failed, result.Reason ?? "failed", result.Detail ?? result.Reason),
-        });
+        return ValueTask.FromResult(StepOutcome.From(result));
     }
 }
 

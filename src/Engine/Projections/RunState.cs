@@ -15,6 +15,15 @@ public sealed record StepOutcome(StepStatus Status, string? Reason, string? Deta
 
     /// <summary>For a keyring step that removed something: the keys it removed.</summary>
     public IReadOnlyList<string>? Keys { get; init; }
+
+    /// <summary>A file or folder step's result as an outcome.</summary>
+    /// <param name="result">What the plugin or the host returned.</param>
+    public static StepOutcome From(StepResult result) => result switch
+    {
+        { Status: StepStatus.Removed } => new(StepStatus.Removed, null, null),
+        { Status: StepStatus.NotFound } => new(StepStatus.NotFound, "not found - already logged out", result.Detail),
+        _ => new(StepStatus.Failed, result.Reason ?? "failed", result.Detail ?? result.Reason),
+    };
 }
 
 /// <summary>The outcome of one step, in the order outcomes happened.</summary>
@@ -80,9 +89,6 @@ public sealed record RunState
     /// <summary>Whether the run is over.</summary>
     public bool Completed => Phase == RunPhase.Completed;
 
-    /// <summary>Configuration warnings reported before the run, in order.</summary>
-    public ImmutableList<string> Warnings { get; init; } = [];
-
     /// <summary>The realm of the run, or null for none.</summary>
     public string? Realm => Request?.Realm;
 
@@ -123,7 +129,6 @@ public sealed record RunState
         state = state with { Run = state.Run ?? logoutEvent.Run, Phase = phase };
         return logoutEvent switch
         {
-            ConfigWarningReported e => state with { Warnings = state.Warnings.Add(e.Warning) },
             LogoutRequested e => state with { Request = e },
             LogoutRejected e => state with { Rejected = e },
             ChainResolved e => state with { Chain = e.Chain },
