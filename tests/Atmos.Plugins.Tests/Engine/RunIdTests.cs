@@ -2,7 +2,7 @@ using Atmos.Plugins.Engine.Execution;
 
 namespace Atmos.Plugins.Tests.Engine;
 
-/// <summary>Run ids: a version-7 GUID in the "N" format, written by hand (not through the runtime's formatter).</summary>
+/// <summary>Run ids: a version-7 GUID in the "N" format, stamped with the run's clock.</summary>
 public sealed class RunIdTests
 {
     [Fact]
