@@ -52,15 +52,15 @@ public sealed class TerminalPromptTests
                 "",
                 "> dev-admin (identity)",
                 "  ops [eu] (identity)",
-                "  aws-sso (provider)? Choose what to logout from:",
+                "  aws-sso (provider)         ? Choose what to logout from:",
                 "",
                 "  dev-admin (identity)",
                 "> ops [eu] (identity)",
-                "  aws-sso (provider)? Choose what to logout from:",
+                "  aws-sso (provider)         ? Choose what to logout from:",
                 "",
                 "  dev-admin (identity)",
                 "  ops [eu] (identity)",
-                "> aws-sso (provider)? Choose what to logout from:",
+                "> aws-sso (provider)         ? Choose what to logout from:",
                 "",
                 "  dev-admin (identity)",
                 "> ops [eu] (identity)",
@@ -84,7 +84,16 @@ public sealed class TerminalPromptTests
         using var ctrlC = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
 
         Assert.Null(await Prompts().PickTargetAsync(Choices, ctrlC.Token));
-        Assert.EndsWith("  aws-sso (provider)\n", _console.Output.Replace(" \n", "\n", StringComparison.Ordinal).TrimEnd(' '), StringComparison.Ordinal);
+        Assert.EndsWith("\n", _console.Output, StringComparison.Ordinal);
+        Assert.Equal(
+            [
+                "? Choose what to logout from:",
+                "",
+                "> dev-admin (identity)",
+                "  ops [eu] (identity)",
+                "  aws-sso (provider)",
+            ],
+            Drawn());
     }
 
     [Fact]
@@ -150,8 +159,8 @@ public sealed class TerminalPromptTests
     private Task<bool?> Confirm(CancellationToken cancellationToken = default) =>
         Prompts().ConfirmKeychainDeletionAsync("dev-admin", ["Keyring: dev-admin"], cancellationToken);
 
-    // What the console shows, line by line, without the padding Spectre adds to the width of the widest row. Without
-    // ANSI support a redraw is written after the previous drawing instead of over it.
+    // What the console shows, line by line, without the padding Spectre adds at the end of each row (up to the width of
+    // the widest). Without ANSI support a redraw is written after the previous drawing instead of over it.
     private string[] Drawn() =>
         _console.Output.Split('\n').Select(line => line.TrimEnd()).SkipLast(_console.Output.EndsWith('\n') ? 1 : 0).ToArray();
 }
