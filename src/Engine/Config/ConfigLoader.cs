@@ -616,7 +616,7 @@ public sealed class ConfigLoader
                 continue;
             }
 
-            var resolved = _functions.Resolve(value, path, display);
+            var resolved = _functions.Resolve(value, path, display, name);
             directives |= _functions.SawDirectives;
             if (resolved is null)
             {

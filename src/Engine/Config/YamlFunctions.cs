@@ -60,6 +60,9 @@ public sealed class YamlFunctions
     private readonly FunctionContext _context;
     private readonly ConfigLocations _locations;
     private readonly List<ConfigProblem> _problems;
+
+    // The mapping keys from the file's root to the node being evaluated.
+    private readonly List<string> _keys = [];
     private readonly Dictionary<YamlNode, YamlNode?> _done = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<YamlNode> _failed = new(ReferenceEqualityComparer.Instance);
     private string _file = string.Empty;
@@ -86,12 +89,19 @@ public sealed class YamlFunctions
     /// <param name="node">A node of <paramref name="path"/>.</param>
     /// <param name="path">The file (for <c>!include</c> relative to it).</param>
     /// <param name="displayName">How the file is named in messages.</param>
-    public YamlNode? Resolve(YamlNode node, string path, string displayName)
+    /// <param name="key">The top-level key <paramref name="node"/> is the value of (<c>auth</c>), when it is one.</param>
+    public YamlNode? Resolve(YamlNode node, string path, string displayName, string? key = null)
     {
         ArgumentNullException.ThrowIfNull(node);
         _path = path;
         _file = displayName;
         SawDirectives = false;
+        _keys.Clear();
+        if (key is not null)
+        {
+            _keys.Add(key);
+        }
+
         return Walk(node);
     }
 
@@ -138,7 +148,9 @@ public sealed class YamlFunctions
                 continue;
             }
 
+            _keys.Add(key is YamlScalarNode { Value: { } name } ? name : string.Empty);
             var resolved = Walk(value);
+            _keys.RemoveAt(_keys.Count - 1);
             if (entries is null && ReferenceEquals(resolved, value))
             {
                 index++;
@@ -659,8 +671,14 @@ public sealed class YamlFunctions
     private void Fail(YamlNode node, string message)
     {
         _failed.Add(node);
-        _problems.Add(ConfigProblem.Error(_locations.Of(node), message));
+        _problems.Add(ConfigProblem.Error(_locations.Of(node), message) with { Principals = EntryOfPath() });
     }
+
+    // A failure inside one provider's or identity's settings (auth.providers.<name>…, auth.identities.<name>…) is about
+    // that entry alone: it blocks only it (and what chains through it), and the rest of the config still logs out.
+    private IReadOnlyList<string> EntryOfPath() =>
+        _keys is [var auth, var section, { Length: > 0 } name, ..] && auth.Equals("auth", StringComparison.OrdinalIgnoreCase)
+        && (section.Equals("providers", StringComparison.OrdinalIgnoreCase) || section.Equals("identities", StringComparison.OrdinalIgnoreCase)) ? [name] : [];
 
     private static bool IsCustom(string tag) => tag.StartsWith('!') && !tag.StartsWith("!!", StringComparison.Ordinal);
 

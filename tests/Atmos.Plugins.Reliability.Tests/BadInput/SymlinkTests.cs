@@ -87,6 +87,15 @@ public sealed class SymlinkTests : IDisposable
             Assert.Equal(0, result.ExitCode);
             Assert.Contains(result.Lines, l => l.StartsWith("Logged out with warnings (", StringComparison.Ordinal));
         }
+        else if (link == "provider folder")
+        {
+            // The provider folder itself was a link: the link goes, and the report says its target still holds what it
+            // holds (issue 17: honest outcomes).
+            Assert.Equal(0, result.ExitCode);
+            Assert.All(linkPaths, p => Assert.False(Path.Exists(p) || new FileInfo(p).LinkTarget is not null));
+            Assert.Contains(result.Lines, l => l.StartsWith("✗ Files: ~/.config/atmos/aws/aws-sso/ (link removed, target kept)", StringComparison.Ordinal));
+            Assert.Contains(result.Lines, l => l.StartsWith("Logged out with warnings (", StringComparison.Ordinal));
+        }
         else
         {
             // A folder that goes takes its links with it (unlinked, not followed); the SSO token link is unlinked.

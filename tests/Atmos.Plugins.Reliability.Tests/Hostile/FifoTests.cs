@@ -76,7 +76,10 @@ public sealed class FifoTests : IDisposable
 
         var result = await Timed(["auth", "logout", "dev-admin", "--config", _tree.Config]);
 
-        Assert.Equal(2, result.ExitCode);
+        // A broken manifest blocks only the entries whose kinds no plugin then provides (decisions §15): with the user
+        // manifest broken the built-in plugins still log out (a warning); with the only manifest broken every step
+        // fails naming it.
+        Assert.Equal(where == "user manifest" ? 0 : 1, result.ExitCode);
         Assert.Contains(result.Lines, l => l.Contains(fifo, StringComparison.Ordinal) && l.Contains("is a FIFO (named pipe)", StringComparison.Ordinal));
     }
 
@@ -124,7 +127,7 @@ public sealed class FifoTests : IDisposable
         var clock = Stopwatch.StartNew();
         var result = await _tree.Cli.RunBounded(args);
         Assert.True(clock.Elapsed < FewSeconds, $"atmos {string.Join(' ', args)} took {clock.Elapsed.TotalSeconds:0.0} s");
-        CliChecks.AssertCleanOutcome(result, string.Join(' ', args));
+        CliChecks.AssertCleanOutcome(result, string.Join(' ', args), partialAllowed: true);
         return result;
     }
 }

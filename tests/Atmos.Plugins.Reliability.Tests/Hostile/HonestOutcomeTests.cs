@@ -145,7 +145,10 @@ public sealed class HonestOutcomeTests : IDisposable
 
         Assert.Equal(2, validate.ExitCode);
         Assert.Contains(validate.Lines, l => l.Contains($"provider 'Documents': spec.files.base_path '{basePath}' resolves to ", StringComparison.Ordinal) && l.Contains(where, StringComparison.Ordinal));
-        Assert.Equal(2, logout.ExitCode);
+        // The entry is refused on its own (a failed step naming the setting); nothing is deleted.
+        Assert.Equal(1, logout.ExitCode);
+        Assert.Contains(logout.Lines, l => l.StartsWith("✗ Config: Documents (invalid configuration)", StringComparison.Ordinal));
+        Assert.Contains(logout.Lines, l => l.Contains($"spec.files.base_path '{basePath}' resolves to ", StringComparison.Ordinal) && l.Contains(where, StringComparison.Ordinal));
         Assert.Equal("years of work", _tree.Home.Read("Documents/thesis.txt"));
     }
 

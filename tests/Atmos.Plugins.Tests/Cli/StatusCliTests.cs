@@ -74,6 +74,7 @@ public sealed class StatusCliTests : IDisposable
             Assert.Equal(0, result.ExitCode);
             Assert.Equal(
                 [
+                    "Config: ~/project/atmos.yaml",
                     "Keyring: memory, realm: acme",
                     "sso (provider, aws/iam-identity-center)",
                     "  • Keyring: session, expires 2030-01-01T00:00:00Z [atmos_acme_sso, sso]",

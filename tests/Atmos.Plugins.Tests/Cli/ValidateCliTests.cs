@@ -70,6 +70,7 @@ public sealed class ValidateCliTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Equal(
             [
+                "Config: ~/atmos.yaml",
                 "~/atmos.yaml:3:5: error: provider 'p': spec.files.base_path contains a NUL byte, carriage return or newline; write it on one line",
                 "✗ ~/atmos.yaml: 1 error",
             ],

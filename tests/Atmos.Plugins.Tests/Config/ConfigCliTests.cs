@@ -80,7 +80,7 @@ public sealed class ConfigCliTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("Config: ~/project/atmos.yaml, ~/project/auth/providers.yaml, ~/project/profiles/ci/identities.yaml", result.Lines[0]);
-        Assert.Contains(result.Lines, l => l.StartsWith("~/project/auth/providers.yaml:3:5: error: provider 'aws-sso': unknown kind 'aws/nope'", StringComparison.Ordinal));
+        Assert.Contains(result.Lines, l => l.StartsWith("~/project/auth/providers.yaml:3:5: warning: provider 'aws-sso': no plugin owns kind 'aws/nope'", StringComparison.Ordinal));
         Assert.Contains(result.Lines, l => l.StartsWith("~/project/profiles/ci/identities.yaml:3:5: error: identity 'ci': via.provider 'missing-sso' is not defined", StringComparison.Ordinal));
         Assert.StartsWith("✗ ~/project/atmos.yaml (with 2 more files): ", result.Lines[^1], StringComparison.Ordinal);
     }
@@ -111,7 +111,7 @@ public sealed class ConfigCliTests : IDisposable
         var result = await _cli.RunAsync(["auth", "logout", .. line.Split(' ')]);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("Error: --tags cannot be combined with an identity, --provider or --all; use one way to choose what to log out", result.Lines[0]);
+        Assert.Equal("Error: --tags cannot be combined with an identity, --provider, --all or --all-realms; use one way to choose what to log out", result.Lines[0]);
     }
 
     [Fact]
@@ -151,7 +151,7 @@ public sealed class ConfigCliTests : IDisposable
         var config = AuthConfigLoader.Parse(Tagged, "atmos.yaml");
 
         Assert.Equal(
-            ["Identity: analyst", "Identity: dev-admin", "Provider: aws-sso (removes all identities)", "Provider: okta-sso (removes all identities)", "Tag: analytics (1 identity)", "Tag: ci (1 provider, 1 identity)", "All identities (complete logout)"],
+            ["Identity: analyst", "Identity: dev-admin", "Provider: aws-sso (removes all identities)", "Provider: okta-sso (removes all identities)", "Tag: analytics (1 identity)", "Tag: ci (1 provider, 1 identity)", "All identities (complete logout)", "All realms (everything atmos left on this machine)"],
             LogoutRunner.Choices(config).Select(c => c.Label));
         Assert.Equal((ScopeKind.Tags, "ci"), LogoutRunner.Choices(config).Where(c => c.Label.StartsWith("Tag: ci", StringComparison.Ordinal)).Select(c => (c.Scope, c.Target)).Single());
     }

@@ -148,6 +148,12 @@ public sealed class FileKeyring : IKeyring
                         continue;
                     }
 
+                    if (format == EntryFormat.Jwe)
+                    {
+                        removed |= RemoveAtmosEntry(fileName);
+                        continue;
+                    }
+
                     var outcome = AtomicFile.Edit(
                         Path.Combine(Folder, fileName),
                         content => IsFormat(format, content) ? FileEdit.Delete : FileEdit.Unchanged,
@@ -234,6 +240,22 @@ public sealed class FileKeyring : IKeyring
         ArgumentException.ThrowIfNullOrEmpty(name);
         var bytes = Encoding.UTF8.GetBytes(name);
         return bytes.Length > MaxNameBytes ? null : Convert.ToHexStringLower(bytes) + EntryExtension;
+    }
+
+    // atmos's file backend (99designs/keyring) takes no lock, and lists every file of the folder as an entry: a lock
+    // file left beside its entries would become an entry to it. So its files are checked through the folder's
+    // descriptor (never through a link, never a FIFO) and unlinked there, without a lock file.
+    private bool RemoveAtmosEntry(string fileName)
+    {
+        using var folder = FolderHandle.Open(Folder);
+        try
+        {
+            return IsFormat(EntryFormat.Jwe, folder.ReadFile(fileName)) && folder.Unlink(fileName);
+        }
+        catch (FileNotFoundException)
+        {
+            return false; // gone since it was found
+        }
     }
 
     private static IEnumerable<(string FileName, EntryFormat Format)> FileNames(string name)
