@@ -17,6 +17,16 @@ public sealed class TerminalPromptTests
     private static readonly PickChoice AwsSso = new("aws-sso (provider)", ScopeKind.Provider, "aws-sso");
     private static readonly PickChoice[] Choices = [DevAdmin, Bracketed, AwsSso];
 
+    // The picker as first drawn: the title, a blank line, the rows with the cursor on the first.
+    private static readonly string[] FirstDrawing =
+    [
+        "? Choose what to logout from:",
+        "",
+        "> dev-admin (identity)",
+        "  ops [eu] (identity)",
+        "  aws-sso (provider)",
+    ];
+
     private readonly TestConsole _console = new TestConsole().Interactive();
 
     [Fact]
@@ -25,15 +35,7 @@ public sealed class TerminalPromptTests
         _console.Input.PushKey(ConsoleKey.Enter);
 
         Assert.Same(DevAdmin, await Prompts().PickTargetAsync(Choices, CancellationToken.None));
-        Assert.Equal(
-            [
-                "? Choose what to logout from:",
-                "",
-                "> dev-admin (identity)",
-                "  ops [eu] (identity)",
-                "  aws-sso (provider)",
-            ],
-            Drawn());
+        Assert.Equal(FirstDrawing, Drawn());
     }
 
     [Fact]
@@ -85,15 +87,7 @@ public sealed class TerminalPromptTests
 
         Assert.Null(await Prompts().PickTargetAsync(Choices, ctrlC.Token));
         Assert.EndsWith("\n", _console.Output, StringComparison.Ordinal);
-        Assert.Equal(
-            [
-                "? Choose what to logout from:",
-                "",
-                "> dev-admin (identity)",
-                "  ops [eu] (identity)",
-                "  aws-sso (provider)",
-            ],
-            Drawn());
+        Assert.Equal(FirstDrawing, Drawn());
     }
 
     [Fact]
