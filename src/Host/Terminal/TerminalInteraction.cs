@@ -13,9 +13,15 @@ namespace Atmos.Plugins.Host.Terminal;
 /// </summary>
 internal sealed class TerminalInteraction : IUserInteraction
 {
-    private readonly bool _color;
+    private readonly Func<IAnsiConsole> _console;
 
-    public TerminalInteraction(bool color) => _color = color;
+    public TerminalInteraction(bool color)
+        : this(() => StandardError(color))
+    {
+    }
+
+    /// <summary>Prompts on the console <paramref name="console"/> makes (a test console in unit tests).</summary>
+    internal TerminalInteraction(Func<IAnsiConsole> console) => _console = console;
 
     public bool CanPrompt => true;
 
@@ -75,13 +81,15 @@ internal sealed class TerminalInteraction : IUserInteraction
         }
     }
 
-    private CancellableConsole Console() => new(AnsiConsole.Create(new AnsiConsoleSettings
+    private static IAnsiConsole StandardError(bool color) => AnsiConsole.Create(new AnsiConsoleSettings
     {
         Out = new AnsiConsoleOutput(System.Console.Error),
         Ansi = AnsiSupport.Detect,
-        ColorSystem = _color ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        ColorSystem = color ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
         Interactive = InteractionSupport.Yes,
-    }));
+    });
+
+    private CancellableConsole Console() => new(_console());
 
     /// <summary>A console whose key reads end with <see cref="OperationCanceledException"/> once the token is cancelled.</summary>
     private sealed class CancellableConsole(IAnsiConsole inner) : IAnsiConsole
