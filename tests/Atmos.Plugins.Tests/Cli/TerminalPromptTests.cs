@@ -131,6 +131,19 @@ public sealed class TerminalPromptTests
         Assert.False(await Confirm());
     }
 
+    [Theory]
+    [InlineData('y', true)]
+    [InlineData('Y', true)]
+    [InlineData('n', false)]
+    [InlineData('N', false)]
+    public async Task Y_or_n_at_the_confirmation_answers_at_once_as_in_atmos(char key, bool deletes)
+    {
+        _console.Input.PushCharacter(key);
+
+        Assert.Equal(deletes, await Confirm());
+        Assert.EndsWith(deletes ? "> Yes, delete credentials\n  No, keep credentials" : "  Yes, delete credentials\n> No, keep credentials", string.Join('\n', Drawn()), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Esc_at_the_confirmation_answers_neither()
     {
