@@ -211,12 +211,13 @@ public sealed class AwsPlugin : IProviderPlugin
         var filesOf = new List<(string Path, string Stamp)>[ssoProviders.Count];
         if (ssoProviders.Count > 0)
         {
-            var listing = SsoTokenCache.CacheListing.Read(SsoTokenCache.Folder(environment));
             // One read of the cache folder for all of them; then each provider's check is a small JSON read of the files
-            // that are there, independent of the others: with many providers, on every core (the order of the step's
-            // files stays the providers' order).
-            Parallel.For(0, ssoProviders.Count, SsoTokenCache.Parallelism(ssoProviders.Count), i =>
-                filesOf[i] = SsoTokenCache.FilesOf(ssoProviders[i], environment, listing));
+            // that are there.
+            var listing = SsoTokenCache.CacheListing.Read(SsoTokenCache.Folder(environment));
+            for (var i = 0; i < ssoProviders.Count; i++)
+            {
+                filesOf[i] = SsoTokenCache.FilesOf(ssoProviders[i], environment, listing);
+            }
         }
 
         var tokenFiles = new List<string>();

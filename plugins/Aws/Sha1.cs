@@ -87,14 +87,6 @@ internal static class Sha1
         BinaryPrimitives.WriteUInt32BigEndian(digest[8..], h2);
         BinaryPrimitives.WriteUInt32BigEndian(digest[12..], h3);
         BinaryPrimitives.WriteUInt32BigEndian(digest[16..], h4);
-        // Hex by hand: Convert's vectorised formatter is compiled at run time in a plugin, on every start.
-        Span<char> hex = stackalloc char[40];
-        for (var i = 0; i < digest.Length; i++)
-        {
-            hex[2 * i] = "0123456789abcdef"[digest[i] >> 4];
-            hex[(2 * i) + 1] = "0123456789abcdef"[digest[i] & 0xF];
-        }
-
-        return new string(hex);
+        return Convert.ToHexStringLower(digest);
     }
 }

@@ -1,9 +1,7 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Atmos.Plugins.Contracts;
 using Atmos.Plugins.Contracts.Safety;
-using Microsoft.Win32.SafeHandles;
 
 namespace Atmos.Plugins.Aws;
 
@@ -122,31 +120,31 @@ internal static class SsoTokenCache
         }
 
         // Each file is one lstat (a symbolic link is removed as a link, never followed; an unchanged file is still the
-        // one planning read), a small read only when it changed, and one unlink, independent of the others: with many,
-        // on every core. One bad file fails only itself; the others are still removed.
-        var removedAt = new bool[paths.Count];
-        var failedAt = new StepResult?[paths.Count];
+        // one planning read), a small read only when it changed, and one unlink. One bad file fails only itself; the
+        // others are still removed.
+        var removed = 0;
+        var failures = new List<StepResult>();
         using (cache)
         {
-            Parallel.For(0, paths.Count, Parallelism(paths.Count), i =>
+            for (var i = 0; i < paths.Count; i++)
             {
-                var path = paths[i];
                 try
                 {
-                    if (StillBelongs(cache, path, startUrls[i], stamps.Count == 0 ? string.Empty : stamps[i]))
+                    if (StillBelongs(cache, paths[i], startUrls[i], stamps.Count == 0 ? string.Empty : stamps[i]) && cache.Unlink(Path.GetFileName(paths[i])))
                     {
-                        removedAt[i] = cache.Unlink(Path.GetFileName(path));
+                        removed++;
                     }
                 }
                 catch (Exception ex)
                 {
-                    failedAt[i] = StepResults.FromException(ex, path, environment);
+                    if (StepResults.FromException(ex, paths[i], environment) is { Status: StepStatus.Failed } failure)
+                    {
+                        failures.Add(failure);
+                    }
                 }
-            });
+            }
         }
 
-        var removed = removedAt.Count(r => r);
-        var failures = failedAt.OfType<StepResult>().Where(f => f.Status == StepStatus.Failed).ToList();
         if (failures.Count > 0)
         {
             var first = failures[0];
@@ -160,13 +158,6 @@ internal static class SsoTokenCache
             ? StepResult.Removed()
             : StepResult.NotFound($"no SSO token for {string.Join(", ", startUrls.Distinct(StringComparer.Ordinal))} in {environment.Display(folder)}");
     }
-
-    /// <summary>
-    /// How many token files to check at once: each is a few syscalls and a small JSON read, independent of the others,
-    /// so with many (64 or more) on every core; with few, on the calling thread.
-    /// </summary>
-    /// <param name="count">The number of files or providers.</param>
-    public static ParallelOptions Parallelism(int count) => new() { MaxDegreeOfParallelism = count >= 64 ? Environment.ProcessorCount : 1 };
 
     // Whether a planned file may go: a link always (it is removed as the link); a folder never; a file unchanged since
     // planning found it ours (same size and modification time, from one lstat) yes; anything else is read again.
@@ -219,10 +210,13 @@ internal static class SsoTokenCache
             // Read through a link (a token may be linked from elsewhere), but never blocking and only a regular file of a
             // token's size: a FIFO or /dev/zero in the cache fails at once, alone.
             using var handle = SafeFile.OpenRead(path, MaxTokenBytes, followLinks: true);
-            // The time before the read: a write after it moves the time, so the removal's lstat sees the change.
-            var modified = SafeFile.GetInfo(handle).LastWriteTimeUtc.Ticks;
-            var parsed = ReadToken(handle, out var length);
-            stamp = Stamp(length, modified);
+            // Size and time before the read: a write after it moves the time, so the removal's lstat sees the change. A
+            // token is a few hundred bytes, one read.
+            var info = SafeFile.GetInfo(handle);
+            var bytes = new byte[info.Length];
+            var length = RandomAccess.Read(handle, bytes, 0);
+            var parsed = TokenJson.Read(bytes.AsSpan(0, length));
+            stamp = Stamp(length, info.LastWriteTimeUtc.Ticks);
             if (parsed.IsObject && parsed.StartUrl is { } url)
             {
                 return string.Equals(url.TrimEnd('/'), startUrl.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
@@ -241,57 +235,6 @@ internal static class SsoTokenCache
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {
             return namedAfterStartUrl;
-        }
-    }
-
-    // A token file is a few hundred bytes: read into a pooled buffer that usually holds it whole (a fresh 4 KB array per
-    // file was, over a thousand files, mostly page faults), without File.ReadAllBytes' extra stat for the length. A
-    // read that does not fill the buffer has met the end of a regular file, so when what it got is one whole JSON
-    // document there is no second read to see the end; otherwise reading goes on to the end and the whole is read as
-    // JSON. Returns what the JSON says; `length` is the number of bytes read.
-    private static TokenJson ReadToken(SafeFileHandle handle, out int length)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
-        try
-        {
-            length = 0;
-            var parsedLength = -1;
-            var parsed = TokenJson.Malformed;
-            while (true)
-            {
-                var read = RandomAccess.Read(handle, new Span<byte>(buffer, length, buffer.Length - length), length);
-                if (read == 0)
-                {
-                    return parsedLength == length ? parsed : TokenJson.Read(new ReadOnlySpan<byte>(buffer, 0, length));
-                }
-
-                length += read;
-                if (length > MaxTokenBytes)
-                {
-                    return TokenJson.Malformed; // grew past any token's size while being read
-                }
-
-                if (length == buffer.Length)
-                {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-                else if (parsedLength < 0)
-                {
-                    parsed = TokenJson.Read(new ReadOnlySpan<byte>(buffer, 0, length));
-                    parsedLength = length;
-                    if (parsed.IsWhole)
-                    {
-                        return parsed;
-                    }
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

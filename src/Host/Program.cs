@@ -1,4 +1,4 @@
-using Atmos.Plugins.Engine.Startup;
+using Atmos.Plugins.Host.Startup;
 using Atmos.Plugins.Host.Cli;
 using Atmos.Plugins.Host.Plugins;
 

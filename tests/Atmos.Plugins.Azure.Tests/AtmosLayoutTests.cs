@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Atmos.Plugins.Contracts;
 using Atmos.Plugins.Contracts.Safety;
-using Atmos.Plugins.Tests.Shared;
+using Atmos.Plugins.Tests.Support;
 
 namespace Atmos.Plugins.Azure.Tests;
 

@@ -1,5 +1,5 @@
 using Atmos.Plugins.Contracts.Safety;
-using Atmos.Plugins.Tests.Shared;
+using Atmos.Plugins.Tests.Support;
 
 namespace Atmos.Plugins.Azure.Tests;
 

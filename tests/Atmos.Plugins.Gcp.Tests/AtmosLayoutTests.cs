@@ -1,7 +1,7 @@
 using Atmos.Plugins.Contracts;
 using Atmos.Plugins.Contracts.Safety;
-using Atmos.Plugins.Tests.Shared;
-using static Atmos.Plugins.Gcp.Tests.GcloudFixture;
+using Atmos.Plugins.Tests.Support;
+using static Atmos.Plugins.Tests.Support.GcloudFixture;
 
 namespace Atmos.Plugins.Gcp.Tests;
 

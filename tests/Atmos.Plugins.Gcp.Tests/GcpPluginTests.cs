@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.Loader;
 using Atmos.Plugins.Contracts;
-using Atmos.Plugins.Tests.Shared;
+using Atmos.Plugins.Tests.Support;
 using McMaster.NETCore.Plugins;
-using static Atmos.Plugins.Gcp.Tests.GcloudFixture;
+using static Atmos.Plugins.Tests.Support.GcloudFixture;
 
 namespace Atmos.Plugins.Gcp.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Atmos.Plugins.Contracts;
-using Atmos.Plugins.Tests.Shared;
+using Atmos.Plugins.Tests.Support;
 
 namespace Atmos.Plugins.Integrations.Tests;
 

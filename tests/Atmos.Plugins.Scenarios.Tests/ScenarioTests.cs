@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using Atmos.Plugins.Contracts.Safety;
 using Atmos.Plugins.Engine.Audit;
-using Atmos.Plugins.Keyring.Tests.Infrastructure;
+using Atmos.Plugins.Tests.Support;
 using Atmos.Plugins.Scenarios.Tests.Support;
 using Snapshooter;
 using Snapshooter.Xunit;

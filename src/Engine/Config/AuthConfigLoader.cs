@@ -62,7 +62,7 @@ public static class AuthConfigLoader
         var evaluator = new YamlFunctions(functions, locations, problems);
         if (root is YamlMappingNode map && ConfigMerge.Child(map, "auth") is { } auth)
         {
-            var resolved = evaluator.Resolve(auth, displayName, displayName);
+            var resolved = evaluator.Resolve(auth, displayName, displayName, "auth");
             var tree = new YamlMappingNode();
             locations.Set(tree, locations.Of(map));
             foreach (var (key, value) in map.Children)

@@ -13,9 +13,15 @@ namespace Atmos.Plugins.Host.Terminal;
 /// </summary>
 internal sealed class TerminalInteraction : IUserInteraction
 {
-    private readonly bool _color;
+    private readonly Func<IAnsiConsole> _console;
 
-    public TerminalInteraction(bool color) => _color = color;
+    public TerminalInteraction(bool color)
+        : this(() => StandardError(color))
+    {
+    }
+
+    /// <summary>Prompts on the console <paramref name="console"/> makes (a test console in unit tests).</summary>
+    internal TerminalInteraction(Func<IAnsiConsole> console) => _console = console;
 
     public bool CanPrompt => true;
 
@@ -40,7 +46,10 @@ internal sealed class TerminalInteraction : IUserInteraction
             console.Write(new Text(line + Environment.NewLine));
         }
 
-        // Deleting is permanent: the cursor starts on "No".
+        // Deleting is permanent: the cursor starts on "No". As in atmos's confirmation (huh), y and n answer at once:
+        // they move to their row and choose it.
+        console.Shortcuts['y'] = console.Shortcuts['Y'] = [ConsoleKey.UpArrow, ConsoleKey.Enter];
+        console.Shortcuts['n'] = console.Shortcuts['N'] = [ConsoleKey.DownArrow, ConsoleKey.Enter];
         const string cancelled = "";
         var prompt = new SelectionPrompt<string>()
             .AddChoices(HumanOutput.ConfirmYes, HumanOutput.ConfirmNo)
@@ -75,13 +84,15 @@ internal sealed class TerminalInteraction : IUserInteraction
         }
     }
 
-    private CancellableConsole Console() => new(AnsiConsole.Create(new AnsiConsoleSettings
+    private static IAnsiConsole StandardError(bool color) => AnsiConsole.Create(new AnsiConsoleSettings
     {
         Out = new AnsiConsoleOutput(System.Console.Error),
         Ansi = AnsiSupport.Detect,
-        ColorSystem = _color ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        ColorSystem = color ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
         Interactive = InteractionSupport.Yes,
-    }));
+    });
+
+    private CancellableConsole Console() => new(_console());
 
     /// <summary>A console whose key reads end with <see cref="OperationCanceledException"/> once the token is cancelled.</summary>
     private sealed class CancellableConsole(IAnsiConsole inner) : IAnsiConsole
@@ -90,7 +101,12 @@ internal sealed class TerminalInteraction : IUserInteraction
 
         public IAnsiConsoleCursor Cursor => inner.Cursor;
 
-        public IAnsiConsoleInput Input { get; } = new CancellableInput(inner.Input);
+        private readonly CancellableInput _input = new(inner.Input);
+
+        public IAnsiConsoleInput Input => _input;
+
+        /// <summary>Keys that stand for a sequence of others (a letter that answers a prompt).</summary>
+        public Dictionary<char, ConsoleKey[]> Shortcuts => _input.Shortcuts;
 
         public IExclusivityMode ExclusivityMode => inner.ExclusivityMode;
 
@@ -111,19 +127,41 @@ internal sealed class TerminalInteraction : IUserInteraction
     {
         private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
 
-        public bool IsKeyAvailable() => inner.IsKeyAvailable();
+        private readonly Queue<ConsoleKey> _pending = new();
 
-        public ConsoleKeyInfo? ReadKey(bool intercept) => inner.ReadKey(intercept);
+        public Dictionary<char, ConsoleKey[]> Shortcuts { get; } = [];
+
+        public bool IsKeyAvailable() => _pending.Count > 0 || inner.IsKeyAvailable();
+
+        public ConsoleKeyInfo? ReadKey(bool intercept) => _pending.Count > 0 ? Key(_pending.Dequeue()) : Expand(inner.ReadKey(intercept));
 
         public async Task<ConsoleKeyInfo?> ReadKeyAsync(bool intercept, CancellationToken cancellationToken)
         {
-            while (!inner.IsKeyAvailable())
+            while (!IsKeyAvailable())
             {
                 await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            return inner.ReadKey(intercept);
+            return ReadKey(intercept);
         }
+
+        // A shortcut key is answered with the first key it stands for; the rest follow on the next reads.
+        private ConsoleKeyInfo? Expand(ConsoleKeyInfo? key)
+        {
+            if (key is not { } read || !Shortcuts.TryGetValue(read.KeyChar, out var keys))
+            {
+                return key;
+            }
+
+            foreach (var next in keys.Skip(1))
+            {
+                _pending.Enqueue(next);
+            }
+
+            return Key(keys[0]);
+        }
+
+        private static ConsoleKeyInfo Key(ConsoleKey key) => new('\0', key, shift: false, alt: false, control: false);
     }
 }

@@ -1,3 +1,5 @@
+using Atmos.Plugins.Tests.Support;
+
 namespace Atmos.Plugins.Keyring.Tests.Infrastructure;
 
 /// <summary>Why a test cannot run here, or null when it can: tests are skipped with a reason, never silently passed.</summary>

@@ -3,6 +3,7 @@ using System.Runtime.Versioning;
 using Atmos.Plugins.Engine.Keyring;
 using Atmos.Plugins.Engine.Keyring.Linux;
 using Atmos.Plugins.Keyring.Tests.Infrastructure;
+using Atmos.Plugins.Tests.Support;
 using Tmds.DBus.Protocol;
 using Xunit.Abstractions;
 

@@ -109,7 +109,8 @@ public sealed class PluginWorkbench : IDisposable
     private string Published(string project, string assembly) =>
         Path.Join(Root, project, "bin", "Release", "net10.0", "publish", assembly + ".dll");
 
-    // The contract project as it is, built with another assembly version: what a plugin built for another contract references.
+    // The contract project as it is, built with another assembly version (and without the repository's build-only
+    // analyzers): what a plugin built for another contract references.
     private void WriteContractCopies()
     {
         var contracts = Path.Join(Root, "contracts");
@@ -133,6 +134,9 @@ public sealed class PluginWorkbench : IDisposable
                   <PropertyGroup>
                     <AssemblyVersion>{version}.0.0</AssemblyVersion>
                   </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Remove="Microsoft.CodeAnalysis.PublicApiAnalyzers" />
+                  </ItemGroup>
                 </Project>
                 """);
         }

@@ -15,7 +15,7 @@ namespace Atmos.Plugins.Reliability.Tests.BadInput;
 /// </summary>
 public sealed class ConfigFuzzTests : IDisposable
 {
-    private readonly SeededHome _tree = new();
+    private readonly SeededTree _tree = new();
     private readonly ITestOutputHelper _output;
 
     public ConfigFuzzTests(ITestOutputHelper output) => _output = output;

@@ -11,7 +11,7 @@ namespace Atmos.Plugins.Reliability.Tests.BadInput;
 /// </summary>
 public sealed class FlagFuzzTests : IDisposable
 {
-    private readonly SeededHome _tree = new();
+    private readonly SeededTree _tree = new();
     private readonly ITestOutputHelper _output;
 
     public FlagFuzzTests(ITestOutputHelper output) => _output = output;

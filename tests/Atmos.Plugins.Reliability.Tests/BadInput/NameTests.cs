@@ -12,7 +12,7 @@ namespace Atmos.Plugins.Reliability.Tests.BadInput;
 /// </summary>
 public sealed class NameTests : IDisposable
 {
-    private readonly SeededHome _tree = new();
+    private readonly SeededTree _tree = new();
 
     public void Dispose() => _tree.Dispose();
 

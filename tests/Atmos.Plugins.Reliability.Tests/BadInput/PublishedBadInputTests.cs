@@ -12,7 +12,7 @@ namespace Atmos.Plugins.Reliability.Tests.BadInput;
 public sealed class PublishedBadInputTests : IDisposable
 {
     private readonly PublishedAtmos _atmos;
-    private readonly SeededHome _tree = new();
+    private readonly SeededTree _tree = new();
 
     public PublishedBadInputTests(PublishedAtmos atmos) => _atmos = atmos;
 

@@ -14,7 +14,7 @@ public sealed class SecretLeakTests : IDisposable
 {
     private const string KeyringPassword = "correct horse battery staple";
     private readonly PublishedAtmos _atmos;
-    private readonly SeededHome _tree = new();
+    private readonly SeededTree _tree = new();
 
     public SecretLeakTests(PublishedAtmos atmos)
     {

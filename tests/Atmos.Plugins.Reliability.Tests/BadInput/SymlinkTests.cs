@@ -9,7 +9,7 @@ namespace Atmos.Plugins.Reliability.Tests.BadInput;
 /// </summary>
 public sealed class SymlinkTests : IDisposable
 {
-    private readonly SeededHome _tree = new();
+    private readonly SeededTree _tree = new();
     private readonly string _outside;
 
     public SymlinkTests()

@@ -17,7 +17,7 @@ public sealed class BoundedMemoryCollection
 [Collection(BoundedMemoryCollection.Name)]
 public sealed class BoundedMemoryTests : IDisposable
 {
-    private readonly SeededHome _tree = new();
+    private readonly SeededTree _tree = new();
 
     public void Dispose() => _tree.Dispose();
 

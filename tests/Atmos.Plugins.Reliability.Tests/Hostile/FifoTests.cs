@@ -12,7 +12,7 @@ namespace Atmos.Plugins.Reliability.Tests.Hostile;
 public sealed class FifoTests : IDisposable
 {
     private static readonly TimeSpan FewSeconds = TimeSpan.FromSeconds(5);
-    private readonly SeededHome _tree = new();
+    private readonly SeededTree _tree = new();
 
     public void Dispose() => _tree.Dispose();
 

@@ -15,7 +15,7 @@ namespace Atmos.Plugins.Reliability.Tests.Hostile;
 public sealed class HonestOutcomeTests : IDisposable
 {
     private readonly PublishedAtmos _atmos;
-    private readonly SeededHome _tree = new();
+    private readonly SeededTree _tree = new();
 
     public HonestOutcomeTests(PublishedAtmos atmos) => _atmos = atmos;
 
@@ -94,7 +94,7 @@ public sealed class HonestOutcomeTests : IDisposable
         var random = Trials.Random(_ => { });
         for (var round = 0; round < Trials.Count(10); round++)
         {
-            using var tree = new SeededHome();
+            using var tree = new SeededTree();
             var runs = new[]
             {
                 tree.Cli.RunBounded(["auth", "logout", "--provider", "aws-sso", "--config", tree.Config]),

@@ -10,7 +10,7 @@ namespace Atmos.Plugins.Reliability.Tests.Hostile;
 /// </summary>
 public sealed class LockFileLinkTests : IDisposable
 {
-    private readonly SeededHome _tree = new();
+    private readonly SeededTree _tree = new();
 
     public void Dispose() => _tree.Dispose();
 

@@ -14,7 +14,7 @@ namespace Atmos.Plugins.Reliability.Tests.Hostile;
 public sealed class OwnershipTests : IDisposable
 {
     private readonly PublishedAtmos _atmos;
-    private readonly SeededHome _tree = new();
+    private readonly SeededTree _tree = new();
 
     public OwnershipTests(PublishedAtmos atmos) => _atmos = atmos;
 

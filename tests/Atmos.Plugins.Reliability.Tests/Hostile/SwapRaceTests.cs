@@ -1,7 +1,6 @@
 using System.Globalization;
-using Atmos.Plugins.Gcp.Tests;
-using Atmos.Plugins.Reliability.Tests.Support;
 using Atmos.Plugins.Tests.Support;
+using Atmos.Plugins.Reliability.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Atmos.Plugins.Reliability.Tests.Hostile;

@@ -1,4 +1,4 @@
-using System.Reflection;
+using Atmos.Plugins.Tests.Support;
 using YamlDotNet.RepresentationModel;
 
 namespace Atmos.Plugins.Scenarios.Tests.Support;
@@ -110,10 +110,7 @@ public sealed record Scenario
     public bool NeedsSecretService => Keyring is KeyringBackend.SecretService or KeyringBackend.Locked or KeyringBackend.NoLoginCollection or KeyringBackend.NoService;
 
     /// <summary>The scenarios' root folder in the repository.</summary>
-    public static string Root => Path.Join(
-        typeof(Scenario).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value,
-        "tests",
-        "Scenarios");
+    public static string Root => Path.Join(RepoPaths.Root, "tests", "Scenarios");
 
     /// <summary>Every scenario folder's name, sorted.</summary>
     public static IEnumerable<string> Names() =>

@@ -2,17 +2,6 @@ using Atmos.Plugins.Engine.Execution;
 
 namespace Atmos.Plugins.Scenarios.Tests.Support;
 
-/// <summary>
-/// The scenarios' clock: always the reference doc's audit timestamp, so debug lines read exactly like the reference
-/// (<c>2025-10-17T10:15:30Z DEBUG Starting logout identity=dev-admin</c>).
-/// </summary>
-public sealed class FixedClock : TimeProvider
-{
-    public static readonly DateTimeOffset Now = new(2025, 10, 17, 10, 15, 30, TimeSpan.Zero);
-
-    public override DateTimeOffset GetUtcNow() => Now;
-}
-
 /// <summary>A terminal that answers the picker and the keychain confirmation as a scenario says.</summary>
 public sealed class ScriptedTerminal : IUserInteraction
 {

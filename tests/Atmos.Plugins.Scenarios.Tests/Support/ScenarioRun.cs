@@ -6,7 +6,8 @@ using Atmos.Plugins.Engine.Execution;
 using Atmos.Plugins.Engine.Keyring;
 using Atmos.Plugins.Engine.Keyring.Files;
 using Atmos.Plugins.Host.Cli;
-using Atmos.Plugins.Keyring.Tests.Infrastructure;
+using Atmos.Plugins.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Atmos.Plugins.Scenarios.Tests.Support;
 
@@ -44,9 +45,6 @@ public sealed class ScenarioRun : IAsyncDisposable
 
     /// <summary>Where the run's audit trail is: the default location.</summary>
     public string AuditPath => Path.Join(Home, ".local", "state", "atmos", "audit.jsonl");
-
-    /// <summary>The built host folder (atmos, plugins.json, plugins/).</summary>
-    public static string HostOutput => Metadata("HostOutputDir");
 
     /// <summary>The faulty test plugin's assembly.</summary>
     public static string FaultyPlugin => Metadata("FaultyPlugin");
@@ -122,7 +120,7 @@ public sealed class ScenarioRun : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(text);
         return text
             .Replace(FaultyPlugin, "<faulty-plugin>", StringComparison.Ordinal)
-            .Replace(HostOutput, "<atmos>/", StringComparison.Ordinal)
+            .Replace(RepoPaths.HostOutput, "<atmos>/", StringComparison.Ordinal)
             .Replace(Home, "~", StringComparison.Ordinal)
             .Replace(Root, "<tmp>", StringComparison.Ordinal);
     }
@@ -230,7 +228,7 @@ public sealed class ScenarioRun : IAsyncDisposable
     private void WriteManifest()
     {
         var folder = Path.Join(Root, "plugins");
-        var entries = new List<string> { Entry("aws", Path.Join(HostOutput, "plugins", "Aws", "Atmos.Plugins.Aws.dll")) };
+        var entries = new List<string> { Entry("aws", Path.Join(RepoPaths.HostOutput, "plugins", "Aws", "Atmos.Plugins.Aws.dll")) };
         foreach (var (name, kind) in Scenario.Plugins)
         {
             var path = kind switch
@@ -298,8 +296,8 @@ public sealed class ScenarioRun : IAsyncDisposable
             WorkingDirectory = Path.Join(Home, Scenario.WorkingDirectory),
             Out = stdout,
             Error = stderr,
-            InstallFolder = HostOutput,
-            Clock = new FixedClock(),
+            InstallFolder = RepoPaths.HostOutput,
+            Clock = new FakeTimeProvider(ReferenceTime.Instant),
             Interaction = interaction,
             Keyring = keyring,
         };

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Atmos.Plugins.Engine.Execution;
 using Atmos.Plugins.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Atmos.Plugins.Tests.Cli;
 
@@ -43,7 +44,7 @@ public sealed class RealAtmosStatusTests : IDisposable
 
     public RealAtmosStatusTests()
     {
-        _cli = new CliRun(_home) { Clock = new FixedClock(), Interaction = new NoPrompts() };
+        _cli = new CliRun(_home) { Clock = new FakeTimeProvider(ReferenceTime.Instant), Interaction = new NoPrompts() };
         _config = _home.Write("project/atmos.yaml", Config);
         _home.Write(".cache/atmos/aws-sso/sessions/c64a7f5872aca113620b6f0bbd9e783cebcca066.json", "{\"accessToken\":\"fake-session\",\"expiresAt\":\"2030-01-01T00:00:00Z\",\"region\":\"us-east-1\",\"startUrl\":\"https://mycompany.awsapps.com/start\"}");
         _home.Write(".cache/atmos/auth/aws-sso/provisioned-identities.yaml", "auth:\n  identities: {}\n");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Atmos.Plugins.Engine.Execution;
 using Atmos.Plugins.Engine.Keyring;
 using Atmos.Plugins.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 using Snapshooter.Xunit;
 
 namespace Atmos.Plugins.Tests.Cli;
@@ -15,7 +16,7 @@ public sealed class StatusCliTests : IDisposable
 
     public StatusCliTests()
     {
-        _cli = new CliRun(_home) { Clock = new FixedClock(), Interaction = new NoPrompts() };
+        _cli = new CliRun(_home) { Clock = new FakeTimeProvider(ReferenceTime.Instant), Interaction = new NoPrompts() };
         _config = AwsTree.Seed(_home);
         AwsTree.SeedKeyring(_cli.Keyring).GetAwaiter().GetResult();
     }
@@ -44,7 +45,7 @@ public sealed class StatusCliTests : IDisposable
     {
         var keyring = new Atmos.Plugins.Engine.Keyring.Files.FileKeyring(_home.PathOf(".local/share/atmos/keyring"), "status-test-password");
         await AwsTree.SeedKeyring(keyring);
-        var cli = new CliRun(_home, keyring) { Clock = new FixedClock(), Interaction = new NoPrompts() };
+        var cli = new CliRun(_home, keyring) { Clock = new FakeTimeProvider(ReferenceTime.Instant), Interaction = new NoPrompts() };
         var before = TempHome.Fingerprint(_home.Home);
 
         var result = await cli.RunAsync("auth", "status", "ci-user", "--config", _config);
@@ -60,7 +61,7 @@ public sealed class StatusCliTests : IDisposable
         var home = new TempHome();
         try
         {
-            var cli = new CliRun(home) { Clock = new FixedClock(), Interaction = new NoPrompts() };
+            var cli = new CliRun(home) { Clock = new FakeTimeProvider(ReferenceTime.Instant), Interaction = new NoPrompts() };
             var config = home.Write("project/atmos.yaml", "auth:\n  realm: acme\n  providers:\n    sso: { kind: aws/iam-identity-center, region: us-east-1, start_url: \"https://acme.awsapps.com/start\" }\n  identities:\n    Dev: { kind: aws/permission-set, via: { provider: sso } }\n");
             home.Write(".config/atmos/acme/aws/sso/credentials", "[dev]\naws_session_token = t\n");
             home.Write(".config/atmos/aws/sso/credentials", "[Dev]\naws_session_token = t\n");
@@ -228,7 +229,7 @@ public sealed class StatusCliTests : IDisposable
     [Fact]
     public async Task An_unreadable_keyring_is_reported_and_the_report_is_partial_with_exit_1()
     {
-        var locked = new CliRun(_home, new LockedKeyring()) { Clock = new FixedClock() };
+        var locked = new CliRun(_home, new LockedKeyring()) { Clock = new FakeTimeProvider(ReferenceTime.Instant) };
 
         var result = await locked.RunAsync("auth", "status", "dev-admin", "--config", _config);
 

@@ -5,6 +5,7 @@ using Atmos.Plugins.Engine.Execution;
 using Atmos.Plugins.Engine.Planning;
 using Atmos.Plugins.Host.Cli;
 using Atmos.Plugins.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Atmos.Plugins.Tests.Config;
 
@@ -16,7 +17,7 @@ public sealed class ConfigCliTests : IDisposable
 
     public ConfigCliTests()
     {
-        _cli = new CliRun(_home) { Clock = new FixedClock() };
+        _cli = new CliRun(_home) { Clock = new FakeTimeProvider(ReferenceTime.Instant) };
         _cli.WorkingDirectory = _home.PathOf("project");
         Directory.CreateDirectory(_cli.WorkingDirectory);
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Atmos.Plugins.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 using Snapshooter.Xunit;
 
 namespace Atmos.Plugins.Tests.Output;
@@ -14,7 +15,7 @@ public sealed partial class JsonOutputTests : IDisposable
 
     public JsonOutputTests()
     {
-        _cli = new CliRun(_home) { Clock = new FixedClock() };
+        _cli = new CliRun(_home) { Clock = new FakeTimeProvider(ReferenceTime.Instant) };
         _config = AwsTree.Seed(_home);
         AwsTree.SeedKeyring(_cli.Keyring).GetAwaiter().GetResult();
     }
@@ -181,7 +182,7 @@ public sealed partial class JsonOutputTests : IDisposable
     public async Task The_report_of_the_reference_identity_example()
     {
         using var home = new TempHome();
-        var cli = new CliRun(home) { Clock = new FixedClock() };
+        var cli = new CliRun(home) { Clock = new FakeTimeProvider(ReferenceTime.Instant) };
         var config = ReferenceTree.WriteConfig(home, ReferenceTree.ChainConfig);
         await ReferenceTree.SeedKeyring(cli.Keyring, "aws-sso", "dev-org-admin", "dev-admin");
         ReferenceTree.WriteProfiles(home, ReferenceTree.SsoFolder, "dev-admin");

@@ -1,4 +1,5 @@
 using Atmos.Plugins.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 using Snapshooter;
 using Snapshooter.Xunit;
 
@@ -13,7 +14,7 @@ public sealed class ReferenceExampleTests : IDisposable
     private readonly TempHome _home = new();
     private readonly CliRun _cli;
 
-    public ReferenceExampleTests() => _cli = new CliRun(_home) { Clock = new FixedClock() };
+    public ReferenceExampleTests() => _cli = new CliRun(_home) { Clock = new FakeTimeProvider(ReferenceTime.Instant) };
 
     public void Dispose() => _home.Dispose();
 
@@ -181,7 +182,7 @@ public sealed class ReferenceExampleTests : IDisposable
     public async Task Audit_lines_are_stamped_in_UTC_whatever_the_clock_offset()
     {
         var config = await ChainState("aws-sso");
-        var cli = new CliRun(_home, _cli.Keyring) { Clock = new FixedClock(new DateTimeOffset(2025, 10, 17, 12, 15, 30, TimeSpan.FromHours(2))) };
+        var cli = new CliRun(_home, _cli.Keyring) { Clock = new FakeTimeProvider(new DateTimeOffset(2025, 10, 17, 12, 15, 30, TimeSpan.FromHours(2))) };
         cli.Environment["ATMOS_LOGS_LEVEL"] = "debug";
 
         var result = await cli.RunAsync("auth", "logout", "--provider", "aws-sso", "--config", config);
@@ -202,7 +203,7 @@ public sealed class ReferenceExampleTests : IDisposable
     [InlineData("keychain")]
     public async Task Permission_denied_by_the_keyring(string backend)
     {
-        var denying = new CliRun(_home, new DenyingKeyring(backend)) { Clock = new FixedClock() };
+        var denying = new CliRun(_home, new DenyingKeyring(backend)) { Clock = new FakeTimeProvider(ReferenceTime.Instant) };
         var config = ReferenceTree.WriteConfig(_home, ReferenceTree.ChainConfig);
         await ReferenceTree.SeedKeyring(denying.Keyring, "aws-sso", "dev-org-admin", "dev-admin");
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Atmos.Plugins.Keyring.Tests.Infrastructure;
 using Atmos.Plugins.Tests.Support;
 
 namespace Atmos.Plugins.Tests.Published;

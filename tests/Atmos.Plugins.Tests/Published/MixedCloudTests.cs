@@ -1,4 +1,3 @@
-using Atmos.Plugins.Gcp.Tests;
 using Atmos.Plugins.Tests.Support;
 
 namespace Atmos.Plugins.Tests.Published;

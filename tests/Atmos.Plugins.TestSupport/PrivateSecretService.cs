@@ -3,7 +3,7 @@ using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using Atmos.Plugins.Engine.Keyring;
 
-namespace Atmos.Plugins.Keyring.Tests.Infrastructure;
+namespace Atmos.Plugins.Tests.Support;
 
 /// <summary>How the private Secret Service is prepared before a test gets it.</summary>
 public enum SecretServiceState

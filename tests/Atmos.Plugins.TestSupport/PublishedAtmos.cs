@@ -50,12 +50,6 @@ public sealed class PublishedAtmos : IDisposable
     }
 }
 
-[CollectionDefinition(Name)]
-public sealed class PublishedAtmosCollection : ICollectionFixture<PublishedAtmos>
-{
-    public const string Name = "published atmos";
-}
-
 /// <summary>Runs a program and captures its output.</summary>
 public static class Processes
 {
@@ -111,23 +105,4 @@ public static class Processes
 
         return new Outcome(process.ExitCode, stdout.Result, stderr.Result);
     }
-}
-
-/// <summary>A fact that runs only when a program is installed; otherwise it is skipped with the reason shown.</summary>
-public sealed class RequiresProgramFactAttribute : FactAttribute
-{
-    public RequiresProgramFactAttribute(string path, string package) => Skip = MissingProgram.Reason(path, package);
-}
-
-/// <summary>A theory that runs only when a program is installed; otherwise it is skipped with the reason shown.</summary>
-public sealed class RequiresProgramTheoryAttribute : TheoryAttribute
-{
-    public RequiresProgramTheoryAttribute(string path, string package) => Skip = MissingProgram.Reason(path, package);
-}
-
-/// <summary>Why a test that needs a program is skipped, or null when the program is there.</summary>
-public static class MissingProgram
-{
-    public static string? Reason(string path, string package) =>
-        File.Exists(path) ? null : $"{path} is not installed (Debian package {package}); .ci/run installs it";
 }

@@ -1,14 +1,13 @@
-using Atmos.Plugins.Tests.Shared;
 using Microsoft.Data.Sqlite;
 
-namespace Atmos.Plugins.Gcp.Tests;
+namespace Atmos.Plugins.Tests.Support;
 
 /// <summary>
 /// A gcloud config folder laid out the way gcloud writes it: its SQLite stores created with gcloud's own
 /// <c>CREATE TABLE</c> statements (googlecloudsdk/core/credentials/creds.py), credential values as gcloud's JSON,
 /// access-token expiries as Python's sqlite3 stores a datetime, legacy credential folders, INI configurations.
 /// </summary>
-internal static class GcloudFixture
+public static class GcloudFixture
 {
     public const string DevServiceAccount = "sa-dev@proj-dev.iam.gserviceaccount.com";
     public const string ProdServiceAccount = "sa-prod@proj-prod.iam.gserviceaccount.com";

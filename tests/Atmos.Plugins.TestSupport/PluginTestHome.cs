@@ -4,13 +4,13 @@ using System.Text;
 using System.Text.Json;
 using Atmos.Plugins.Contracts;
 
-namespace Atmos.Plugins.Tests.Shared;
+namespace Atmos.Plugins.Tests.Support;
 
 /// <summary>
 /// A throw-away home folder per test (<c>home/</c> with <c>.config</c> and <c>.cache</c>) and the calls a host makes
 /// into a plugin: build targets the way the planner does, plan, then execute each step.
 /// </summary>
-internal sealed class PluginTestHome : IDisposable
+public sealed class PluginTestHome : IDisposable
 {
     public PluginTestHome(string cloud, TimeSpan? lockTimeout = null)
     {
@@ -207,22 +207,4 @@ internal sealed class PluginTestHome : IDisposable
 
     private static Settings Wrap(Dictionary<string, object?> map) =>
         new(map.ToDictionary(p => p.Key, p => p.Value is Dictionary<string, object?> nested ? Wrap(nested) : p.Value, StringComparer.Ordinal));
-}
-
-/// <summary>A fact that needs a program on PATH and is skipped, saying so, when it is not there.</summary>
-internal sealed class RequiresProgramFactAttribute : FactAttribute
-{
-    public RequiresProgramFactAttribute(string program, string package)
-    {
-        if (FindOnPath(program) is null)
-        {
-            Skip = $"'{program}' is not on PATH; install it (Debian: apt-get install {package}) to run this test";
-        }
-    }
-
-    public static string? FindOnPath(string program) =>
-        (System.Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(folder => Path.Join(folder, program))
-            .FirstOrDefault(File.Exists);
 }

@@ -9,16 +9,17 @@ using Atmos.Plugins.Engine.Projections;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Atmos.Plugins.Engine.Startup;
+namespace Atmos.Plugins.Host.Startup;
 
 /// <summary>
 /// Runs, once and on throwaway inputs, the code every run meets for the first time: the YAML reader, FluentValidation
 /// building and applying the config and option validators, System.Text.Json writing an event, the event fold, one step
 /// through the mediator. The first use of each pays for type loading, static constructors and resolving precompiled code;
-/// the host calls this on a second thread at process start so that cost overlaps with argument parsing and file
+/// <c>Program.cs</c> calls this on a second thread at process start so that cost overlaps with argument parsing and file
 /// reading on the main thread instead of adding to it (docs/performance.md). It changes no state a run can observe.
+/// Start-up policy of this executable, so it lives here and not in the engine (whose other hosts are tests).
 /// </summary>
-public static class EngineWarmup
+internal static class EngineWarmup
 {
     /// <summary>Warms everything in turn, in the order a run needs it. Never throws.</summary>
     public static void Run()

@@ -17,5 +17,8 @@ public sealed class SeededTree : IDisposable
     /// <summary>The seeded atmos.yaml.</summary>
     public string Config { get; }
 
+    /// <summary>How many entries the keyring holds (6 as seeded).</summary>
+    public async Task<int> KeyringCount() => (await Cli.Keyring.ListAsync(CancellationToken.None)).Count;
+
     public void Dispose() => Home.Dispose();
 }
