@@ -161,7 +161,7 @@ public sealed class ScenarioRun : IAsyncDisposable
             await File.WriteAllTextAsync(path, content, new UTF8Encoding(false));
 
             // A fixed time, so what a plan records about a file (the SSO token stamps) is the same on every run.
-            File.SetLastWriteTimeUtc(path, FixedClock.Now.UtcDateTime);
+            File.SetLastWriteTimeUtc(path, ReferenceTime.Instant.UtcDateTime);
         }
 
         foreach (var (relative, target) in Scenario.Symlinks)
