@@ -104,7 +104,7 @@ internal sealed class LogoutCommand
         var context = RunSetup.Build(_host, _config.Request(parseResult, _host));
         using var plugins = context.Catalog; // stops the plugin processes the run started
         // Warnings, and errors that block only some entries without naming them (a broken plugins.json): the run goes on.
-        foreach (var warning in context.Problems.Where(p => p.Severity == Engine.Config.ProblemSeverity.Warning || (p.IsLocal && p.Principals.Count == 0)))
+        foreach (var warning in context.Problems.Where(p => p.IsPrintedBeforeRun))
         {
             _host.Error.WriteLine(TerminalText.Line(warning.ToString()));
         }
