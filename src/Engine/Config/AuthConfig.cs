@@ -118,6 +118,12 @@ public sealed record ConfigProblem(ProblemSeverity Severity, SourceLocation? Loc
     /// <summary>Whether the error makes the whole configuration unusable: it names no identity or provider and is not local.</summary>
     public bool IsGlobalError => Severity == ProblemSeverity.Error && Principals.Count == 0 && !IsLocal;
 
+    /// <summary>
+    /// Whether a command prints it before it runs, as a warning: a warning, or an error that blocks only some entries
+    /// without naming them (a broken plugin manifest); errors naming entries are reported as those entries' steps.
+    /// </summary>
+    public bool IsPrintedBeforeRun => Severity == ProblemSeverity.Warning || (IsLocal && Principals.Count == 0);
+
     /// <summary>An error.</summary>
     /// <param name="location">Where.</param>
     /// <param name="message">What and how to fix.</param>

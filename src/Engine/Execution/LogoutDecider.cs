@@ -100,7 +100,7 @@ public static class LogoutDecider
         {
             // Warnings, and errors that block only some entries without naming them (a broken plugins.json): the run goes on.
             events.AddRange(context.Problems
-                .Where(p => p.Severity == ProblemSeverity.Warning || (p.IsLocal && p.Principals.Count == 0))
+                .Where(p => p.IsPrintedBeforeRun)
                 .Select(p => new ConfigWarningReported { Warning = p.ToString() }));
         }
 

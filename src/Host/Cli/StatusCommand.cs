@@ -49,7 +49,7 @@ internal sealed class StatusCommand
     {
         var context = RunSetup.Build(_host, _config.Request(parseResult, _host));
         using var plugins = context.Catalog; // stops the plugin processes the run started
-        foreach (var warning in context.Problems.Where(p => p.Severity == Engine.Config.ProblemSeverity.Warning || (p.IsLocal && p.Principals.Count == 0)))
+        foreach (var warning in context.Problems.Where(p => p.IsPrintedBeforeRun))
         {
             await _host.Error.WriteLineAsync(warning.ToString()).ConfigureAwait(false);
         }

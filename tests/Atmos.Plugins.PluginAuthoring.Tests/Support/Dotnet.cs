@@ -20,11 +20,23 @@ public static class Dotnet
     public static void Run(string workingDirectory, params string[] args)
     {
         var outcome = Processes.Run("dotnet", args, Quiet, workingDirectory, TimeSpan.FromMinutes(5));
+        // `dotnet new` right after `dotnet new install` can trip over its own hive: the template engine re-reads
+        // packages.json while it is still writing it and exits 70 "being used by another process" (seen on a loaded CI
+        // machine). Nothing else uses the private hive, so trying again is the whole remedy.
+        for (var attempt = 1; attempt < 4 && args is ["new", ..] && HiveWasBusy(outcome); attempt++)
+        {
+            Thread.Sleep(TimeSpan.FromSeconds(attempt));
+            outcome = Processes.Run("dotnet", args, Quiet, workingDirectory, TimeSpan.FromMinutes(5));
+        }
+
         if (outcome.ExitCode != 0)
         {
             throw new InvalidOperationException($"dotnet {string.Join(' ', args)} failed ({outcome.ExitCode}) in {workingDirectory}:\n{outcome.Stdout}\n{outcome.Stderr}");
         }
     }
+
+    private static bool HiveWasBusy(Processes.Outcome outcome) =>
+        outcome.ExitCode == 70 && (outcome.Stdout + outcome.Stderr).Contains("being used by another process", StringComparison.Ordinal);
 
     /// <summary>
     /// <c>dotnet pack src/Contracts</c> from the contract this assembly was built with (no rebuild), into
