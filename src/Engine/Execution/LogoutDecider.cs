@@ -216,7 +216,7 @@ public static class LogoutDecider
     {
         var events = new List<LogoutEvent>(plan.Steps.Count + plan.Preserved.Count + plan.PluginFailures.Count + 1);
         events.AddRange(plan.PluginFailures.Select(f => new PluginLoadFailed { Plugin = f.Plugin, Reason = f.Reason }));
-        events.AddRange(plan.Steps.Select(s => new StepPlanned { Step = s }));
+        events.AddRange(plan.Steps.Select(c => new StepPlanned { Step = c.Step }));
         events.AddRange(plan.Preserved.Select(s => new CredentialPreserved { Step = s }));
         if (state.DryRun)
         {

@@ -66,15 +66,15 @@ public sealed class LogoutRunner
         }
 
         state = Apply(new StartRemoval(LogoutDecider.AwaitsConfirmation(state) ? await ConfirmAsync(target!, plan, cancellationToken).ConfigureAwait(false) : null));
-        foreach (var step in plan.Steps)
+        foreach (var command in plan.Steps)
         {
             if (state.Completed || cancellationToken.IsCancellationRequested)
             {
                 break;
             }
 
-            var outcome = await _sender.Send(StepCommand.For(step), cancellationToken).ConfigureAwait(false);
-            state = Apply(new RecordOutcome(step.Index, outcome));
+            var outcome = await _sender.Send(command, cancellationToken).ConfigureAwait(false);
+            state = Apply(new RecordOutcome(command.Step.Index, outcome));
         }
 
         return state.Completed ? state : Apply(new FinishLogout(cancellationToken.IsCancellationRequested));

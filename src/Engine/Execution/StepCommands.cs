@@ -27,7 +27,7 @@ public sealed record RemoveRealmEntry(StepData Step) : IStepCommand;
 /// <param name="Step">A blocked step.</param>
 public sealed record ReportBlockedStep(StepData Step) : IStepCommand;
 
-/// <summary>Turns a planned step into its command.</summary>
+/// <summary>Which command executes a step: decided once, when the planner numbers the plan (<see cref="Planning.LogoutPlan"/>).</summary>
 public static class StepCommand
 {
     /// <summary>The command that executes <paramref name="step"/>.</summary>

@@ -1,4 +1,5 @@
 using Atmos.Plugins.Engine.Events;
+using Atmos.Plugins.Engine.Execution;
 
 namespace Atmos.Plugins.Engine.Planning;
 
@@ -6,18 +7,22 @@ namespace Atmos.Plugins.Engine.Planning;
 /// What a logout will do, as data: the same object drives the dry run, the real run, <c>--output json</c> and replay
 /// tests. Building it reads what exists and changes nothing.
 /// </summary>
+/// <remarks>
+/// Its steps are the mediator commands the runner sends as they are, each carrying everything its handler needs (the
+/// step's data, recorded by <see cref="StepPlanned"/>), so whoever holds the plan can execute it.
+/// </remarks>
 /// <param name="Chain">The identity's chain (identity scope), root first.</param>
-/// <param name="Steps">The steps, in execution order; <see cref="StepData.Index"/> is the position.</param>
+/// <param name="Steps">The steps as the commands that execute them, in order; <see cref="StepData.Index"/> is the position.</param>
 /// <param name="Preserved">Long-lived credentials kept because <c>--keychain</c> was not given.</param>
 /// <param name="PluginFailures">Plugins the plan needed that could not be loaded: plugin name and reason.</param>
 public sealed record LogoutPlan(
     IReadOnlyList<string>? Chain,
-    IReadOnlyList<StepData> Steps,
+    IReadOnlyList<IStepCommand> Steps,
     IReadOnlyList<StepData> Preserved,
     IReadOnlyList<PluginFailure> PluginFailures)
 {
     /// <summary>Whether any long-lived credential would be deleted (the <c>--keychain</c> confirmation lists these).</summary>
-    public IEnumerable<StepData> KeychainSteps => Steps.Where(s => s.Class != StepClass.Session && s.Presence != Presence.Absent);
+    public IEnumerable<StepData> KeychainSteps => Steps.Select(c => c.Step).Where(s => s.Class != StepClass.Session && s.Presence != Presence.Absent);
 }
 
 /// <summary>A plugin the plan needed that could not be loaded.</summary>

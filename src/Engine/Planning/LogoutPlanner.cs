@@ -1,6 +1,7 @@
 using Atmos.Plugins.Contracts;
 using Atmos.Plugins.Engine.Config;
 using Atmos.Plugins.Engine.Events;
+using Atmos.Plugins.Engine.Execution;
 using Atmos.Plugins.Engine.Keyring;
 using Atmos.Plugins.Engine.Plugins;
 
@@ -187,7 +188,7 @@ public sealed class LogoutPlanner
             steps.AddRange(new RealmSweep(_context).FileSteps(steps.Where(s => s.Type == StepType.Files).SelectMany(s => s.Paths).ToList()));
         }
 
-        var numbered = steps.Select((s, i) => s with { Index = i }).ToList();
+        var numbered = steps.Select((s, i) => StepCommand.For(s with { Index = i })).ToList();
         return new LogoutPlan(target.Identity is null ? null : _context.Graph.Chain(target.Identity), numbered, preserved, failures);
     }
 

@@ -1,4 +1,6 @@
 using Atmos.Plugins.Engine.Events;
+using Stateless;
+using Stateless.Graph;
 
 namespace Atmos.Plugins.Engine.Projections;
 
@@ -36,83 +38,100 @@ public enum RunPhase
     Completed,
 }
 
-/// <summary>One legal move of a run: in <paramref name="From"/>, an event of type <paramref name="Event"/> leads to <paramref name="To"/>.</summary>
-/// <param name="From">The phase before.</param>
-/// <param name="Event">The event's type.</param>
-/// <param name="To">The phase after.</param>
-public sealed record PhaseTransition(RunPhase From, Type Event, RunPhase To);
-
 /// <summary>
-/// The one definition of a run's phases: the fold takes each event's phase from it, the decider refuses to emit an event
-/// it does not allow, and docs/lifecycle.md draws its diagram from it.
+/// The one definition of a run's phases, a Stateless state machine whose triggers are the event types: the fold
+/// takes each event's phase from it, the decider refuses to emit an event it does not permit, and docs/lifecycle.md's
+/// diagram is its Mermaid export.
 /// </summary>
+/// <remarks>
+/// The machine keeps no run's state: it reads and writes the phase through a slot that <see cref="TryAfter"/> fills from
+/// the state being folded (under a lock), so one definition serves every run, replay and thread.
+/// </remarks>
 public static class RunPhases
 {
-    /// <summary>Every legal move, in the order a run meets them.</summary>
-    public static IReadOnlyList<PhaseTransition> Transitions { get; } = Define();
+    private static readonly Lock Gate = new();
+    private static RunPhase s_phase;
 
-    // Plain loops, no LINQ: a generic method over a value type (RunPhase) is compiled at every start (docs/performance.md).
-    private static List<PhaseTransition> Define()
+    private static readonly StateMachine<RunPhase, Type> Machine = Define();
+
+    private static StateMachine<RunPhase, Type> Define()
     {
-        List<PhaseTransition> moves =
-        [
-            new(RunPhase.Created, typeof(ConfigWarningReported), RunPhase.Created),
-            new(RunPhase.Created, typeof(LogoutRequested), RunPhase.Requested),
-            new(RunPhase.Requested, typeof(LogoutRejected), RunPhase.Rejected),
-            new(RunPhase.Requested, typeof(ChainResolved), RunPhase.Requested),
-        ];
+        var machine = new StateMachine<RunPhase, Type>(() => s_phase, phase => s_phase = phase, FiringMode.Immediate);
+        machine.Configure(RunPhase.Created)
+            .PermitReentry(typeof(ConfigWarningReported))
+            .Permit(typeof(LogoutRequested), RunPhase.Requested);
+        machine.Configure(RunPhase.Requested)
+            .Permit(typeof(LogoutRejected), RunPhase.Rejected)
+            .PermitReentry(typeof(ChainResolved));
         foreach (var from in new[] { RunPhase.Requested, RunPhase.Planned })
         {
-            moves.Add(new(from, typeof(PluginLoadFailed), RunPhase.Planned));
-            moves.Add(new(from, typeof(StepPlanned), RunPhase.Planned));
-            moves.Add(new(from, typeof(CredentialPreserved), RunPhase.Planned));
-            moves.Add(new(from, typeof(LogoutCancelled), RunPhase.Cancelled));
-            moves.Add(new(from, typeof(LogoutConfirmed), RunPhase.Confirmed));
-            moves.Add(new(from, typeof(RemovalStarted), RunPhase.Removing));
-            moves.Add(new(from, typeof(LogoutCompleted), RunPhase.Completed));
+            var planning = machine.Configure(from)
+                .Permit(typeof(LogoutCancelled), RunPhase.Cancelled)
+                .Permit(typeof(LogoutConfirmed), RunPhase.Confirmed)
+                .Permit(typeof(RemovalStarted), RunPhase.Removing)
+                .Permit(typeof(LogoutCompleted), RunPhase.Completed);
+            foreach (var planned in new[] { typeof(PluginLoadFailed), typeof(StepPlanned), typeof(CredentialPreserved) })
+            {
+                _ = from == RunPhase.Planned ? planning.PermitReentry(planned) : planning.Permit(planned, RunPhase.Planned);
+            }
         }
 
-        moves.AddRange(
-        [
-            new(RunPhase.Confirmed, typeof(RemovalStarted), RunPhase.Removing),
-            new(RunPhase.Removing, typeof(CredentialRemoved), RunPhase.Removing),
-            new(RunPhase.Removing, typeof(CredentialNotFound), RunPhase.Removing),
-            new(RunPhase.Removing, typeof(StepFailed), RunPhase.Removing),
-            new(RunPhase.Removing, typeof(LogoutInterrupted), RunPhase.Interrupted),
-            new(RunPhase.Removing, typeof(LogoutCompleted), RunPhase.Completed),
-            new(RunPhase.Interrupted, typeof(LogoutCompleted), RunPhase.Completed),
-            new(RunPhase.Rejected, typeof(LogoutCompleted), RunPhase.Completed),
-            new(RunPhase.Cancelled, typeof(LogoutCompleted), RunPhase.Completed),
-        ]);
+        machine.Configure(RunPhase.Confirmed)
+            .Permit(typeof(RemovalStarted), RunPhase.Removing);
+        machine.Configure(RunPhase.Removing)
+            .PermitReentry(typeof(CredentialRemoved))
+            .PermitReentry(typeof(CredentialNotFound))
+            .PermitReentry(typeof(StepFailed))
+            .Permit(typeof(LogoutInterrupted), RunPhase.Interrupted)
+            .Permit(typeof(LogoutCompleted), RunPhase.Completed);
+        foreach (var ended in new[] { RunPhase.Interrupted, RunPhase.Rejected, RunPhase.Cancelled, RunPhase.Failed })
+        {
+            machine.Configure(ended).Permit(typeof(LogoutCompleted), RunPhase.Completed);
+        }
 
         // A bug can stop a run anywhere before its end.
         foreach (var from in new[] { RunPhase.Created, RunPhase.Requested, RunPhase.Planned, RunPhase.Confirmed, RunPhase.Removing, RunPhase.Interrupted, RunPhase.Rejected, RunPhase.Cancelled })
         {
-            moves.Add(new(from, typeof(LogoutFailed), RunPhase.Failed));
+            machine.Configure(from).Permit(typeof(LogoutFailed), RunPhase.Failed);
         }
 
-        moves.Add(new(RunPhase.Failed, typeof(LogoutCompleted), RunPhase.Completed));
-        return moves;
+        return machine;
     }
 
-    /// <summary>The phase after <paramref name="logoutEvent"/>; false when the event is not legal in <paramref name="phase"/>.</summary>
+    /// <summary>The phase after <paramref name="logoutEvent"/>; false when the event is not permitted in <paramref name="phase"/>.</summary>
     /// <param name="phase">The phase before.</param>
     /// <param name="logoutEvent">The event.</param>
-    /// <param name="next">The phase after (unchanged when not legal).</param>
+    /// <param name="next">The phase after (unchanged when not permitted).</param>
     public static bool TryAfter(RunPhase phase, LogoutEvent logoutEvent, out RunPhase next)
     {
         ArgumentNullException.ThrowIfNull(logoutEvent);
-        var type = logoutEvent.GetType();
-        foreach (var transition in Transitions)
+        var trigger = logoutEvent.GetType();
+        bool permitted;
+        lock (Gate)
         {
-            if (transition.From == phase && transition.Event == type)
+            s_phase = phase;
+            permitted = Machine.CanFire(trigger);
+            if (permitted)
             {
-                next = transition.To;
-                return true;
+                Machine.Fire(trigger);
             }
+
+            next = s_phase;
         }
 
-        next = phase;
-        return false;
+        return permitted;
+    }
+
+    /// <summary>The phases and the events that move a run between them, as a Mermaid state diagram (docs/lifecycle.md).</summary>
+    public static string Diagram()
+    {
+        string graph;
+        lock (Gate)
+        {
+            s_phase = RunPhase.Created; // the export starts the diagram at the machine's current phase
+            graph = MermaidGraph.Format(Machine.GetInfo());
+        }
+
+        return graph.Replace(typeof(LogoutEvent).Namespace + ".", string.Empty, StringComparison.Ordinal).Replace("\t", "    ", StringComparison.Ordinal);
     }
 }

@@ -53,7 +53,7 @@ internal static class EngineWarmup
         var step = new StepData { Index = 0, Type = StepType.Plugin, Target = "warm-up", Principals = ["i"], Class = StepClass.Unknown, Blocked = "warm-up" };
         _ = LogoutDecider.Decide(new RecordOutcome(0, new StepOutcome(StepStatus.Failed, "warm-up", null)), RunState.Initial with { Phase = RunPhase.Removing });
         var sender = LogoutEngine.Services(context).GetRequiredService<ISender>();
-        _ = sender.Send(StepCommand.For(step), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        _ = sender.Send(new ReportBlockedStep(step), CancellationToken.None).AsTask().GetAwaiter().GetResult();
     }
 
     private sealed class NoPlugins : IPluginLoader

@@ -4,39 +4,19 @@ using Atmos.Plugins.Tests.Support;
 namespace Atmos.Plugins.Tests.Docs;
 
 /// <summary>
-/// docs/lifecycle.md draws the phases of a run from <see cref="RunPhases.Transitions"/>, the table the fold and the
+/// docs/lifecycle.md draws the phases of a run from <see cref="RunPhases"/>, the Stateless machine the fold and the
 /// decider use, so the picture cannot drift from the code. After changing the table, regenerate it with
 /// <c>ATMOS_UPDATE_DOCS=1 scripts/test --filter Lifecycle</c> and review the diff.
 /// </summary>
 public sealed class LifecycleDocTests
 {
-    private const string Begin = "<!-- BEGIN generated from RunPhases.Transitions: edit the code, not this block -->";
+    private const string Begin = "<!-- BEGIN generated from RunPhases: edit the code, not this block -->";
     private const string End = "<!-- END generated -->";
 
     private static string DocPath => Path.Join(RepoPaths.Root, "docs", "lifecycle.md");
 
-    /// <summary>The generated block: a Mermaid state diagram (rendered by GitHub), one arrow per pair of phases.</summary>
-    public static string Generated()
-    {
-        var arrows = RunPhases.Transitions
-            .Where(t => t.From != t.To)
-            .GroupBy(t => (t.From, t.To))
-            .Select(g => $"    {g.Key.From} --> {g.Key.To} : {string.Join(", ", g.Select(t => t.Event.Name))}");
-        var loops = RunPhases.Transitions
-            .Where(t => t.From == t.To)
-            .GroupBy(t => t.From)
-            .Select(g => $"    {g.Key} --> {g.Key} : {string.Join(", ", g.Select(t => t.Event.Name))}");
-        return $"""
-            {Begin}
-            ```mermaid
-            stateDiagram-v2
-                [*] --> {RunPhase.Created}
-            {string.Join("\n", arrows.Concat(loops))}
-                {RunPhase.Completed} --> [*]
-            ```
-            {End}
-            """;
-    }
+    /// <summary>The generated block: Stateless's Mermaid export of the machine (rendered by GitHub).</summary>
+    public static string Generated() => $"{Begin}\n```mermaid\n{RunPhases.Diagram().ReplaceLineEndings("\n").TrimEnd()}\n```\n{End}";
 
     [Fact]
     public void The_committed_diagram_is_the_one_the_machine_exports()
@@ -56,6 +36,6 @@ public sealed class LifecycleDocTests
 
         Assert.True(
             committed == generated,
-            $"docs/lifecycle.md is out of date with RunPhases.Transitions; regenerate it with ATMOS_UPDATE_DOCS=1 scripts/test --filter Lifecycle and review the diff.\nExpected:\n{generated}");
+            $"docs/lifecycle.md is out of date with RunPhases; regenerate it with ATMOS_UPDATE_DOCS=1 scripts/test --filter Lifecycle and review the diff.\nExpected:\n{generated}");
     }
 }

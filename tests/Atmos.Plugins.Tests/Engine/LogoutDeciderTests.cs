@@ -22,7 +22,7 @@ public sealed class LogoutDeciderTests
 
     private static List<string> Types(IEnumerable<LogoutEvent> events) => events.Select(EventJson.WireName).ToList();
 
-    private static LogoutPlan Plan => new(null, [Step], [], [new PluginFailure("gcp", "missing")]);
+    private static LogoutPlan Plan => new(null, [StepCommand.For(Step)], [], [new PluginFailure("gcp", "missing")]);
 
     [Fact]
     public void A_plan_is_recorded_failures_first_and_a_dry_run_ends_with_it()

@@ -372,8 +372,6 @@ internal static unsafe partial class Posix
         return 0;
     }
 
-    public static bool TryTruncate(int fd, long length, out int error) => Check(ftruncate(fd, length), out error);
-
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     /// <summary>The system's text for an errno value, lower case, such as "read-only file system".</summary>
@@ -478,9 +476,6 @@ internal static unsafe partial class Posix
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial nint write(int fd, byte* buffer, nint count);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int ftruncate(int fd, long length);
 
     [LibraryImport("libc")]
     private static partial uint geteuid();
