@@ -1,4 +1,5 @@
 using Atmos.Plugins.Engine.Planning;
+using Atmos.Plugins.PluginHost;
 using Atmos.Plugins.Engine.Projections;
 using FluentValidation;
 using Mediator;
@@ -46,11 +47,7 @@ public static class LogoutEngine
 
     /// <summary>An exception as one line: its type and message, never its stack trace.</summary>
     /// <param name="exception">The exception.</param>
-    public static string OneLine(Exception exception)
-    {
-        ArgumentNullException.ThrowIfNull(exception);
-        return $"{exception.GetType().Name}: {exception.Message.ReplaceLineEndings(" ")}";
-    }
+    public static string OneLine(Exception exception) => PluginServer.Describe(exception);
 
     internal static ServiceProvider Services(RunContext context)
     {

@@ -1,4 +1,5 @@
 using Atmos.Plugins.Contracts;
+using Atmos.Plugins.PluginHost;
 
 namespace Atmos.Plugins.Engine.Plugins;
 
@@ -378,29 +379,9 @@ public sealed class GuardedPlugin : IDisposable
         }
     }
 
-    // A constructor that throws arrives wrapped by Activator; the inner exception is the one worth naming.
-    // A plugin's own exception type may throw from its Message: then its type name is all there is to say.
-    private static string Describe(Exception ex)
-    {
-        if (ex is System.Reflection.TargetInvocationException { InnerException: { } inner })
-        {
-            return Describe(inner);
-        }
-
-        if (ex is RemotePluginException remote)
-        {
-            return remote.Message; // already "Type: message", as the plugin's process described it
-        }
-
-        try
-        {
-            return $"{ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}";
-        }
-        catch (Exception)
-        {
-            return ex.GetType().Name;
-        }
-    }
+    // "Type: message" on one line, the inner exception of a constructor's wrapper, as the plugin process words it too.
+    private static string Describe(Exception ex) =>
+        ex is RemotePluginException remote ? remote.Message : PluginServer.Describe(ex);
 
     private enum Ending
     {
