@@ -91,17 +91,21 @@ public sealed class OwnershipTests : IDisposable
         var baseFolder = _tree.Home.PathOf(".config/atmos/aws");
         using (AsUsers.MountReadOnly(baseFolder))
         {
-            foreach (var (command, line) in new[]
+            // Each command twice: the first run in this process pays for JIT-compiling the failure path (seconds on a loaded
+            // CI machine), which says nothing about waiting; the second must name the read-only mount at once.
+            foreach (var (command, line, timed) in new[]
             {
-                (new[] { "dev-admin" }, "~/.config/atmos/aws/aws-sso/credentials.lock: read-only file system"),
-                (new[] { "--provider", "aws-sso" }, "~/.config/atmos/aws/aws-sso"),
+                (new[] { "dev-admin" }, "~/.config/atmos/aws/aws-sso/credentials.lock: read-only file system", false),
+                (new[] { "--provider", "aws-sso" }, "~/.config/atmos/aws/aws-sso", false),
+                (new[] { "dev-admin" }, "~/.config/atmos/aws/aws-sso/credentials.lock: read-only file system", true),
+                (new[] { "--provider", "aws-sso" }, "~/.config/atmos/aws/aws-sso", true),
             })
             {
                 var clock = Stopwatch.StartNew();
                 var result = await _tree.Cli.RunBounded(["auth", "logout", .. command, "--config", _tree.Config]);
                 var took = clock.Elapsed;
 
-                Assert.True(took < TimeSpan.FromSeconds(1), $"{string.Join(' ', command)} took {took.TotalMilliseconds:0} ms");
+                Assert.True(!timed || took < TimeSpan.FromSeconds(1), $"{string.Join(' ', command)} took {took.TotalMilliseconds:0} ms");
                 Assert.Contains(result.Lines, l => l.StartsWith("✗ Files: ~/.config/atmos/aws/aws-sso/ (read-only file system)", StringComparison.Ordinal));
                 Assert.Contains(result.Lines, l => l.Contains(line, StringComparison.Ordinal) && l.Contains("read-only file system", StringComparison.Ordinal) && l.Contains("remount it read-write", StringComparison.Ordinal));
                 Assert.DoesNotContain(result.Lines, l => l.Contains("another process", StringComparison.Ordinal));
