@@ -36,11 +36,17 @@ internal sealed record PluginShare(string Key, PluginDescriptor? Plugin, string?
     public List<IdentityConfig> Identities { get; } = [];
 
     /// <summary>Integrations whose artifacts go with the scope, each with the scope's identities and providers that own it.</summary>
-    public List<(IntegrationConfig Integration, List<string> Owners)> Integrations { get; } = [];
+    public List<IntegrationOwners> Integrations { get; } = [];
 
     /// <summary>Their names, providers first, then the owners of its integrations.</summary>
     public IReadOnlyList<string> Names => Providers.Select(p => p.Name).Concat(Identities.Select(i => i.Name)).Concat(Integrations.SelectMany(i => i.Owners)).Distinct(StringComparer.Ordinal).ToList();
 }
+
+/// <summary>An integration and the scope's identities and providers that own it.</summary>
+/// <param name="Integration">The integration.</param>
+/// <param name="Owners">Its owners in scope order.</param>
+/// <remarks>A record, not a tuple: LINQ over a value tuple is JIT-compiled at every run (docs/performance.md, item 25).</remarks>
+internal sealed record IntegrationOwners(IntegrationConfig Integration, List<string> Owners);
 
 /// <summary>
 /// Who a scope covers (SPEC §3), shared by the logout planner and <c>atmos auth status</c>: the keyring principals in
@@ -174,7 +180,7 @@ internal sealed class ScopeMembers
             var unblocked = owners.Where(o => !blocked.ContainsKey(o)).ToList();
             if (unblocked.Count > 0)
             {
-                ShareOf(_context.Catalog.ResolveIntegration(integration.Kind), integration.Kind).Integrations.Add((integration, unblocked));
+                ShareOf(_context.Catalog.ResolveIntegration(integration.Kind), integration.Kind).Integrations.Add(new IntegrationOwners(integration, unblocked));
             }
         }
 
@@ -185,9 +191,9 @@ internal sealed class ScopeMembers
     // via.identity is that identity or whose via.provider is its chain's root provider. A provider's logout (and --all)
     // logs out its identities, and also takes the integrations bound to the provider itself, which atmos reaches only
     // through an identity. Owners in scope order; names compared without case (atmos lower-cases the keys it loads).
-    private List<(IntegrationConfig Integration, List<string> Owners)> IntegrationsOf(ResolvedTarget target)
+    private List<IntegrationOwners> IntegrationsOf(ResolvedTarget target)
     {
-        var result = new List<(IntegrationConfig, List<string>)>();
+        var result = new List<IntegrationOwners>();
         if (_context.Config.Integrations.Count == 0)
         {
             return result;
@@ -230,7 +236,7 @@ internal sealed class ScopeMembers
 
             if (owners.Count > 0)
             {
-                result.Add((integration, owners));
+                result.Add(new IntegrationOwners(integration, owners));
             }
         }
 
