@@ -149,13 +149,16 @@ internal sealed class ScopeMembers
         PluginShare ShareOf(KindOwner owner, string kind)
         {
             var key = owner.Plugin?.Name ?? owner.Problem ?? kind;
-            var share = shares.FirstOrDefault(w => w.Key == key);
-            if (share is null)
+            foreach (var known in shares)
             {
-                share = new PluginShare(key, owner.Plugin, owner.Problem, kind, owner.IsUnknown);
-                shares.Add(share);
+                if (known.Key == key)
+                {
+                    return known;
+                }
             }
 
+            var share = new PluginShare(key, owner.Plugin, owner.Problem, kind, owner.IsUnknown);
+            shares.Add(share);
             return share;
         }
 
@@ -361,8 +364,10 @@ internal sealed class ScopeMembers
     {
         var results = new Dictionary<string, (PluginCall<CredentialClass> Class, string? Plugin)>(StringComparer.Ordinal);
         var waiting = new Dictionary<GuardedPlugin, List<(string Key, KeyringEntry Entry)>>();
-        foreach (var item in entries)
+        // An index loop: enumerating a list of tuples through its interface JIT-compiles the enumerator at every run.
+        for (var i = 0; i < entries.Count; i++)
         {
+            var item = entries[i];
             var owner = _context.Catalog.Resolve(item.Entry.Kind);
             if (owner.Plugin is not { IsAvailable: true } plugin)
             {
@@ -435,8 +440,10 @@ internal sealed class ScopeMembers
     /// <summary>What <paramref name="plugin"/> is asked to plan or inspect for its share of the scope.</summary>
     public PlanRequest Request(PluginShare share, GuardedPlugin plugin, ScopeKind scope)
     {
-        var providers = share.Providers.Select(p => _context.ProviderTarget(p, plugin.Cloud)).ToList();
-        var identities = share.Identities.Select(i => IdentityTarget(i, plugin.Cloud)).ToList();
+        // One target per provider: a thousand identities of twenty providers resolved their root's folders a thousand times.
+        var targets = new Dictionary<string, ProviderTarget>(StringComparer.Ordinal);
+        var providers = share.Providers.Select(p => Target(targets, p, plugin.Cloud)).ToList();
+        var identities = share.Identities.Select(i => IdentityTarget(targets, i, plugin.Cloud)).ToList();
         var requestScope = scope is ScopeKind.All or ScopeKind.AllRealms ? LogoutScope.All : providers.Count > 0 ? LogoutScope.Provider : LogoutScope.Identity;
         return new PlanRequest(requestScope, providers, identities, _context.EnvironmentFor(plugin.Cloud, plugin.Name))
         {
@@ -444,7 +451,18 @@ internal sealed class ScopeMembers
         };
     }
 
-    private IdentityTarget IdentityTarget(IdentityConfig identity, string fallbackCloud)
+    private ProviderTarget Target(Dictionary<string, ProviderTarget> targets, ProviderConfig provider, string cloud)
+    {
+        var key = cloud + "/" + provider.Name;
+        if (!targets.TryGetValue(key, out var target))
+        {
+            targets[key] = target = _context.ProviderTarget(provider, cloud);
+        }
+
+        return target;
+    }
+
+    private IdentityTarget IdentityTarget(Dictionary<string, ProviderTarget> targets, IdentityConfig identity, string fallbackCloud)
     {
         var graph = _context.Graph;
         var root = graph.RootProvider(identity);
@@ -453,7 +471,7 @@ internal sealed class ScopeMembers
         {
             var owner = _context.Catalog.Resolve(root.Kind);
             var cloud = owner.Plugin is { IsAvailable: true } plugin && _context.Catalog.Load(plugin) is { LoadFailure: null } loaded ? loaded.Cloud : fallbackCloud;
-            provider = _context.ProviderTarget(root, cloud);
+            provider = Target(targets, root, cloud);
         }
 
         return new IdentityTarget(identity.Name, identity.Kind, graph.Chain(identity), provider, identity.Settings);
