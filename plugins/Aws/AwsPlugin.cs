@@ -156,14 +156,16 @@ public sealed class AwsPlugin : IProviderPlugin
 
         // Identities not covered by a whole provider folder: remove only their sections, one step per folder, in every
         // folder an atmos version may have written them to.
-        var byFolder = new Dictionary<string, (string Base, string? Note, List<IdentityTarget> Identities)>(StringComparer.Ordinal);
+        // A class, not a tuple: this plugin is framework-dependent ReadyToRun, and a dictionary over a value tuple is an
+        // instantiation no image holds, JIT-compiled at every run (docs/performance.md, item 25).
+        var byFolder = new Dictionary<string, FolderGroup>(StringComparer.Ordinal);
         foreach (var identity in request.IdentitiesOutsideWholeProviders())
         {
             foreach (var (baseFolder, folder, note) in FoldersOf(identity, environment))
             {
                 if (!byFolder.TryGetValue(folder, out var group))
                 {
-                    byFolder[folder] = group = (baseFolder, note, []);
+                    byFolder[folder] = group = new FolderGroup(baseFolder, note, []);
                 }
 
                 group.Identities.Add(identity);
@@ -555,4 +557,7 @@ public sealed class AwsPlugin : IProviderPlugin
 
     private static DateTimeOffset? ParseTime(string? text) =>
         DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+
+    // The identities whose sections one credentials folder holds (see byFolder in PlanFiles).
+    private sealed record FolderGroup(string Base, string? Note, List<IdentityTarget> Identities);
 }

@@ -70,7 +70,8 @@ public static class BasePaths
     /// <param name="cloud">Its plugin's cloud folder name.</param>
     /// <param name="realm">The run's realm (valid), or null.</param>
     /// <param name="context">Home, environment and config location.</param>
-    public static IReadOnlyList<ProviderFolder> Folders(string provider, string? basePath, string cloud, string? realm, PathContext context)
+    /// <param name="defaults"><see cref="DefaultFolders"/> of <paramref name="cloud"/> and <paramref name="realm"/>, when the caller has them already (the same for every provider of a run).</param>
+    public static IReadOnlyList<ProviderFolder> Folders(string provider, string? basePath, string cloud, string? realm, PathContext context, IReadOnlyList<string>? defaults = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         // atmos lower-cases names when it loads its config; a folder written by an older version may keep the written case.
@@ -88,7 +89,7 @@ public static class BasePaths
             }
         }
 
-        var defaults = DefaultFolders(cloud, realm, context);
+        defaults ??= DefaultFolders(cloud, realm, context);
         if (basePath is null)
         {
             Add(defaults[0], FolderLayout.Current);

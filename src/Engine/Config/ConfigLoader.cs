@@ -151,7 +151,9 @@ public sealed class ConfigLoader
 
         // The import list and base_path are the file's as merged over its .atmos.d files.
         var withMain = Merge(defaults, main);
-        var imported = MergeImports(defaults, ImportsOf(withMain), BasePathFor(withMain, Path.GetDirectoryName(path)!), [path]);
+        // The base path only matters for imports, and finding it may look for the Git root: only when there are some.
+        var imports = ImportsOf(withMain);
+        var imported = imports.Count == 0 ? defaults : MergeImports(defaults, imports, BasePathFor(withMain, Path.GetDirectoryName(path)!), [path]);
         var group = ReferenceEquals(imported, defaults) ? withMain : Merge(imported, main);
         return global is null ? group : ConfigMerge.Merge(global, group, _locations, hasDirectives: false);
     }
@@ -166,7 +168,8 @@ public sealed class ConfigLoader
         }
 
         var imports = ImportEntries(ConfigMerge.Child(global, "import")).ToList();
-        return MergeImports(global, WithProvisioned(global, imports), BasePathFor(global, Path.GetDirectoryName(path)!), [path]);
+        var all = WithProvisioned(global, imports);
+        return all.Count == 0 ? global : MergeImports(global, all, BasePathFor(global, Path.GetDirectoryName(path)!), [path]);
     }
 
     private YamlMappingNode? MergeFile(YamlMappingNode? into, string path, bool lenient = false)

@@ -145,8 +145,8 @@ public static class ConfigValidation
                 identities.TryAdd(identity.Name, identity);
             }
 
-            WarnAboutCaseTwins(config.Providers.Select(p => (p.Name, p.Location)), "provider", context);
-            WarnAboutCaseTwins(config.Identities.Select(i => (i.Name, i.Location)), "identity", context);
+            WarnAboutCaseTwins(config.Providers, p => p.Name, p => p.Location, "provider", context);
+            WarnAboutCaseTwins(config.Identities, i => i.Name, i => i.Location, "identity", context);
             foreach (var identity in config.Identities)
             {
                 if (providers.Contains(identity.Name))
@@ -191,12 +191,15 @@ public static class ConfigValidation
         }
 
         // atmos lower-cases names when it loads its config: two names that differ only in case are one entry to it.
-        private static void WarnAboutCaseTwins(IEnumerable<(string Name, SourceLocation Location)> entries, string what, ValidationContext<AuthConfig> context)
+        // Over the entries themselves, not (name, location) tuples: LINQ over a value tuple is JIT-compiled at every run
+        // (docs/performance.md, item 25).
+        private static void WarnAboutCaseTwins<T>(IReadOnlyList<T> entries, Func<T, string> nameOf, Func<T, SourceLocation> locationOf, string what, ValidationContext<AuthConfig> context)
+            where T : class
         {
-            foreach (var twins in entries.GroupBy(e => e.Name.ToLowerInvariant(), StringComparer.Ordinal).Where(g => g.Count() > 1))
+            foreach (var twins in entries.GroupBy(e => nameOf(e).ToLowerInvariant(), StringComparer.Ordinal).Where(g => g.Count() > 1))
             {
-                var names = twins.Select(t => $"'{t.Name}'").ToList();
-                Warn(context, twins.Last().Location, $"{what} names {string.Join(" and ", names)} differ only in case; atmos lower-cases names, so it keeps them as one ({twins.Key}) and their keyring entries and files are the same; rename one");
+                var names = twins.Select(t => $"'{nameOf(t)}'").ToList();
+                Warn(context, locationOf(twins.Last()), $"{what} names {string.Join(" and ", names)} differ only in case; atmos lower-cases names, so it keeps them as one ({twins.Key}) and their keyring entries and files are the same; rename one");
             }
         }
 

@@ -23,6 +23,7 @@ public sealed record RunContext(
     private ConfigGraph? _graph;
     private AuthRealm? _realm;
     private IReadOnlyDictionary<string, string>? _blocked;
+    private CloudDefaults? _defaults;
 
     /// <summary>Problems found loading and validating the config (and setting up the keyring); any error rejects the run.</summary>
     public IReadOnlyList<ConfigProblem> Problems { get; init; } = [];
@@ -70,7 +71,7 @@ public sealed record RunContext(
     /// <param name="plugin">The plugin's name, for its log channel (none when null).</param>
     public PluginEnvironment EnvironmentFor(string cloud, string? plugin = null)
     {
-        var defaults = BasePaths.DefaultFolders(cloud, Realm.Value, Paths);
+        var defaults = DefaultFolders(cloud);
         var cacheHome = PathExpansion.CacheHome(Paths.Environment, Paths.Home);
         var dataHome = PathExpansion.DataHome(Paths.Environment, Paths.Home);
         return new PluginEnvironment(Paths.Home, defaults[0], cacheHome, dataHome, LockTimeout, Clock, Paths.Environment)
@@ -121,10 +122,26 @@ public sealed record RunContext(
     public ProviderTarget ProviderTarget(ProviderConfig provider, string cloud)
     {
         ArgumentNullException.ThrowIfNull(provider);
-        var folders = BasePaths.Folders(provider.Name, provider.BasePath, cloud, Realm.Value, Paths);
+        var folders = BasePaths.Folders(provider.Name, provider.BasePath, cloud, Realm.Value, Paths, DefaultFolders(cloud));
         return new ProviderTarget(provider.Name, provider.Kind, folders[0].BaseFolder, folders[0].Folder, provider.BasePath is null, provider.Settings)
         {
             Folders = folders,
         };
     }
+
+    // The default base folders of a cloud are the same for every provider of the run: worked out once, not once per
+    // provider (a thousand providers asked the environment and joined the same paths a thousand times).
+    private IReadOnlyList<string> DefaultFolders(string cloud)
+    {
+        if (_defaults is { } known && known.Cloud == cloud)
+        {
+            return known.Folders;
+        }
+
+        var folders = BasePaths.DefaultFolders(cloud, Realm.Value, Paths);
+        _defaults = new CloudDefaults(cloud, folders);
+        return folders;
+    }
+
+    private sealed record CloudDefaults(string Cloud, IReadOnlyList<string> Folders);
 }

@@ -36,11 +36,17 @@ internal sealed record PluginShare(string Key, PluginDescriptor? Plugin, string?
     public List<IdentityConfig> Identities { get; } = [];
 
     /// <summary>Integrations whose artifacts go with the scope, each with the scope's identities and providers that own it.</summary>
-    public List<(IntegrationConfig Integration, List<string> Owners)> Integrations { get; } = [];
+    public List<IntegrationOwners> Integrations { get; } = [];
 
     /// <summary>Their names, providers first, then the owners of its integrations.</summary>
     public IReadOnlyList<string> Names => Providers.Select(p => p.Name).Concat(Identities.Select(i => i.Name)).Concat(Integrations.SelectMany(i => i.Owners)).Distinct(StringComparer.Ordinal).ToList();
 }
+
+/// <summary>An integration and the scope's identities and providers that own it.</summary>
+/// <param name="Integration">The integration.</param>
+/// <param name="Owners">Its owners in scope order.</param>
+/// <remarks>A record, not a tuple: LINQ over a value tuple is JIT-compiled at every run (docs/performance.md, item 25).</remarks>
+internal sealed record IntegrationOwners(IntegrationConfig Integration, List<string> Owners);
 
 /// <summary>
 /// Who a scope covers (SPEC §3), shared by the logout planner and <c>atmos auth status</c>: the keyring principals in
@@ -143,13 +149,16 @@ internal sealed class ScopeMembers
         PluginShare ShareOf(KindOwner owner, string kind)
         {
             var key = owner.Plugin?.Name ?? owner.Problem ?? kind;
-            var share = shares.FirstOrDefault(w => w.Key == key);
-            if (share is null)
+            foreach (var known in shares)
             {
-                share = new PluginShare(key, owner.Plugin, owner.Problem, kind, owner.IsUnknown);
-                shares.Add(share);
+                if (known.Key == key)
+                {
+                    return known;
+                }
             }
 
+            var share = new PluginShare(key, owner.Plugin, owner.Problem, kind, owner.IsUnknown);
+            shares.Add(share);
             return share;
         }
 
@@ -174,7 +183,7 @@ internal sealed class ScopeMembers
             var unblocked = owners.Where(o => !blocked.ContainsKey(o)).ToList();
             if (unblocked.Count > 0)
             {
-                ShareOf(_context.Catalog.ResolveIntegration(integration.Kind), integration.Kind).Integrations.Add((integration, unblocked));
+                ShareOf(_context.Catalog.ResolveIntegration(integration.Kind), integration.Kind).Integrations.Add(new IntegrationOwners(integration, unblocked));
             }
         }
 
@@ -185,9 +194,9 @@ internal sealed class ScopeMembers
     // via.identity is that identity or whose via.provider is its chain's root provider. A provider's logout (and --all)
     // logs out its identities, and also takes the integrations bound to the provider itself, which atmos reaches only
     // through an identity. Owners in scope order; names compared without case (atmos lower-cases the keys it loads).
-    private List<(IntegrationConfig Integration, List<string> Owners)> IntegrationsOf(ResolvedTarget target)
+    private List<IntegrationOwners> IntegrationsOf(ResolvedTarget target)
     {
-        var result = new List<(IntegrationConfig, List<string>)>();
+        var result = new List<IntegrationOwners>();
         if (_context.Config.Integrations.Count == 0)
         {
             return result;
@@ -230,7 +239,7 @@ internal sealed class ScopeMembers
 
             if (owners.Count > 0)
             {
-                result.Add((integration, owners));
+                result.Add(new IntegrationOwners(integration, owners));
             }
         }
 
@@ -355,8 +364,10 @@ internal sealed class ScopeMembers
     {
         var results = new Dictionary<string, (PluginCall<CredentialClass> Class, string? Plugin)>(StringComparer.Ordinal);
         var waiting = new Dictionary<GuardedPlugin, List<(string Key, KeyringEntry Entry)>>();
-        foreach (var item in entries)
+        // An index loop: enumerating a list of tuples through its interface JIT-compiles the enumerator at every run.
+        for (var i = 0; i < entries.Count; i++)
         {
+            var item = entries[i];
             var owner = _context.Catalog.Resolve(item.Entry.Kind);
             if (owner.Plugin is not { IsAvailable: true } plugin)
             {
@@ -429,8 +440,10 @@ internal sealed class ScopeMembers
     /// <summary>What <paramref name="plugin"/> is asked to plan or inspect for its share of the scope.</summary>
     public PlanRequest Request(PluginShare share, GuardedPlugin plugin, ScopeKind scope)
     {
-        var providers = share.Providers.Select(p => _context.ProviderTarget(p, plugin.Cloud)).ToList();
-        var identities = share.Identities.Select(i => IdentityTarget(i, plugin.Cloud)).ToList();
+        // One target per provider: a thousand identities of twenty providers resolved their root's folders a thousand times.
+        var targets = new Dictionary<string, ProviderTarget>(StringComparer.Ordinal);
+        var providers = share.Providers.Select(p => Target(targets, p, plugin.Cloud)).ToList();
+        var identities = share.Identities.Select(i => IdentityTarget(targets, i, plugin.Cloud)).ToList();
         var requestScope = scope is ScopeKind.All or ScopeKind.AllRealms ? LogoutScope.All : providers.Count > 0 ? LogoutScope.Provider : LogoutScope.Identity;
         return new PlanRequest(requestScope, providers, identities, _context.EnvironmentFor(plugin.Cloud, plugin.Name))
         {
@@ -438,7 +451,18 @@ internal sealed class ScopeMembers
         };
     }
 
-    private IdentityTarget IdentityTarget(IdentityConfig identity, string fallbackCloud)
+    private ProviderTarget Target(Dictionary<string, ProviderTarget> targets, ProviderConfig provider, string cloud)
+    {
+        var key = cloud + "/" + provider.Name;
+        if (!targets.TryGetValue(key, out var target))
+        {
+            targets[key] = target = _context.ProviderTarget(provider, cloud);
+        }
+
+        return target;
+    }
+
+    private IdentityTarget IdentityTarget(Dictionary<string, ProviderTarget> targets, IdentityConfig identity, string fallbackCloud)
     {
         var graph = _context.Graph;
         var root = graph.RootProvider(identity);
@@ -447,7 +471,7 @@ internal sealed class ScopeMembers
         {
             var owner = _context.Catalog.Resolve(root.Kind);
             var cloud = owner.Plugin is { IsAvailable: true } plugin && _context.Catalog.Load(plugin) is { LoadFailure: null } loaded ? loaded.Cloud : fallbackCloud;
-            provider = _context.ProviderTarget(root, cloud);
+            provider = Target(targets, root, cloud);
         }
 
         return new IdentityTarget(identity.Name, identity.Kind, graph.Chain(identity), provider, identity.Settings);

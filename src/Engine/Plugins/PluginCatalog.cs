@@ -69,6 +69,11 @@ public sealed class PluginCatalog : IDisposable
     // Integration kinds (auth.integrations) are their own name space: "aws/ecr" is neither a provider nor an identity.
     private readonly Dictionary<string, List<(PluginDescriptor Plugin, bool IsProvider)>> _integrationClaims = new(StringComparer.Ordinal);
     private readonly Dictionary<string, GuardedPlugin> _loaded = new(StringComparer.Ordinal);
+
+    // Answers of Resolve and ResolveIntegration: the claims never change after construction, and a run asks about the
+    // same few kinds for every provider and identity (a thousand identities asked ~13,000 times, each a new record).
+    private readonly Dictionary<string, KindOwner> _owners = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, KindOwner> _integrationOwners = new(StringComparer.Ordinal);
     private readonly List<string> _problems = [];
     private readonly List<string> _warnings = [];
 
@@ -194,11 +199,24 @@ public sealed class PluginCatalog : IDisposable
 
     /// <summary>Who handles <paramref name="kind"/>.</summary>
     /// <param name="kind">A provider or identity kind.</param>
-    public KindOwner Resolve(string kind) => Owner(_claims, kind, "kind");
+    public KindOwner Resolve(string kind) => Remembered(_owners, _claims, kind, "kind");
 
     /// <summary>Who handles the integration kind <paramref name="kind"/> (<c>auth.integrations</c>).</summary>
     /// <param name="kind">An integration kind, such as <c>aws/ecr</c>.</param>
-    public KindOwner ResolveIntegration(string kind) => Owner(_integrationClaims, kind, "integration kind");
+    public KindOwner ResolveIntegration(string kind) => Remembered(_integrationOwners, _integrationClaims, kind, "integration kind");
+
+    private KindOwner Remembered(Dictionary<string, KindOwner> known, Dictionary<string, List<(PluginDescriptor Plugin, bool IsProvider)>> claimed, string kind, string what)
+    {
+        lock (known)
+        {
+            if (!known.TryGetValue(kind, out var owner))
+            {
+                known[kind] = owner = Owner(claimed, kind, what);
+            }
+
+            return owner;
+        }
+    }
 
     private KindOwner Owner(Dictionary<string, List<(PluginDescriptor Plugin, bool IsProvider)>> claimed, string kind, string what)
     {
