@@ -127,7 +127,8 @@ public static class LogoutDecider
         var optionError = options.UsageError ?? LogoutOptionsValidator.Shared.Validate(options).Errors.FirstOrDefault()?.ErrorMessage;
         if (optionError is not null)
         {
-            return Reject(new LogoutRejected { Error = optionError, Hint = UsageHint });
+            // A parse error already ends "; run 'atmos auth logout --help' for usage": no second hint saying the same.
+            return Reject(new LogoutRejected { Error = optionError, Hint = options.UsageError is null ? UsageHint : null });
         }
 
         // Only errors about the configuration as a whole stop the run; an error about some identities or providers fails
