@@ -22,8 +22,6 @@ public sealed class AwsPlugin : IProviderPlugin
     // What atmos writes in a provider folder: a folder under a configured base_path holding none of these is left alone.
     private static readonly string[] ProviderFolderNames = [ProfileFiles.Credentials, ProfileFiles.Config];
 
-    // The token files this instance's plans found to be a provider's, so that removal re-reads only those that changed.
-
     /// <inheritdoc />
     public string Cloud => "aws";
 
@@ -210,7 +208,7 @@ public sealed class AwsPlugin : IProviderPlugin
             .Where(p => p.Kind == AwsKinds.IdentityCenter)
             .DistinctBy(p => p.Name)
             .ToList();
-        var filesOf = new List<(string Path, string Stamp)>[ssoProviders.Count];
+        var filesOf = new List<SsoTokenCache.TokenFile>[ssoProviders.Count];
         if (ssoProviders.Count > 0)
         {
             // One read of the cache folder for all of them; then each provider's check is a small JSON read of the files

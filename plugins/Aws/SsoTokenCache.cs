@@ -35,10 +35,10 @@ internal static class SsoTokenCache
     /// <param name="environment">The home folder.</param>
     /// <param name="listing">The cache folder's listing, read once for many providers (read here when null).</param>
     /// <returns>Each file with its stamp as read (see <see cref="StampsArgument"/>).</returns>
-    public static List<(string Path, string Stamp)> FilesOf(ProviderTarget provider, PluginEnvironment environment, CacheListing? listing = null)
+    public static List<TokenFile> FilesOf(ProviderTarget provider, PluginEnvironment environment, CacheListing? listing = null)
     {
         var startUrl = provider.Settings.GetString("start_url");
-        var files = new List<(string Path, string Stamp)>();
+        var files = new List<TokenFile>();
         // A start URL with a line break or other control character is no URL the AWS CLI could have cached a token for
         // (and the step carries start URLs one per line).
         if (string.IsNullOrWhiteSpace(startUrl) || HasControlCharacter(startUrl))
@@ -54,7 +54,7 @@ internal static class SsoTokenCache
             var path = Path.Join(listing.Folder, name);
             if (listing.Contains(name) && !files.Exists(f => f.Path == path) && Belongs(path, startUrl, isStartUrl, out var stamp))
             {
-                files.Add((path, stamp));
+                files.Add(new TokenFile(path, stamp));
             }
         }
 
@@ -281,6 +281,11 @@ internal static class SsoTokenCache
         /// <param name="name">A file name.</param>
         public bool Contains(string name) => _names is null || _names.Contains(name);
     }
+
+    /// <summary>A provider's token file and its stamp as planning read it (see <see cref="StampsArgument"/>).</summary>
+    /// <remarks>A record, not a tuple: this plugin is framework-dependent ReadyToRun, and a list of value tuples is an
+    /// instantiation no image holds, JIT-compiled at every run (docs/performance.md, item 25).</remarks>
+    internal sealed record TokenFile(string Path, string Stamp);
 
     // A file's size and modification time (ticks, UTC), as the step carries it.
     private static string Stamp(long length, long ticks) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{length} {ticks}");
