@@ -32,12 +32,14 @@ internal static class AtmosSsoCache
     /// </summary>
     /// <param name="provider">An Identity Center provider.</param>
     /// <param name="environment">atmos's cache home.</param>
-    /// <param name="mayExist">False for a path that is surely not there (its folder was listed without it): no probe.</param>
+    /// <param name="mayExist">False for a path that is surely not there (its folder was listed without it): no probe. Called
+    /// on several threads at once when planning for many providers.</param>
     public static List<string> FilesOf(ProviderTarget provider, PluginEnvironment environment, Func<string, bool> mayExist)
     {
         var files = new List<string>();
         var root = Root(environment);
-        if (Portal(provider) is { } portal)
+        // No sessions folder, no session files: its listing answers that before any key is hashed.
+        if (Portal(provider) is { } portal && mayExist(Path.Join(root, SessionsFolder)))
         {
             foreach (var url in new[] { portal.StartUrl, portal.StartUrl.EndsWith('/') ? portal.StartUrl.TrimEnd('/') : portal.StartUrl + "/" })
             {

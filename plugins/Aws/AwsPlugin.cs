@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Atmos.Plugins.Contracts;
 using Atmos.Plugins.Contracts.Safety;
 
@@ -117,7 +118,7 @@ public sealed class AwsPlugin : IProviderPlugin
 
         var steps = new List<FileStep>();
         var identitiesOf = request.Identities.Where(i => i.Provider is not null).ToLookup(i => i.Provider!.Name, StringComparer.Ordinal);
-        var parents = new Dictionary<string, HashSet<string>?>(StringComparer.Ordinal);
+        var parents = new ConcurrentDictionary<string, HashSet<string>?>(StringComparer.Ordinal);
         foreach (var provider in request.Providers)
         {
             // The identities whose profiles go with a folder count as logged out too (never read through a link).
@@ -208,16 +209,19 @@ public sealed class AwsPlugin : IProviderPlugin
             .Where(p => p.Kind == AwsKinds.IdentityCenter)
             .DistinctBy(p => p.Name)
             .ToList();
+        // Each provider's files are found independently of the others (a hash or two per name; a small read only of the
+        // files that are there), after one listing of each folder they share: with many providers, on every core (the
+        // step lists the files in the providers' order all the same).
         var filesOf = new List<SsoTokenCache.TokenFile>[ssoProviders.Count];
+        var sessionFilesOf = new List<string>[ssoProviders.Count];
         if (ssoProviders.Count > 0)
         {
-            // One read of the cache folder for all of them; then each provider's check is a small JSON read of the files
-            // that are there.
             var listing = SsoTokenCache.CacheListing.Read(SsoTokenCache.Folder(environment));
-            for (var i = 0; i < ssoProviders.Count; i++)
+            Parallel.For(0, ssoProviders.Count, Parallelism(ssoProviders.Count), i =>
             {
                 filesOf[i] = SsoTokenCache.FilesOf(ssoProviders[i], environment, listing);
-            }
+                sessionFilesOf[i] = AtmosSsoCache.FilesOf(ssoProviders[i], environment, path => MayExist(path, parents));
+            });
         }
 
         var tokenFiles = new List<string>();
@@ -258,22 +262,24 @@ public sealed class AwsPlugin : IProviderPlugin
             });
         }
 
-        steps.AddRange(PlanAtmosCaches(request, ssoProviders, parents));
+        steps.AddRange(PlanAtmosCaches(request, ssoProviders, sessionFilesOf, parents));
         return steps;
     }
 
     // What atmos itself keeps for these principals under its cache home and in saml2aws's folder (REAL-ATMOS §4): the
     // Identity Center providers' SSO sessions (atmos's own cache, one step for the files they share), a whole provider's
     // provisioned identities, an IAM user's browser-login refresh token, the SAML providers' browser session.
-    private static IEnumerable<FileStep> PlanAtmosCaches(PlanRequest request, List<ProviderTarget> ssoProviders, Dictionary<string, HashSet<string>?> parents)
+    // sessionFilesOf holds each Identity Center provider's session files, as Plan found them.
+    private static IEnumerable<FileStep> PlanAtmosCaches(PlanRequest request, List<ProviderTarget> ssoProviders, List<string>[] sessionFilesOf, ConcurrentDictionary<string, HashSet<string>?> parents)
     {
         var environment = request.Environment;
         var sessionFiles = new List<string>();
         var sessionOwners = new List<string>();
         var portals = new List<string>();
-        foreach (var provider in ssoProviders)
+        for (var i = 0; i < ssoProviders.Count; i++)
         {
-            var files = AtmosSsoCache.FilesOf(provider, environment, path => MayExist(path, parents));
+            var provider = ssoProviders[i];
+            var files = sessionFilesOf[i];
             if (files.Count > 0)
             {
                 sessionOwners.Add(provider.Name);
@@ -353,6 +359,10 @@ public sealed class AwsPlugin : IProviderPlugin
         };
     }
 
+    // How many providers' files to look for at once: with many (64 or more), on every core; with few, on the calling
+    // thread (starting pool threads would cost more than it saves).
+    private static ParallelOptions Parallelism(int count) => new() { MaxDegreeOfParallelism = count >= 64 ? Environment.ProcessorCount : 1 };
+
     // Whole providers and the root providers of the identities, once each, in that order.
     private static IEnumerable<ProviderTarget> Involved(PlanRequest request) =>
         request.Providers.Concat(request.Identities.Select(i => i.Provider).OfType<ProviderTarget>()).DistinctBy(p => p.Name);
@@ -402,8 +412,9 @@ public sealed class AwsPlugin : IProviderPlugin
         identities.SelectMany(Profiles).ToHashSet(StringComparer.Ordinal);
 
     // False only when the path's parent folder was listed and has no entry of that name, or there is no parent folder;
-    // each parent is listed once (null when it cannot be listed: then nothing is ruled out here).
-    private static bool MayExist(string path, Dictionary<string, HashSet<string>?> parents)
+    // each parent is listed once (null when it cannot be listed: then nothing is ruled out here). Safe on several threads:
+    // two may list the same folder at once, and either listing serves.
+    private static bool MayExist(string path, ConcurrentDictionary<string, HashSet<string>?> parents)
     {
         var parent = Path.GetDirectoryName(path);
         if (parent is null)
@@ -411,12 +422,7 @@ public sealed class AwsPlugin : IProviderPlugin
             return true;
         }
 
-        if (!parents.TryGetValue(parent, out var names))
-        {
-            names = FolderNames.Read(parent, skipFolders: false);
-            parents[parent] = names;
-        }
-
+        var names = parents.GetOrAdd(parent, static folder => FolderNames.Read(folder, skipFolders: false));
         return names is null || names.Contains(Path.GetFileName(path));
     }
 

@@ -27,9 +27,10 @@ public static class LogoutEngine
     {
         ArgumentNullException.ThrowIfNull(context);
         var log = new EventLog(runId ?? EventLog.NewRunId(context.Clock), context.Clock, sinks);
+        using var run = CurrentRun.Enter(context);
         try
         {
-            var runner = new LogoutRunner(context, interaction, log, Services(context).GetRequiredService<ISender>());
+            var runner = new LogoutRunner(context, interaction, log, Sender);
             return await runner.RunAsync(options, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!log.State.Completed)
@@ -49,10 +50,19 @@ public static class LogoutEngine
     /// <param name="exception">The exception.</param>
     public static string OneLine(Exception exception) => PluginServer.Describe(exception);
 
-    internal static ServiceProvider Services(RunContext context)
+    /// <summary>
+    /// The mediator, from the one container of this process: built on first use (the host's warm-up thread builds it at
+    /// start), its handlers reach each run's context through <see cref="CurrentRun"/>.
+    /// </summary>
+    internal static ISender Sender => Container.Value.GetRequiredService<ISender>();
+
+    // Lives as long as the process: nothing in it holds a run's resources.
+    private static readonly Lazy<ServiceProvider> Container = new(Build);
+
+    private static ServiceProvider Build()
     {
         var services = new ServiceCollection();
-        services.AddSingleton(context);
+        services.AddSingleton<CurrentRun>();
         services.AddSingleton<IValidator<RemoveKeyringEntry>, RemoveKeyringEntryValidator>();
         services.AddSingleton<IValidator<RunPluginStep>, RunPluginStepValidator>();
         services.AddSingleton<IValidator<RemoveRealmEntry>, RemoveRealmEntryValidator>();

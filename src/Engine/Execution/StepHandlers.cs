@@ -11,11 +11,11 @@ namespace Atmos.Plugins.Engine.Execution;
 /// <summary>Removes a keyring entry. "Not found" is an outcome, not an error.</summary>
 public sealed class RemoveKeyringEntryHandler : ICommandHandler<RemoveKeyringEntry, StepOutcome>
 {
-    private readonly IKeyring _keyring;
+    private readonly CurrentRun _run;
 
     /// <summary>Creates the handler.</summary>
-    /// <param name="context">The run's context (for its keyring).</param>
-    public RemoveKeyringEntryHandler(RunContext context) => _keyring = context.Keyring;
+    /// <param name="run">The run being sent (for its keyring).</param>
+    public RemoveKeyringEntryHandler(CurrentRun run) => _run = run;
 
     /// <inheritdoc />
     /// <remarks>
@@ -24,12 +24,13 @@ public sealed class RemoveKeyringEntryHandler : ICommandHandler<RemoveKeyringEnt
     /// </remarks>
     public async ValueTask<StepOutcome> Handle(RemoveKeyringEntry command, CancellationToken cancellationToken)
     {
+        var keyring = _run.Context.Keyring;
         var removed = new List<string>();
         try
         {
             foreach (var key in command.Step.Keys ?? [command.Step.Target])
             {
-                if (await _keyring.RemoveAsync(key, cancellationToken).ConfigureAwait(false))
+                if (await keyring.RemoveAsync(key, cancellationToken).ConfigureAwait(false))
                 {
                     removed.Add(key);
                 }
@@ -46,7 +47,7 @@ public sealed class RemoveKeyringEntryHandler : ICommandHandler<RemoveKeyringEnt
         catch (KeyringOperationException ex) when (ex.Reason.StartsWith(AccessDenied, StringComparison.Ordinal))
         {
             // Every backend words it "access denied by <facility>"; the output uses the reference doc's words and solution.
-            return new StepOutcome(StepStatus.Failed, AccessDenied, $"failed to delete credentials from keyring: {AccessDenied}{RemovedBefore(removed)}") { Fix = AccessDeniedSolution(_keyring.Backend, ex.Fix) };
+            return new StepOutcome(StepStatus.Failed, AccessDenied, $"failed to delete credentials from keyring: {AccessDenied}{RemovedBefore(removed)}") { Fix = AccessDeniedSolution(keyring.Backend, ex.Fix) };
         }
         catch (KeyringOperationException ex)
         {
@@ -68,25 +69,26 @@ public sealed class RemoveKeyringEntryHandler : ICommandHandler<RemoveKeyringEnt
 /// <summary>Runs a file step in its plugin, behind the plugin guard (time limit, exceptions, garbage results).</summary>
 public sealed class RunPluginStepHandler : ICommandHandler<RunPluginStep, StepOutcome>
 {
-    private readonly RunContext _context;
+    private readonly CurrentRun _run;
 
     /// <summary>Creates the handler.</summary>
-    /// <param name="context">The run's context (for its plugins).</param>
-    public RunPluginStepHandler(RunContext context) => _context = context;
+    /// <param name="run">The run being sent (for its plugins).</param>
+    public RunPluginStepHandler(CurrentRun run) => _run = run;
 
     /// <inheritdoc />
     public ValueTask<StepOutcome> Handle(RunPluginStep command, CancellationToken cancellationToken)
     {
+        var context = _run.Context;
         var step = command.Step;
-        var descriptor = _context.Catalog.Plugins.FirstOrDefault(p => p.Name == step.Plugin);
+        var descriptor = context.Catalog.Plugins.FirstOrDefault(p => p.Name == step.Plugin);
         if (descriptor is null)
         {
             return ValueTask.FromResult(new StepOutcome(StepStatus.Failed, "plugin unavailable", $"plugin '{step.Plugin}' is not listed in plugins.json"));
         }
 
-        var plugin = _context.Catalog.Load(descriptor);
+        var plugin = context.Catalog.Load(descriptor);
         var fileStep = step.ToFileStep();
-        var environment = _context.EnvironmentFor(plugin.Cloud, plugin.Name);
+        var environment = context.EnvironmentFor(plugin.Cloud, plugin.Name);
         var action = step.Action!;
         var call = plugin.Call("Execute", (p, token) => PluginAnswers.Result(p.Execute(fileStep, environment, token), action), cancellationToken);
         if (!call.Succeeded)
@@ -104,17 +106,17 @@ public sealed class RunPluginStepHandler : ICommandHandler<RunPluginStep, StepOu
 /// </summary>
 public sealed class RemoveRealmEntryHandler : ICommandHandler<RemoveRealmEntry, StepOutcome>
 {
-    private readonly RunContext _context;
+    private readonly CurrentRun _run;
 
     /// <summary>Creates the handler.</summary>
-    /// <param name="context">The run's context (for its home folder).</param>
-    public RemoveRealmEntryHandler(RunContext context) => _context = context;
+    /// <param name="run">The run being sent (for its home folder).</param>
+    public RemoveRealmEntryHandler(CurrentRun run) => _run = run;
 
     /// <inheritdoc />
     public ValueTask<StepOutcome> Handle(RemoveRealmEntry command, CancellationToken cancellationToken)
     {
         var arguments = command.Step.Arguments;
-        var environment = _context.EnvironmentFor("aws");
+        var environment = _run.Context.EnvironmentFor("aws");
         var result = StepResults.Delete(arguments["base"], arguments["path"], environment);
         if (result.Status == StepStatus.Removed && arguments.TryGetValue(RealmSweep.TidyArgument, out var tidy) && tidy.Length > 0)
         {

@@ -6,8 +6,6 @@ using Atmos.Plugins.Engine.Keyring;
 using Atmos.Plugins.Engine.Planning;
 using Atmos.Plugins.Engine.Plugins;
 using Atmos.Plugins.Engine.Projections;
-using Mediator;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Atmos.Plugins.Host.Startup;
 
@@ -45,15 +43,15 @@ internal static class EngineWarmup
         }
     }
 
-    // The mediator pipeline of a run (service provider, behaviours, handler), on a throwaway run with no sinks: a step
-    // that reports itself blocked, the one step that touches nothing.
+    // The mediator pipeline of a run (the process's one container, behaviours, handler), on a throwaway run with no sinks:
+    // a step that reports itself blocked, the one step that touches nothing.
     private static void SendOneStep(AuthConfig config, PluginCatalog catalog)
     {
         var context = new RunContext(config, catalog, new MemoryKeyring(), new PathContext("/", "/", null, new Dictionary<string, string>()), TimeProvider.System, TimeSpan.FromSeconds(1));
         var step = new StepData { Index = 0, Type = StepType.Plugin, Target = "warm-up", Principals = ["i"], Class = StepClass.Unknown, Blocked = "warm-up" };
         _ = LogoutDecider.Decide(new RecordOutcome(0, new StepOutcome(StepStatus.Failed, "warm-up", null)), RunState.Initial with { Phase = RunPhase.Removing });
-        var sender = LogoutEngine.Services(context).GetRequiredService<ISender>();
-        _ = sender.Send(new ReportBlockedStep(step), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        using var run = CurrentRun.Enter(context);
+        _ = LogoutEngine.Sender.Send(new ReportBlockedStep(step), CancellationToken.None).AsTask().GetAwaiter().GetResult();
     }
 
     private sealed class NoPlugins : IPluginLoader
