@@ -81,12 +81,24 @@ internal static class Sha1
             h4 += e;
         }
 
-        Span<byte> digest = stackalloc byte[20];
-        BinaryPrimitives.WriteUInt32BigEndian(digest, h0);
-        BinaryPrimitives.WriteUInt32BigEndian(digest[4..], h1);
-        BinaryPrimitives.WriteUInt32BigEndian(digest[8..], h2);
-        BinaryPrimitives.WriteUInt32BigEndian(digest[12..], h3);
-        BinaryPrimitives.WriteUInt32BigEndian(digest[16..], h4);
-        return Convert.ToHexStringLower(digest);
+        // Hex by hand, not Convert.ToHexStringLower: its vectorised encoder is not in this framework-dependent plugin's
+        // precompiled code and ran JIT-compiled at tier 0, slower than this loop over thousands of names (docs/performance.md).
+        Span<char> hex = stackalloc char[40];
+        Append(hex, h0);
+        Append(hex[8..], h1);
+        Append(hex[16..], h2);
+        Append(hex[24..], h3);
+        Append(hex[32..], h4);
+        return new string(hex);
+    }
+
+    // A word as 8 lower-case hex digits, most significant first (the digest is the words in big-endian order).
+    private static void Append(Span<char> into, uint word)
+    {
+        for (var i = 7; i >= 0; i--)
+        {
+            into[i] = "0123456789abcdef"[(int)(word & 0xF)];
+            word >>= 4;
+        }
     }
 }

@@ -18,22 +18,38 @@ public sealed partial class EventJsonContext : JsonSerializerContext;
 /// <summary>Writes and reads events as single JSON lines.</summary>
 public static class EventJson
 {
-    // Type -> wire name, read once from the family's one declaration (the attributes on LogoutEvent). Plain reflection:
-    // the serializer's own metadata would cost its start-up on every run, which the hand-written writer exists to avoid.
-    private static readonly Dictionary<Type, string> WireNames = typeof(LogoutEvent)
-        .GetCustomAttributes(typeof(JsonDerivedTypeAttribute), inherit: false)
-        .Cast<JsonDerivedTypeAttribute>()
-        .ToDictionary(a => a.DerivedType, a => (string)a.TypeDiscriminator!);
-
-    private static readonly HashSet<string> KnownTypes = [.. WireNames.Values];
-
     /// <summary>The event's wire name: the <c>"type"</c> of its JSON line, stable across class renames.</summary>
     /// <param name="logoutEvent">An event of the family.</param>
     /// <exception cref="ArgumentException">The event is not of the closed family.</exception>
-    public static string WireName(LogoutEvent logoutEvent) =>
-        WireNames.TryGetValue(logoutEvent.GetType(), out var name)
-            ? name
-            : throw new ArgumentException($"{logoutEvent.GetType().Name} is not an event of the closed family", nameof(logoutEvent));
+    /// <remarks>
+    /// The names repeat the family's declaration (the <see cref="JsonDerivedTypeAttribute"/>s on <see cref="LogoutEvent"/>,
+    /// which the reader uses); a test holds the two equal for every event type. Written out rather than read from the
+    /// attributes: reading them loads and instantiates every event type and attribute at every run's start
+    /// (docs/performance.md).
+    /// </remarks>
+    public static string WireName(LogoutEvent logoutEvent) => logoutEvent switch
+    {
+        ConfigWarningReported => "ConfigWarningReported",
+        LogoutRequested => "LogoutRequested",
+        LogoutRejected => "LogoutRejected",
+        ChainResolved => "ChainResolved",
+        StepPlanned => "StepPlanned",
+        CredentialPreserved => "CredentialPreserved",
+        PluginLoadFailed => "PluginLoadFailed",
+        LogoutConfirmed => "LogoutConfirmed",
+        LogoutCancelled => "LogoutCancelled",
+        RemovalStarted => "RemovalStarted",
+        CredentialRemoved => "CredentialRemoved",
+        CredentialNotFound => "CredentialNotFound",
+        StepFailed => "StepFailed",
+        LogoutInterrupted => "LogoutInterrupted",
+        LogoutFailed => "LogoutFailed",
+        LogoutCompleted => "LogoutCompleted",
+        _ => throw new ArgumentException($"{logoutEvent?.GetType().Name} is not an event of the closed family", nameof(logoutEvent)),
+    };
+
+    /// <summary>Every wire name the family declares, from its attributes (read only by the reader).</summary>
+    internal static IReadOnlySet<string> KnownTypes => Declared.Names;
 
     /// <summary>
     /// One event as one line of JSON (no line breaks inside), exactly as <see cref="EventJsonContext"/> serializes it,
@@ -82,7 +98,7 @@ public static class EventJson
             }
 
             var name = type.GetString()!;
-            if (!KnownTypes.Contains(name))
+            if (!Declared.Names.Contains(name))
             {
                 skipped = $"unknown event type '{name}'";
                 return null;
@@ -96,5 +112,15 @@ public static class EventJson
         }
 
         return JsonSerializer.Deserialize(line, EventJsonContext.Default.LogoutEvent);
+    }
+
+    // The family's declaration as the reader sees it; initialised on the first read, never by a run that only writes.
+    private static class Declared
+    {
+        public static readonly HashSet<string> Names = typeof(LogoutEvent)
+            .GetCustomAttributes(typeof(JsonDerivedTypeAttribute), inherit: false)
+            .Cast<JsonDerivedTypeAttribute>()
+            .Select(a => (string)a.TypeDiscriminator!)
+            .ToHashSet(StringComparer.Ordinal);
     }
 }

@@ -9,7 +9,8 @@ namespace Atmos.Plugins.Engine.Events;
 /// <remarks>
 /// The attributes below are the one declaration of the family and of each event's wire name (the <c>"type"</c> of its
 /// JSON line). The names are literals on purpose: renaming a class must not change them, or every audit trail on disk
-/// stops replaying. <see cref="EventJson.WireName"/> and the reader take them from here.
+/// stops replaying. The reader takes them from here; <see cref="EventJson.WireName"/> repeats them for the writer, and a
+/// test holds the two equal.
 /// </remarks>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(ConfigWarningReported), "ConfigWarningReported")]

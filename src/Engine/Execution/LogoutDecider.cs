@@ -149,7 +149,7 @@ public static class LogoutDecider
         if (scope == ScopeKind.None)
         {
             // The picker: identities, then providers, then everything (SPEC §3). Without a terminal it is a usage error.
-            var choices = LogoutRunner.Choices(context.Config);
+            var choices = PickChoices.Of(context.Config);
             if (!command.CanPrompt)
             {
                 return Reject(new LogoutRejected

@@ -94,7 +94,7 @@ public sealed class LogoutRunner
     {
         try
         {
-            return await _interaction.PickTargetAsync(Choices(_context.Config), cancellationToken).ConfigureAwait(false);
+            return await _interaction.PickTargetAsync(PickChoices.Of(_context.Config), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -107,42 +107,5 @@ public sealed class LogoutRunner
         var subject = target.Scope switch { ScopeKind.All => "all identities", ScopeKind.AllRealms => "all identities in every realm", _ => target.Name! };
         var entries = plan.KeychainSteps.Select(s => s.Type == StepType.Keyring ? $"Keyring: {s.Target}" : $"Files: {HumanOutput.Display(s.Target, _context.Paths.Home)}").ToList();
         return _interaction.ConfirmKeychainDeletionAsync(subject, entries, cancellationToken);
-    }
-
-    /// <summary>The picker's rows, in order: identities, providers, tags, all (each group sorted by name).</summary>
-    /// <param name="config">The config.</param>
-    public static IReadOnlyList<PickChoice> Choices(AuthConfig config)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        var choices = config.Identities.OrderBy(i => i.Name, StringComparer.Ordinal).Select(i => new PickChoice($"Identity: {i.Name}", ScopeKind.Identity, i.Name))
-            .Concat(config.Providers.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => new PickChoice($"Provider: {p.Name} (removes all identities)", ScopeKind.Provider, p.Name)))
-            .Concat(ConfigTags.All(config).Select(tag => new PickChoice($"Tag: {tag} ({TagReach(config, tag)})", ScopeKind.Tags, tag)))
-            .ToList();
-        if (choices.Count > 0)
-        {
-            choices.Add(new PickChoice("All identities (complete logout)", ScopeKind.All, null));
-            choices.Add(new PickChoice("All realms (everything atmos left on this machine)", ScopeKind.AllRealms, null));
-        }
-
-        return choices;
-    }
-
-    private static string TagReach(AuthConfig config, string tag)
-    {
-        var wanted = new[] { tag };
-        var providers = config.Providers.Count(p => ConfigTags.MatchesAny(ConfigTags.Of(p.Settings), wanted));
-        var identities = config.Identities.Count(i => ConfigTags.MatchesAny(ConfigTags.Of(i.Settings), wanted));
-        var parts = new List<string>();
-        if (providers > 0)
-        {
-            parts.Add(providers == 1 ? "1 provider" : $"{providers} providers");
-        }
-
-        if (identities > 0)
-        {
-            parts.Add(identities == 1 ? "1 identity" : $"{identities} identities");
-        }
-
-        return string.Join(", ", parts);
     }
 }

@@ -152,8 +152,8 @@ public sealed class ConfigCliTests : IDisposable
 
         Assert.Equal(
             ["Identity: analyst", "Identity: dev-admin", "Provider: aws-sso (removes all identities)", "Provider: okta-sso (removes all identities)", "Tag: analytics (1 identity)", "Tag: ci (1 provider, 1 identity)", "All identities (complete logout)", "All realms (everything atmos left on this machine)"],
-            LogoutRunner.Choices(config).Select(c => c.Label));
-        Assert.Equal((ScopeKind.Tags, "ci"), LogoutRunner.Choices(config).Where(c => c.Label.StartsWith("Tag: ci", StringComparison.Ordinal)).Select(c => (c.Scope, c.Target)).Single());
+            PickChoices.Of(config).Select(c => c.Label));
+        Assert.Equal((ScopeKind.Tags, "ci"), PickChoices.Of(config).Where(c => c.Label.StartsWith("Tag: ci", StringComparison.Ordinal)).Select(c => (c.Scope, c.Target)).Single());
     }
 
     [Fact]

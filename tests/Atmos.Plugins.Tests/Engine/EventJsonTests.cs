@@ -69,6 +69,20 @@ public sealed class EventJsonTests
     /// The wire names are the ones every audit trail on disk carries: a class rename must not change them (they are
     /// literals on the family's declaration, and this list is what was written before).
     /// </summary>
+    /// <summary>The writer's wire names are the family's declaration, the attributes the reader uses, for every event type.</summary>
+    [Fact]
+    public void Wire_names_are_the_declared_discriminators()
+    {
+        var declared = typeof(LogoutEvent).GetCustomAttributes(typeof(JsonDerivedTypeAttribute), inherit: false)
+            .Cast<JsonDerivedTypeAttribute>()
+            .ToDictionary(a => a.DerivedType, a => (string)a.TypeDiscriminator!);
+        var samples = ((IEnumerable<object[]>)Samples()).Select(row => (LogoutEvent)row[0]).ToList();
+
+        Assert.Equal(declared.Keys.Order(Comparer<Type>.Create((a, b) => string.CompareOrdinal(a.Name, b.Name))), samples.Select(e => e.GetType()).Distinct().Order(Comparer<Type>.Create((a, b) => string.CompareOrdinal(a.Name, b.Name))));
+        Assert.All(samples, e => Assert.Equal(declared[e.GetType()], EventJson.WireName(e)));
+        Assert.Equal(declared.Values.Order(StringComparer.Ordinal), EventJson.KnownTypes.Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public void Wire_names_are_the_recorded_ones_whatever_the_class_is_called()
     {
