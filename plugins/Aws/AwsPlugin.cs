@@ -300,7 +300,9 @@ public sealed class AwsPlugin : IProviderPlugin
             yield return sessions with { Arguments = new Dictionary<string, string>(sessions.Arguments) { [PortalsArgument] = string.Join('\n', portals) } };
         }
 
-        foreach (var provider in request.Providers)
+        // Most machines have no provisioned identities at all: one look at the folder spares a thousand providers' names.
+        var provisioning = MayExist(AtmosCaches.ProvisioningRoot(environment), parents) ? request.Providers : [];
+        foreach (var provider in provisioning)
         {
             var files = AtmosCaches.ProvisionedFiles(provider, environment).Where(f => MayExist(Path.GetDirectoryName(f)!, parents));
             if (FileRemovalStep.Plan(RemoveProvisionedIdentities, [provider.Name], AtmosCaches.ProvisioningRoot(environment), files, "provisioned identities") is { } provisioned)
