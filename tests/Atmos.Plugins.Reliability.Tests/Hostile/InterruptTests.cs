@@ -69,7 +69,8 @@ public sealed partial class InterruptTests : IDisposable
         var lines = errors.TrimEnd('\n').Split('\n');
         _output.WriteLine($"exit {process.ExitCode} {took.TotalMilliseconds:0} ms after SIGINT\n{errors}");
 
-        Assert.True(took < TimeSpan.FromSeconds(1), $"atmos took {took.TotalMilliseconds:0} ms to end after Ctrl-C");
+        // Far below the 60 s lock wait it interrupts, and wide enough that a loaded 2-core CI machine cannot flip it.
+        Assert.True(took < TimeSpan.FromSeconds(3), $"atmos took {took.TotalMilliseconds:0} ms to end after Ctrl-C");
         Assert.Equal(130, process.ExitCode);
         Assert.Contains(lines, l => l.StartsWith("⚠️ Interrupted: ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Logged out with warnings (", StringComparison.Ordinal) || l.StartsWith("Logout failed (", StringComparison.Ordinal));
