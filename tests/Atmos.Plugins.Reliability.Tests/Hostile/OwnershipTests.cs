@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Atmos.Plugins.Contracts.Safety;
+using Atmos.Plugins.Engine.Events;
 using Atmos.Plugins.Reliability.Tests.Support;
 using Atmos.Plugins.Tests.Support;
 
@@ -90,6 +91,7 @@ public sealed class OwnershipTests : IDisposable
     public async Task A_read_only_file_system_is_named_without_waiting_for_the_lock()
     {
         WaitLongForLocks();
+        _tree.Cli.Environment["XDG_STATE_HOME"] = State;
         var baseFolder = _tree.Home.PathOf(".config/atmos/aws");
         using (AsUsers.MountReadOnly(baseFolder))
         {
@@ -108,6 +110,13 @@ public sealed class OwnershipTests : IDisposable
                 var took = clock.Elapsed;
 
                 Assert.True(!timed || took < NoWait, $"{string.Join(' ', command)} took {took.TotalMilliseconds:0} ms");
+                if (timed)
+                {
+                    // The user's wait, from the run's own clock: removal started, the read-only mount named, in under a second.
+                    var named = ReadOnlyNamedAfter(LastRun());
+                    Assert.True(named < TimeSpan.FromSeconds(1), $"{string.Join(' ', command)} named the read-only mount {named.TotalMilliseconds:0} ms after removal started");
+                }
+
                 Assert.Contains(result.Lines, l => l.StartsWith("✗ Files: ~/.config/atmos/aws/aws-sso/ (read-only file system)", StringComparison.Ordinal));
                 Assert.Contains(result.Lines, l => l.Contains(line, StringComparison.Ordinal) && l.Contains("read-only file system", StringComparison.Ordinal) && l.Contains("remount it read-write", StringComparison.Ordinal));
                 Assert.DoesNotContain(result.Lines, l => l.Contains("another process", StringComparison.Ordinal));
@@ -165,6 +174,21 @@ public sealed class OwnershipTests : IDisposable
 
     /// <summary>The lock wait of a run: one that mistook a full or read-only file system for a held lock takes this long.</summary>
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(20);
+
+    /// <summary>The events of the last run in the audit trail.</summary>
+    private List<LogoutEvent> LastRun()
+    {
+        var events = File.ReadLines(Path.Join(State, "atmos", "audit.jsonl")).Select(line => EventJson.Deserialize(line, out _)).OfType<LogoutEvent>().ToList();
+        var run = events[^1].Run;
+        return events.Where(e => e.Run == run).ToList();
+    }
+
+    private static TimeSpan ReadOnlyNamedAfter(List<LogoutEvent> run)
+    {
+        var started = run.OfType<RemovalStarted>().Single().At;
+        var failed = run.OfType<StepFailed>().First(e => e.Reason == "read-only file system").At;
+        return failed - started;
+    }
 
     private void WaitLongForLocks() => _tree.Cli.Environment["ATMOS_LOCK_TIMEOUT"] = $"{LockWait.TotalSeconds}s";
 
