@@ -20,9 +20,14 @@ internal static class ProfileFiles
     /// <summary>The profile a <c>config</c> header belongs to: <c>profile NAME</c> (any spacing) or <c>default</c>; null for others (<c>sso-session ...</c>).</summary>
     public static string? ConfigProfileOf(string header) => header == "default" ? header : IniDocument.ProfileNameOf(header);
 
+    /// <summary>The same without making strings: empty for a header of no profile.</summary>
+    public static ReadOnlySpan<char> ConfigProfileOf(ReadOnlySpan<char> header) => header is "default" ? header : IniDocument.ProfileNameOf(header);
+
     /// <summary>Which of the folder's two files hold a section of one of the profiles (or cannot be parsed, so the step reports it).</summary>
-    public static List<string> FilesToEdit(string folder, IReadOnlySet<string> profiles, ISet<string> profilesFound)
+    public static List<string> FilesToEdit(string folder, HashSet<string> profiles, ISet<string> profilesFound)
     {
+        // Section names are matched as spans: a large file's thousands of other sections make no strings.
+        var lookup = profiles.GetAlternateLookup<ReadOnlySpan<char>>();
         var paths = new List<string>();
         foreach (var (name, isConfig) in new[] { (Credentials, false), (Config, true) })
         {
@@ -44,14 +49,15 @@ internal static class ProfileFiles
             try
             {
                 var holdsOne = false;
-                foreach (var header in ReadSectionNames(path))
+                VisitSectionNames(path, header =>
                 {
-                    if ((isConfig ? ConfigProfileOf(header) : header) is { } profile && profiles.Contains(profile))
+                    var name = isConfig ? ConfigProfileOf(header) : header;
+                    if (!name.IsEmpty && lookup.TryGetValue(name, out var profile))
                     {
                         holdsOne = true;
                         profilesFound.Add(profile);
                     }
-                }
+                });
 
                 if (holdsOne)
                 {
@@ -71,7 +77,7 @@ internal static class ProfileFiles
 
     // The file's section names, read through a pooled buffer: planning only needs the names, and a large credentials
     // file read into a fresh array would land on the large object heap on every run.
-    private static IReadOnlyList<string> ReadSectionNames(string path)
+    private static void VisitSectionNames(string path, Action<ReadOnlySpan<char>> visit)
     {
         // Never through a link, never blocking on a FIFO, only a regular file of a sane size (SafeFile).
         using var file = SafeFile.OpenRead(path);
@@ -90,7 +96,7 @@ internal static class ProfileFiles
                 throw new IOException($"{path} grew while it was being read; run the logout again");
             }
 
-            return IniDocument.ReadSectionNames(buffer.AsSpan(0, read), path);
+            IniDocument.VisitSectionNames(buffer.AsSpan(0, read), path, visit);
         }
         finally
         {

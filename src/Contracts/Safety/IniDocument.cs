@@ -54,7 +54,7 @@ public sealed class IniDocument
     {
         ArgumentNullException.ThrowIfNull(content);
         var lines = new List<Line>(content.AsSpan().Count((byte)'\n') + 1);
-        var bodyStart = Scan(content, path, lines, names: null);
+        var bodyStart = Scan(content, path, lines, visit: null);
         return new IniDocument(content, bodyStart, lines);
     }
 
@@ -68,13 +68,29 @@ public sealed class IniDocument
     public static IReadOnlyList<string> ReadSectionNames(ReadOnlySpan<byte> content, string path = "")
     {
         var names = new List<string>();
-        Scan(content, path, lines: null, names);
+        VisitSectionNames(content, path, name => names.Add(name.ToString()));
         return names;
     }
 
-    // Checks and classifies every line, adding each to lines and each section name to names (either may be null);
-    // returns where the body starts (after a BOM).
-    private static int Scan(ReadOnlySpan<byte> content, string path, List<Line>? lines, List<string>? names)
+    /// <summary>
+    /// Calls <paramref name="visit"/> with each section name of INI content in file order (duplicates included), checked
+    /// exactly as <see cref="Parse"/> checks it, without making a string of any: for matching a large file's sections
+    /// against a set (<c>HashSet.GetAlternateLookup</c>) without allocating per section. The span is valid only during
+    /// the call.
+    /// </summary>
+    /// <param name="content">The file's bytes.</param>
+    /// <param name="path">The file's path, for error messages.</param>
+    /// <param name="visit">Called with each section name, trimmed.</param>
+    /// <exception cref="MalformedFileException">The content is not INI.</exception>
+    public static void VisitSectionNames(ReadOnlySpan<byte> content, string path, Action<ReadOnlySpan<char>> visit)
+    {
+        ArgumentNullException.ThrowIfNull(visit);
+        Scan(content, path, lines: null, visit);
+    }
+
+    // Checks and classifies every line, adding each to lines and passing each section name to visit (either may be
+    // null); returns where the body starts (after a BOM).
+    private static int Scan(ReadOnlySpan<byte> content, string path, List<Line>? lines, Action<ReadOnlySpan<char>>? visit)
     {
         var bodyStart = content.StartsWith(Bom) ? Bom.Length : 0;
         var nul = content[bodyStart..].IndexOf((byte)0);
@@ -113,7 +129,7 @@ public sealed class IniDocument
                 }
 
                 var text = buffer.AsSpan(0, Encoding.UTF8.GetChars(bytes, buffer)).TrimEnd(LineBreak);
-                var line = Classify(text, path, lineNumber, out var section);
+                var line = Classify(text, path, lineNumber, out var name);
                 if (line == LineKind.Header)
                 {
                     seenHeader = true;
@@ -123,10 +139,10 @@ public sealed class IniDocument
                     throw new MalformedFileException(path, lineNumber, "has a setting before the first [section] header");
                 }
 
-                lines?.Add(new Line(line, start, end, section));
-                if (section is not null)
+                lines?.Add(new Line(line, start, end, line == LineKind.Header ? name.ToString() : null));
+                if (line == LineKind.Header)
                 {
-                    names?.Add(section);
+                    visit?.Invoke(name);
                 }
 
                 start = end;
@@ -452,20 +468,28 @@ public sealed class IniDocument
     public static string? ProfileNameOf(string header)
     {
         ArgumentNullException.ThrowIfNull(header);
-        const string Prefix = "profile";
-        if (header.Length <= Prefix.Length || !header.StartsWith(Prefix, StringComparison.Ordinal) || !char.IsWhiteSpace(header[Prefix.Length]))
-        {
-            return null;
-        }
-
-        var name = header.AsSpan(Prefix.Length).Trim();
+        var name = ProfileNameOf(header.AsSpan());
         return name.IsEmpty ? null : name.ToString();
     }
 
-    // What a line is (its text without the line break); a header's trimmed name is returned in section.
-    private static LineKind Classify(ReadOnlySpan<char> text, string path, int lineNumber, out string? section)
+    /// <summary>The same for a header read without making a string of it (<see cref="VisitSectionNames"/>): empty for
+    /// any header that names no profile.</summary>
+    /// <param name="header">The trimmed header text.</param>
+    public static ReadOnlySpan<char> ProfileNameOf(ReadOnlySpan<char> header)
     {
-        section = null;
+        const string Prefix = "profile";
+        if (header.Length <= Prefix.Length || !header.StartsWith(Prefix, StringComparison.Ordinal) || !char.IsWhiteSpace(header[Prefix.Length]))
+        {
+            return default;
+        }
+
+        return header[Prefix.Length..].Trim();
+    }
+
+    // What a line is (its text without the line break); a header's trimmed name is returned in section (a slice of text).
+    private static LineKind Classify(ReadOnlySpan<char> text, string path, int lineNumber, out ReadOnlySpan<char> section)
+    {
+        section = default;
         var trimmed = text.Trim();
         if (trimmed.Length == 0)
         {
@@ -502,7 +526,7 @@ public sealed class IniDocument
                 throw new MalformedFileException(path, lineNumber, "has an empty section header");
             }
 
-            section = name.ToString();
+            section = name;
             return LineKind.Header;
         }
 

@@ -119,6 +119,23 @@ public sealed class IniDocumentTests
         Assert.Null(IniDocument.ProfileNameOf("profile"));
         Assert.Null(IniDocument.ProfileNameOf("default"));
         Assert.Null(IniDocument.ProfileNameOf("sso-session dev-admin"));
+        Assert.Equal("dev admin", IniDocument.ProfileNameOf("profile   dev admin ".AsSpan()).ToString());
+        Assert.True(IniDocument.ProfileNameOf("profile".AsSpan()).IsEmpty);
+        Assert.True(IniDocument.ProfileNameOf("profile   ".AsSpan()).IsEmpty);
+        Assert.True(IniDocument.ProfileNameOf("default".AsSpan()).IsEmpty);
+    }
+
+    [Fact]
+    public void Visits_each_section_name_trimmed_in_file_order_and_checks_like_parse()
+    {
+        var names = new List<string>();
+        IniDocument.VisitSectionNames("\uFEFF[ a ]\nk = v\n; c\n[profile  b] # note\r\n  cont\n[a]\n"u8, "/x/credentials", name => names.Add(name.ToString()));
+        Assert.Equal(["a", "profile  b", "a"], names);
+
+        var visited = 0;
+        var error = Assert.Throws<MalformedFileException>(() => IniDocument.VisitSectionNames("[a]\nno separator\n[b]\n"u8, "/x/credentials", _ => visited++));
+        Assert.Equal(1, visited);
+        Assert.Contains("/x/credentials", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
