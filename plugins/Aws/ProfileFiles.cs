@@ -15,12 +15,14 @@ internal static class ProfileFiles
 
     public static bool IsCredentialsSection(string header, IReadOnlySet<string> profiles) => profiles.Contains(header);
 
-    public static bool IsConfigSection(string header, IReadOnlySet<string> profiles) => ConfigProfileOf(header) is { } profile && profiles.Contains(profile);
+    public static bool IsConfigSection(string header, IReadOnlySet<string> profiles)
+    {
+        var profile = ConfigProfileOf(header);
+        return !profile.IsEmpty && profiles.Contains(profile.ToString());
+    }
 
-    /// <summary>The profile a <c>config</c> header belongs to: <c>profile NAME</c> (any spacing) or <c>default</c>; null for others (<c>sso-session ...</c>).</summary>
-    public static string? ConfigProfileOf(string header) => header == "default" ? header : IniDocument.ProfileNameOf(header);
-
-    /// <summary>The same without making strings: empty for a header of no profile.</summary>
+    /// <summary>The profile a <c>config</c> header belongs to: <c>profile NAME</c> (any spacing) or <c>default</c>; empty for
+    /// others (<c>sso-session ...</c>). A span, so that planning matches a large file's headers without making strings.</summary>
     public static ReadOnlySpan<char> ConfigProfileOf(ReadOnlySpan<char> header) => header is "default" ? header : IniDocument.ProfileNameOf(header);
 
     /// <summary>Which of the folder's two files hold a section of one of the profiles (or cannot be parsed, so the step reports it).</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Atmos.Plugins.Contracts.Safety;
+using Atmos.Plugins.Engine.Audit;
 using Atmos.Plugins.Engine.Events;
 using Atmos.Plugins.Reliability.Tests.Support;
 using Atmos.Plugins.Tests.Support;
@@ -91,7 +92,6 @@ public sealed class OwnershipTests : IDisposable
     public async Task A_read_only_file_system_is_named_without_waiting_for_the_lock()
     {
         WaitLongForLocks();
-        _tree.Cli.Environment["XDG_STATE_HOME"] = State;
         var baseFolder = _tree.Home.PathOf(".config/atmos/aws");
         using (AsUsers.MountReadOnly(baseFolder))
         {
@@ -113,7 +113,7 @@ public sealed class OwnershipTests : IDisposable
                 if (timed)
                 {
                     // The user's wait, from the run's own clock: removal started, the read-only mount named, in under a second.
-                    var named = ReadOnlyNamedAfter(LastRun());
+                    var named = ReadOnlyNamedAfter(RecordedRuns.ReadFile(_tree.Cli.AuditPath, "audit.jsonl").Runs[^1].Events);
                     Assert.True(named < TimeSpan.FromSeconds(1), $"{string.Join(' ', command)} named the read-only mount {named.TotalMilliseconds:0} ms after removal started");
                 }
 
@@ -175,15 +175,7 @@ public sealed class OwnershipTests : IDisposable
     /// <summary>The lock wait of a run: one that mistook a full or read-only file system for a held lock takes this long.</summary>
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(20);
 
-    /// <summary>The events of the last run in the audit trail.</summary>
-    private List<LogoutEvent> LastRun()
-    {
-        var events = File.ReadLines(Path.Join(State, "atmos", "audit.jsonl")).Select(line => EventJson.Deserialize(line, out _)).OfType<LogoutEvent>().ToList();
-        var run = events[^1].Run;
-        return events.Where(e => e.Run == run).ToList();
-    }
-
-    private static TimeSpan ReadOnlyNamedAfter(List<LogoutEvent> run)
+    private static TimeSpan ReadOnlyNamedAfter(IReadOnlyList<LogoutEvent> run)
     {
         var started = run.OfType<RemovalStarted>().Single().At;
         var failed = run.OfType<StepFailed>().First(e => e.Reason == "read-only file system").At;
